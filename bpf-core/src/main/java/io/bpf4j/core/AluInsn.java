@@ -1,0 +1,59 @@
+package io.bpf4j.core;
+
+/**
+ * An arithmetic instruction of class ALU (32-bit, upper half zeroed) or ALU64:
+ * {@code dst op= src} or {@code dst op= imm}. {@code src == null} means the immediate form.
+ *
+ * <pre>{@code
+ * new AluInsn(AluOp.ADD, true, Reg.R1, null, 8);       // r1 += 8
+ * new AluInsn(AluOp.MOVSX8, true, Reg.R1, Reg.R2, 0);  // r1 = (s8)r2
+ * }</pre>
+ *
+ * @param op the operation
+ * @param alu64 true for ALU64 (64-bit registers), false for ALU (32-bit subregisters)
+ * @param dst destination register (never r10)
+ * @param src source register, or null for the immediate form
+ * @param imm the immediate (ignored when {@code src} is given; must then be 0)
+ */
+public record AluInsn(AluOp op, boolean alu64, Reg dst, Reg src, int imm) implements Instruction {
+    public AluInsn {
+        String what = (op == null ? "alu" : op.name().toLowerCase()) + (alu64 ? "64" : "32");
+        if (op == null) {
+            throw new IllegalArgumentException("alu: operation missing");
+        }
+        Checks.written(dst, what);
+        if (src != null && imm != 0) {
+            throw new IllegalArgumentException(what + ": imm " + imm + " given with a source register: expected 0");
+        }
+        if (op == AluOp.NEG && src != null) {
+            throw new IllegalArgumentException(what + ": neg takes no source register");
+        }
+        if (op.isMovsx() && src == null) {
+            throw new IllegalArgumentException(what + ": movsx needs a source register, not an immediate");
+        }
+        if (op == AluOp.MOVSX32 && !alu64) {
+            throw new IllegalArgumentException("movsx32: sign extension from 32 bits exists only in ALU64");
+        }
+        if (op.isShift() && src == null) {
+            int width = alu64 ? 64 : 32;
+            if (imm < 0 || imm >= width) {
+                throw new IllegalArgumentException(
+                        "imm " + imm + " out of range for " + what + ": expected 0.." + (width - 1));
+            }
+        }
+        if ((op == AluOp.DIV || op == AluOp.SDIV || op == AluOp.MOD || op == AluOp.SMOD)
+                && src == null && imm == 0) {
+            throw new IllegalArgumentException(what + ": division by the immediate 0");
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ALU;
+    }
+
+    @Override
+    public int opcode() {
+        return op.code() | (src != null ? 0x08 : 0) | (alu64 ? CLASS_ALU64 : CLASS_ALU);
+    }
+}

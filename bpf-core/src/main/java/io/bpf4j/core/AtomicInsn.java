@@ -1,0 +1,45 @@
+package io.bpf4j.core;
+
+/**
+ * An atomic memory operation (class STX, mode {@code BPF_ATOMIC}): read-modify-write in W or DW,
+ * or a load-acquire / store-release in any size.
+ *
+ * <pre>{@code
+ * new AtomicInsn(AtomicOp.ADD, Size.DW, Reg.R1, Reg.R2, 0);   // lock *(u64 *)(r1 +0) += r2
+ * new AtomicInsn(AtomicOp.CMPXCHG, Size.W, Reg.R1, Reg.R2, 4); // w0 = cmpxchg((u32 *)(r1 +4), w0, w2)
+ * }</pre>
+ *
+ * @param op the operation
+ * @param size W or DW (any size for load-acquire and store-release)
+ * @param dst address register (for {@code LOAD_ACQUIRE}, the destination value register)
+ * @param src value register (for {@code LOAD_ACQUIRE}, the address register)
+ * @param off signed 16-bit displacement
+ */
+public record AtomicInsn(AtomicOp op, Size size, Reg dst, Reg src, int off) implements Instruction {
+    public AtomicInsn {
+        if (op == null || size == null) {
+            throw new IllegalArgumentException("atomic: operation or size missing");
+        }
+        String what = "atomic " + op.name().toLowerCase() + " " + size.name().toLowerCase();
+        Checks.present(dst, "destination", what);
+        Checks.present(src, "source", what);
+        Checks.s16(off, what);
+        if (op.isReadModifyWrite() && size != Size.W && size != Size.DW) {
+            throw new IllegalArgumentException(what + ": read-modify-write atomics exist in W and DW only, found "
+                    + size.name());
+        }
+        if (op == AtomicOp.LOAD_ACQUIRE) {
+            Checks.written(dst, what);
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ATOMIC;
+    }
+
+    @Override
+    public int opcode() {
+        return 0xc0 | size.code() | CLASS_STX;
+    }
+}

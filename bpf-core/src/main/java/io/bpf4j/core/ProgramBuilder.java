@@ -1,0 +1,892 @@
+package io.bpf4j.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Builds a {@link Program} fluently. Method names follow the ISA: {@code mov64}, {@code add32},
+ * {@code ldxw}, {@code stxdw}, {@code jeq}, {@code call}, {@code exit}, overloaded on register and
+ * immediate sources; {@code 32} suffixes use 32-bit subregisters ({@code w0}). Jumps name labels,
+ * resolved when the program is assembled. Fragments (lists of instructions, as returned by
+ * prologue and struct helpers) are appended with {@link #append(List)}.
+ *
+ * <pre>{@code
+ * Program p = Program.builder()
+ *         .call(Helper.KTIME_GET_NS)
+ *         .jeq(Reg.R0, 0, "out")
+ *         .mov64(Reg.R6, Reg.R0)
+ *         .label("out")
+ *         .mov64(Reg.R0, 0)
+ *         .exit()
+ *         .build();
+ * }</pre>
+ */
+@EmitsInstructions
+public final class ProgramBuilder {
+    private static final boolean POSITIONS_BY_DEFAULT = Boolean.getBoolean("bpf4j.sourcePositions");
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private final List<Instruction> insns = new ArrayList<>();
+    private List<SourcePosition> positions;
+
+    ProgramBuilder() {
+        if (POSITIONS_BY_DEFAULT) {
+            positions = new ArrayList<>();
+        }
+    }
+
+    /**
+     * Records, for every instruction appended from now on, the Java file and line that appended it
+     * (the first caller outside classes marked {@link EmitsInstructions}). Off by default; the
+     * system property {@code bpf4j.sourcePositions=true} turns it on for every builder.
+     */
+    public ProgramBuilder recordSourcePositions(boolean on) {
+        if (on && positions == null) {
+            positions = new ArrayList<>(Collections.nCopies(insns.size(), null));
+        } else if (!on && positions != null) {
+            positions = null;
+        }
+        return this;
+    }
+
+    /** Appends one instruction. */
+    public ProgramBuilder append(Instruction insn) {
+        if (insn == null) {
+            throw new IllegalArgumentException("instruction " + insns.size() + " is null");
+        }
+        insns.add(insn);
+        if (positions != null) {
+            positions.add(callerPosition());
+        }
+        return this;
+    }
+
+    /** Appends a fragment: a list of instructions, labels included. */
+    public ProgramBuilder append(List<? extends Instruction> fragment) {
+        for (Instruction in : fragment) {
+            append(in);
+        }
+        return this;
+    }
+
+    /** Appends another program's instructions (labels included). */
+    public ProgramBuilder append(Program program) {
+        return append(program.instructions());
+    }
+
+    /** Lets a function append to this builder: {@code .with(b -> emitFilter(b, uid))}. */
+    public ProgramBuilder with(Consumer<ProgramBuilder> body) {
+        body.accept(this);
+        return this;
+    }
+
+    /** Marks the position of the next instruction with {@code name}. */
+    public ProgramBuilder label(String name) {
+        return append(new Label(name));
+    }
+
+    /** Number of instructions appended so far (labels included). */
+    public int size() {
+        return insns.size();
+    }
+
+    /** The instructions so far, as a fragment to append elsewhere. */
+    public List<Instruction> instructions() {
+        return Collections.unmodifiableList(new ArrayList<>(insns));
+    }
+
+    /** The program. Labels are checked when it is assembled. */
+    public Program build() {
+        SourcePosition[] pos = positions == null ? null : positions.toArray(new SourcePosition[0]);
+        return new Program(Collections.unmodifiableList(new ArrayList<>(insns)), pos);
+    }
+
+    private static SourcePosition callerPosition() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !f.getDeclaringClass().isAnnotationPresent(EmitsInstructions.class))
+                .findFirst()
+                .map(f -> new SourcePosition(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber()))
+                .orElse(null));
+    }
+
+    // ---- ALU ----------------------------------------------------------------------------------
+
+    /** {@code rdst = rsrc}: same as {@link #mov64(Reg, Reg)}, the lab's {@code mov-reg}. */
+    public ProgramBuilder mov(Reg dst, Reg src) {
+        return mov64(dst, src);
+    }
+
+    /** {@code rdst = imm} (sign-extended to 64 bits): same as {@link #mov64(Reg, int)}. */
+    public ProgramBuilder mov(Reg dst, int imm) {
+        return mov64(dst, imm);
+    }
+
+    /** {@code rdst += rsrc}. */
+    public ProgramBuilder add64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.ADD, true, dst, src, 0));
+    }
+
+    /** {@code rdst += imm}. */
+    public ProgramBuilder add64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.ADD, true, dst, null, imm));
+    }
+
+    /** {@code wdst += wsrc}. */
+    public ProgramBuilder add32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.ADD, false, dst, src, 0));
+    }
+
+    /** {@code wdst += imm}. */
+    public ProgramBuilder add32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.ADD, false, dst, null, imm));
+    }
+
+    /** {@code rdst -= rsrc}. */
+    public ProgramBuilder sub64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.SUB, true, dst, src, 0));
+    }
+
+    /** {@code rdst -= imm}. */
+    public ProgramBuilder sub64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.SUB, true, dst, null, imm));
+    }
+
+    /** {@code wdst -= wsrc}. */
+    public ProgramBuilder sub32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.SUB, false, dst, src, 0));
+    }
+
+    /** {@code wdst -= imm}. */
+    public ProgramBuilder sub32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.SUB, false, dst, null, imm));
+    }
+
+    /** {@code rdst *= rsrc}. */
+    public ProgramBuilder mul64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.MUL, true, dst, src, 0));
+    }
+
+    /** {@code rdst *= imm}. */
+    public ProgramBuilder mul64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.MUL, true, dst, null, imm));
+    }
+
+    /** {@code wdst *= wsrc}. */
+    public ProgramBuilder mul32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.MUL, false, dst, src, 0));
+    }
+
+    /** {@code wdst *= imm}. */
+    public ProgramBuilder mul32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.MUL, false, dst, null, imm));
+    }
+
+    /** {@code rdst /= rsrc}. */
+    public ProgramBuilder div64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.DIV, true, dst, src, 0));
+    }
+
+    /** {@code rdst /= imm}. */
+    public ProgramBuilder div64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.DIV, true, dst, null, imm));
+    }
+
+    /** {@code wdst /= wsrc}. */
+    public ProgramBuilder div32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.DIV, false, dst, src, 0));
+    }
+
+    /** {@code wdst /= imm}. */
+    public ProgramBuilder div32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.DIV, false, dst, null, imm));
+    }
+
+    /** {@code rdst s/= rsrc} (cpu v4, Linux 6.6). */
+    public ProgramBuilder sdiv64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.SDIV, true, dst, src, 0));
+    }
+
+    /** {@code rdst s/= imm}. */
+    public ProgramBuilder sdiv64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.SDIV, true, dst, null, imm));
+    }
+
+    /** {@code wdst s/= wsrc} (cpu v4, Linux 6.6). */
+    public ProgramBuilder sdiv32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.SDIV, false, dst, src, 0));
+    }
+
+    /** {@code wdst s/= imm}. */
+    public ProgramBuilder sdiv32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.SDIV, false, dst, null, imm));
+    }
+
+    /** {@code rdst |= rsrc}. */
+    public ProgramBuilder or64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.OR, true, dst, src, 0));
+    }
+
+    /** {@code rdst |= imm}. */
+    public ProgramBuilder or64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.OR, true, dst, null, imm));
+    }
+
+    /** {@code wdst |= wsrc}. */
+    public ProgramBuilder or32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.OR, false, dst, src, 0));
+    }
+
+    /** {@code wdst |= imm}. */
+    public ProgramBuilder or32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.OR, false, dst, null, imm));
+    }
+
+    /** {@code rdst &= rsrc}. */
+    public ProgramBuilder and64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.AND, true, dst, src, 0));
+    }
+
+    /** {@code rdst &= imm}. */
+    public ProgramBuilder and64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.AND, true, dst, null, imm));
+    }
+
+    /** {@code wdst &= wsrc}. */
+    public ProgramBuilder and32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.AND, false, dst, src, 0));
+    }
+
+    /** {@code wdst &= imm}. */
+    public ProgramBuilder and32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.AND, false, dst, null, imm));
+    }
+
+    /** {@code rdst <<= rsrc}. */
+    public ProgramBuilder lsh64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.LSH, true, dst, src, 0));
+    }
+
+    /** {@code rdst <<= imm}. */
+    public ProgramBuilder lsh64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.LSH, true, dst, null, imm));
+    }
+
+    /** {@code wdst <<= wsrc}. */
+    public ProgramBuilder lsh32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.LSH, false, dst, src, 0));
+    }
+
+    /** {@code wdst <<= imm}. */
+    public ProgramBuilder lsh32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.LSH, false, dst, null, imm));
+    }
+
+    /** {@code rdst >>= rsrc}. */
+    public ProgramBuilder rsh64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.RSH, true, dst, src, 0));
+    }
+
+    /** {@code rdst >>= imm}. */
+    public ProgramBuilder rsh64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.RSH, true, dst, null, imm));
+    }
+
+    /** {@code wdst >>= wsrc}. */
+    public ProgramBuilder rsh32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.RSH, false, dst, src, 0));
+    }
+
+    /** {@code wdst >>= imm}. */
+    public ProgramBuilder rsh32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.RSH, false, dst, null, imm));
+    }
+
+    /** {@code rdst %= rsrc}. */
+    public ProgramBuilder mod64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.MOD, true, dst, src, 0));
+    }
+
+    /** {@code rdst %= imm}. */
+    public ProgramBuilder mod64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.MOD, true, dst, null, imm));
+    }
+
+    /** {@code wdst %= wsrc}. */
+    public ProgramBuilder mod32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.MOD, false, dst, src, 0));
+    }
+
+    /** {@code wdst %= imm}. */
+    public ProgramBuilder mod32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.MOD, false, dst, null, imm));
+    }
+
+    /** {@code rdst s%= rsrc} (cpu v4, Linux 6.6). */
+    public ProgramBuilder smod64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.SMOD, true, dst, src, 0));
+    }
+
+    /** {@code rdst s%= imm}. */
+    public ProgramBuilder smod64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.SMOD, true, dst, null, imm));
+    }
+
+    /** {@code wdst s%= wsrc} (cpu v4, Linux 6.6). */
+    public ProgramBuilder smod32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.SMOD, false, dst, src, 0));
+    }
+
+    /** {@code wdst s%= imm}. */
+    public ProgramBuilder smod32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.SMOD, false, dst, null, imm));
+    }
+
+    /** {@code rdst ^= rsrc}. */
+    public ProgramBuilder xor64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.XOR, true, dst, src, 0));
+    }
+
+    /** {@code rdst ^= imm}. */
+    public ProgramBuilder xor64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.XOR, true, dst, null, imm));
+    }
+
+    /** {@code wdst ^= wsrc}. */
+    public ProgramBuilder xor32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.XOR, false, dst, src, 0));
+    }
+
+    /** {@code wdst ^= imm}. */
+    public ProgramBuilder xor32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.XOR, false, dst, null, imm));
+    }
+
+    /** {@code rdst = rsrc}. */
+    public ProgramBuilder mov64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.MOV, true, dst, src, 0));
+    }
+
+    /** {@code rdst = imm}. */
+    public ProgramBuilder mov64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.MOV, true, dst, null, imm));
+    }
+
+    /** {@code wdst = wsrc}. */
+    public ProgramBuilder mov32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.MOV, false, dst, src, 0));
+    }
+
+    /** {@code wdst = imm}. */
+    public ProgramBuilder mov32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.MOV, false, dst, null, imm));
+    }
+
+    /** {@code rdst s>>= rsrc}. */
+    public ProgramBuilder arsh64(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.ARSH, true, dst, src, 0));
+    }
+
+    /** {@code rdst s>>= imm}. */
+    public ProgramBuilder arsh64(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.ARSH, true, dst, null, imm));
+    }
+
+    /** {@code wdst s>>= wsrc}. */
+    public ProgramBuilder arsh32(Reg dst, Reg src) {
+        return append(new AluInsn(AluOp.ARSH, false, dst, src, 0));
+    }
+
+    /** {@code wdst s>>= imm}. */
+    public ProgramBuilder arsh32(Reg dst, int imm) {
+        return append(new AluInsn(AluOp.ARSH, false, dst, null, imm));
+    }
+
+    /** {@code if rdst == rsrc goto label}. */
+    public ProgramBuilder jeq(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JEQ, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst == imm goto label}. */
+    public ProgramBuilder jeq(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JEQ, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst == wsrc goto label}. */
+    public ProgramBuilder jeq32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JEQ, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst == imm goto label}. */
+    public ProgramBuilder jeq32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JEQ, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst > rsrc goto label}. */
+    public ProgramBuilder jgt(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JGT, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst > imm goto label}. */
+    public ProgramBuilder jgt(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JGT, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst > wsrc goto label}. */
+    public ProgramBuilder jgt32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JGT, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst > imm goto label}. */
+    public ProgramBuilder jgt32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JGT, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst >= rsrc goto label}. */
+    public ProgramBuilder jge(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JGE, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst >= imm goto label}. */
+    public ProgramBuilder jge(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JGE, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst >= wsrc goto label}. */
+    public ProgramBuilder jge32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JGE, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst >= imm goto label}. */
+    public ProgramBuilder jge32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JGE, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst & rsrc goto label}. */
+    public ProgramBuilder jset(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSET, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst & imm goto label}. */
+    public ProgramBuilder jset(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSET, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst & wsrc goto label}. */
+    public ProgramBuilder jset32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSET, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst & imm goto label}. */
+    public ProgramBuilder jset32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSET, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst != rsrc goto label}. */
+    public ProgramBuilder jne(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JNE, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst != imm goto label}. */
+    public ProgramBuilder jne(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JNE, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst != wsrc goto label}. */
+    public ProgramBuilder jne32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JNE, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst != imm goto label}. */
+    public ProgramBuilder jne32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JNE, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst s> rsrc goto label}. */
+    public ProgramBuilder jsgt(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSGT, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst s> imm goto label}. */
+    public ProgramBuilder jsgt(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSGT, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst s> wsrc goto label}. */
+    public ProgramBuilder jsgt32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSGT, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst s> imm goto label}. */
+    public ProgramBuilder jsgt32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSGT, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst s>= rsrc goto label}. */
+    public ProgramBuilder jsge(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSGE, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst s>= imm goto label}. */
+    public ProgramBuilder jsge(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSGE, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst s>= wsrc goto label}. */
+    public ProgramBuilder jsge32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSGE, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst s>= imm goto label}. */
+    public ProgramBuilder jsge32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSGE, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst < rsrc goto label}. */
+    public ProgramBuilder jlt(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JLT, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst < imm goto label}. */
+    public ProgramBuilder jlt(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JLT, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst < wsrc goto label}. */
+    public ProgramBuilder jlt32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JLT, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst < imm goto label}. */
+    public ProgramBuilder jlt32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JLT, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst <= rsrc goto label}. */
+    public ProgramBuilder jle(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JLE, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst <= imm goto label}. */
+    public ProgramBuilder jle(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JLE, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst <= wsrc goto label}. */
+    public ProgramBuilder jle32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JLE, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst <= imm goto label}. */
+    public ProgramBuilder jle32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JLE, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst s< rsrc goto label}. */
+    public ProgramBuilder jslt(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSLT, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst s< imm goto label}. */
+    public ProgramBuilder jslt(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSLT, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst s< wsrc goto label}. */
+    public ProgramBuilder jslt32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSLT, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst s< imm goto label}. */
+    public ProgramBuilder jslt32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSLT, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code if rdst s<= rsrc goto label}. */
+    public ProgramBuilder jsle(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSLE, false, dst, src, 0, 0, label));
+    }
+
+    /** {@code if rdst s<= imm goto label}. */
+    public ProgramBuilder jsle(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSLE, false, dst, null, imm, 0, label));
+    }
+
+    /** {@code if wdst s<= wsrc goto label}. */
+    public ProgramBuilder jsle32(Reg dst, Reg src, String label) {
+        return append(new JumpInsn(JumpOp.JSLE, true, dst, src, 0, 0, label));
+    }
+
+    /** {@code if wdst s<= imm goto label}. */
+    public ProgramBuilder jsle32(Reg dst, int imm, String label) {
+        return append(new JumpInsn(JumpOp.JSLE, true, dst, null, imm, 0, label));
+    }
+
+    /** {@code rdst = -rdst}. */
+    public ProgramBuilder neg64(Reg dst) {
+        return append(new AluInsn(AluOp.NEG, true, dst, null, 0));
+    }
+
+    /** {@code wdst = -wdst}. */
+    public ProgramBuilder neg32(Reg dst) {
+        return append(new AluInsn(AluOp.NEG, false, dst, null, 0));
+    }
+
+    /** {@code rdst = (s8|s16|s32)rsrc} (cpu v4, Linux 6.6); {@code bits} is 8, 16 or 32. */
+    public ProgramBuilder movsx64(Reg dst, Reg src, int bits) {
+        return append(new AluInsn(movsx(bits), true, dst, src, 0));
+    }
+
+    /** {@code wdst = (s8|s16)wsrc} (cpu v4, Linux 6.6); {@code bits} is 8 or 16. */
+    public ProgramBuilder movsx32(Reg dst, Reg src, int bits) {
+        return append(new AluInsn(movsx(bits), false, dst, src, 0));
+    }
+
+    private static AluOp movsx(int bits) {
+        switch (bits) {
+            case 8: return AluOp.MOVSX8;
+            case 16: return AluOp.MOVSX16;
+            case 32: return AluOp.MOVSX32;
+            default: throw new IllegalArgumentException("movsx: " + bits + " bits unsupported: expected 8, 16 or 32");
+        }
+    }
+
+    /** {@code rdst = le16/le32/le64 rdst}: host to little endian. */
+    public ProgramBuilder le(Reg dst, int width) {
+        return append(new EndianInsn(ByteSwap.LE, width, dst));
+    }
+
+    /** {@code rdst = be16/be32/be64 rdst}: host to big endian. */
+    public ProgramBuilder be(Reg dst, int width) {
+        return append(new EndianInsn(ByteSwap.BE, width, dst));
+    }
+
+    /** {@code rdst = bswap16/32/64 rdst} (cpu v4, Linux 6.6). */
+    public ProgramBuilder bswap(Reg dst, int width) {
+        return append(new EndianInsn(ByteSwap.BSWAP, width, dst));
+    }
+
+    /** {@code rdst = addr_space_cast(rsrc, dstAs, srcAs)} (Linux 6.9, arena programs). */
+    public ProgramBuilder addrSpaceCast(Reg dst, Reg src, int dstAs, int srcAs) {
+        return append(new AddrSpaceCastInsn(dst, src, dstAs, srcAs));
+    }
+
+    // ---- ld_imm64 -----------------------------------------------------------------------------
+
+    /** {@code rdst = imm64 ll}: a full 64-bit constant (two slots). */
+    public ProgramBuilder ldImm64(Reg dst, long imm) {
+        return append(new LoadImm64Insn(dst, PseudoSource.NONE, imm, null));
+    }
+
+    /** {@code rdst = map pointer}: the map's fd now if it has one, else resolved by name at load. */
+    public ProgramBuilder ldMap(Reg dst, MapReference map) {
+        return append(new LoadImm64Insn(dst, PseudoSource.MAP_FD, map.fd(), map.name()));
+    }
+
+    /** {@code rdst = &map value + offset} (array maps, {@code BPF_PSEUDO_MAP_VALUE}). */
+    public ProgramBuilder ldMapValue(Reg dst, MapReference map, int offset) {
+        return append(new LoadImm64Insn(dst, PseudoSource.MAP_VALUE,
+                ((long) offset << 32) | (map.fd() & 0xffff_ffffL), map.name()));
+    }
+
+    /** {@code rdst = &kernel variable} by BTF id ({@code BPF_PSEUDO_BTF_ID}). */
+    public ProgramBuilder ldBtfId(Reg dst, int btfId) {
+        return append(new LoadImm64Insn(dst, PseudoSource.BTF_ID, btfId & 0xffff_ffffL, null));
+    }
+
+    /** {@code rdst = &function at label}, for callbacks such as {@code bpf_loop} ({@code BPF_PSEUDO_FUNC}). */
+    public ProgramBuilder ldFunc(Reg dst, String label) {
+        return append(new LoadImm64Insn(dst, PseudoSource.FUNC, 0, label));
+    }
+
+    /** {@code rdst = map pointer} by index into the load's {@code fd_array} ({@code BPF_PSEUDO_MAP_IDX}). */
+    public ProgramBuilder ldMapIdx(Reg dst, int index) {
+        return append(new LoadImm64Insn(dst, PseudoSource.MAP_IDX, index & 0xffff_ffffL, null));
+    }
+
+    /** {@code rdst = &map value + offset}, map by {@code fd_array} index ({@code BPF_PSEUDO_MAP_IDX_VALUE}). */
+    public ProgramBuilder ldMapIdxValue(Reg dst, int index, int offset) {
+        return append(new LoadImm64Insn(dst, PseudoSource.MAP_IDX_VALUE,
+                ((long) offset << 32) | (index & 0xffff_ffffL), null));
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    /** {@code rdst = *(u8 *)(rsrc + off)}. */
+    public ProgramBuilder ldxb(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.B, false, dst, src, off));
+    }
+
+    /** {@code rdst = *(u16 *)(rsrc + off)}. */
+    public ProgramBuilder ldxh(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.H, false, dst, src, off));
+    }
+
+    /** {@code rdst = *(u32 *)(rsrc + off)}. */
+    public ProgramBuilder ldxw(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.W, false, dst, src, off));
+    }
+
+    /** {@code rdst = *(u64 *)(rsrc + off)}. */
+    public ProgramBuilder ldxdw(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.DW, false, dst, src, off));
+    }
+
+    /** {@code rdst = *(s8 *)(rsrc + off)} (cpu v4, Linux 6.6). */
+    public ProgramBuilder ldsxb(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.B, true, dst, src, off));
+    }
+
+    /** {@code rdst = *(s16 *)(rsrc + off)} (cpu v4, Linux 6.6). */
+    public ProgramBuilder ldsxh(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.H, true, dst, src, off));
+    }
+
+    /** {@code rdst = *(s32 *)(rsrc + off)} (cpu v4, Linux 6.6). */
+    public ProgramBuilder ldsxw(Reg dst, Reg src, int off) {
+        return append(new LoadInsn(Size.W, true, dst, src, off));
+    }
+
+    /** {@code rdst = *(size *)(rsrc + off)}, width chosen at run time. */
+    public ProgramBuilder ldx(Size size, Reg dst, Reg src, int off) {
+        return append(new LoadInsn(size, false, dst, src, off));
+    }
+
+    /** {@code *(u8 *)(rdst + off) = rsrc}. */
+    public ProgramBuilder stxb(Reg dst, int off, Reg src) {
+        return append(new StoreInsn(Size.B, dst, off, src, 0));
+    }
+
+    /** {@code *(u16 *)(rdst + off) = rsrc}. */
+    public ProgramBuilder stxh(Reg dst, int off, Reg src) {
+        return append(new StoreInsn(Size.H, dst, off, src, 0));
+    }
+
+    /** {@code *(u32 *)(rdst + off) = rsrc}. */
+    public ProgramBuilder stxw(Reg dst, int off, Reg src) {
+        return append(new StoreInsn(Size.W, dst, off, src, 0));
+    }
+
+    /** {@code *(u64 *)(rdst + off) = rsrc}. */
+    public ProgramBuilder stxdw(Reg dst, int off, Reg src) {
+        return append(new StoreInsn(Size.DW, dst, off, src, 0));
+    }
+
+    /** {@code *(size *)(rdst + off) = rsrc}, width chosen at run time. */
+    public ProgramBuilder stx(Size size, Reg dst, int off, Reg src) {
+        return append(new StoreInsn(size, dst, off, src, 0));
+    }
+
+    /** {@code *(u8 *)(rdst + off) = imm}. */
+    public ProgramBuilder stb(Reg dst, int off, int imm) {
+        return append(new StoreInsn(Size.B, dst, off, null, imm));
+    }
+
+    /** {@code *(u16 *)(rdst + off) = imm}. */
+    public ProgramBuilder sth(Reg dst, int off, int imm) {
+        return append(new StoreInsn(Size.H, dst, off, null, imm));
+    }
+
+    /** {@code *(u32 *)(rdst + off) = imm}. */
+    public ProgramBuilder stw(Reg dst, int off, int imm) {
+        return append(new StoreInsn(Size.W, dst, off, null, imm));
+    }
+
+    /** {@code *(u64 *)(rdst + off) = imm} (sign-extended). */
+    public ProgramBuilder stdw(Reg dst, int off, int imm) {
+        return append(new StoreInsn(Size.DW, dst, off, null, imm));
+    }
+
+    /** {@code *(size *)(rdst + off) = imm}, width chosen at run time. */
+    public ProgramBuilder st(Size size, Reg dst, int off, int imm) {
+        return append(new StoreInsn(size, dst, off, null, imm));
+    }
+
+    /** An atomic operation on {@code *(size *)(rdst + off)} with {@code rsrc}; see {@link AtomicOp}. */
+    public ProgramBuilder atomic(AtomicOp op, Size size, Reg dst, int off, Reg src) {
+        return append(new AtomicInsn(op, size, dst, src, off));
+    }
+
+    /** {@code lock *(u64 *)(rdst + off) += rsrc}. */
+    public ProgramBuilder atomicAdd64(Reg dst, int off, Reg src) {
+        return atomic(AtomicOp.ADD, Size.DW, dst, off, src);
+    }
+
+    /** {@code lock *(u32 *)(rdst + off) += wsrc}. */
+    public ProgramBuilder atomicAdd32(Reg dst, int off, Reg src) {
+        return atomic(AtomicOp.ADD, Size.W, dst, off, src);
+    }
+
+    /** {@code rdst = load_acquire((size *)(rsrc + off))} (Linux 6.15). */
+    public ProgramBuilder loadAcquire(Size size, Reg dst, Reg src, int off) {
+        return append(new AtomicInsn(AtomicOp.LOAD_ACQUIRE, size, dst, src, off));
+    }
+
+    /** {@code store_release((size *)(rdst + off), rsrc)} (Linux 6.15). */
+    public ProgramBuilder storeRelease(Size size, Reg dst, int off, Reg src) {
+        return append(new AtomicInsn(AtomicOp.STORE_RELEASE, size, dst, src, off));
+    }
+
+    /** {@code r0 = ntoh(*(size *)skb[imm])}: legacy absolute packet load (socket filters). */
+    public ProgramBuilder ldAbs(Size size, int imm) {
+        return append(new PacketLoadInsn(size, false, null, imm));
+    }
+
+    /** {@code r0 = ntoh(*(size *)skb[rsrc + imm])}: legacy indirect packet load. */
+    public ProgramBuilder ldInd(Size size, Reg src, int imm) {
+        return append(new PacketLoadInsn(size, true, src, imm));
+    }
+
+    // ---- control flow -------------------------------------------------------------------------
+
+    /** A conditional jump chosen at run time. */
+    public ProgramBuilder jump(JumpOp op, boolean jmp32, Reg dst, Reg src, String label) {
+        return append(new JumpInsn(op, jmp32, dst, src, 0, 0, label));
+    }
+
+    /** A conditional jump against an immediate, chosen at run time. */
+    public ProgramBuilder jump(JumpOp op, boolean jmp32, Reg dst, int imm, String label) {
+        return append(new JumpInsn(op, jmp32, dst, null, imm, 0, label));
+    }
+
+    /** {@code goto label} (becomes {@code gotol} if the label is beyond 16 bits). */
+    public ProgramBuilder ja(String label) {
+        return append(new GotoInsn(false, 0, label));
+    }
+
+    /** {@code gotol label}: always the 32-bit form (cpu v4, Linux 6.6). */
+    public ProgramBuilder gotol(String label) {
+        return append(new GotoInsn(true, 0, label));
+    }
+
+    /** {@code may_goto label} (Linux 6.9). */
+    public ProgramBuilder mayGoto(String label) {
+        return append(new MayGotoInsn(0, label));
+    }
+
+    /** {@code call helper}: r1..r5 are the arguments, r0 the result; r1..r5 are clobbered. */
+    public ProgramBuilder call(Helper helper) {
+        return append(CallInsn.helper(helper));
+    }
+
+    /** {@code call imm}: a helper by number (for helpers newer than this catalogue). */
+    public ProgramBuilder call(int helperNumber) {
+        return append(new CallInsn(CallInsn.Type.HELPER, helperNumber, 0, null));
+    }
+
+    /** {@code call label}: a bpf-to-bpf call to the function starting at {@code label}. */
+    public ProgramBuilder callLocal(String label) {
+        return append(CallInsn.local(label));
+    }
+
+    /** {@code call kfunc}: a kernel function by its BTF id in vmlinux. */
+    public ProgramBuilder callKfunc(int btfId) {
+        return append(CallInsn.kfunc(btfId, 0));
+    }
+
+    /** {@code exit}: return r0. */
+    public ProgramBuilder exit() {
+        return append(new ExitInsn());
+    }
+}

@@ -1,0 +1,4 @@
+/** C struct layouts for BPF events, kernel BTF and tracepoint formats. */
+module io.bpf4j.structs {
+    requires transitive io.bpf4j.core;
+}
