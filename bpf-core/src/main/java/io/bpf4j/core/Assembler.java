@@ -262,7 +262,7 @@ final class Assembler {
                 }
                 case LD_IMM64: {
                     LoadImm64Insn l = (LoadImm64Insn) in;
-                    long imm = l.source() == PseudoSource.FUNC ? rel : l.imm();
+                    long imm = l.source() == PseudoSource.FUNC ? rel & 0xffff_ffffL : l.imm();   // upper half 0, as LLVM emits
                     putRegs(bb, little, l.opcode(), l.dst().number(), l.source().code(), 0, (int) imm);
                     putRegs(bb, little, 0, 0, 0, 0, (int) (imm >>> 32));
                     break;

@@ -32,6 +32,15 @@ public record LoadImm64Insn(Reg dst, PseudoSource source, long imm, String symbo
         if (source == PseudoSource.FUNC && symbol == null && (imm < Integer.MIN_VALUE || imm > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("ld_imm64 func: offset " + imm + " out of range: expected a signed 32-bit value");
         }
+        if (source == PseudoSource.MAP_FD || source == PseudoSource.MAP_IDX || source == PseudoSource.BTF_ID) {
+            // A 32-bit quantity (fd, index, BTF id): the kernel rejects a non-zero upper half, so
+            // -1 (no fd yet) is kept as 0xffffffff with the upper half 0.
+            if (imm < Integer.MIN_VALUE || imm > 0xffff_ffffL) {
+                throw new IllegalArgumentException("malformed ld_imm64 " + source.name().toLowerCase() + ": imm 0x"
+                        + Long.toHexString(imm) + " has a non-zero upper half: expected a 32-bit value");
+            }
+            imm &= 0xffff_ffffL;
+        }
     }
 
     /** The same load with a new immediate (used when a map fd or a function offset is resolved). */

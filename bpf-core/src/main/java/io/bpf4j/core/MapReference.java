@@ -39,4 +39,30 @@ public interface MapReference {
             }
         };
     }
+
+    /** A reference to a map that already has file descriptor {@code fd} (used as is, no lookup at load). */
+    static MapReference ofFd(String name, int fd) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("map reference: name missing");
+        }
+        if (fd < 0) {
+            throw new IllegalArgumentException("map reference '" + name + "': fd " + fd + " invalid: expected >= 0");
+        }
+        return new MapReference() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int fd() {
+                return fd;
+            }
+
+            @Override
+            public String toString() {
+                return "map '" + name + "' (fd " + fd + ")";
+            }
+        };
+    }
 }

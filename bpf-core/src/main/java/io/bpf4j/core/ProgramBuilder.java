@@ -681,7 +681,7 @@ public final class ProgramBuilder {
 
     /** {@code rdst = map pointer}: the map's fd now if it has one, else resolved by name at load. */
     public ProgramBuilder ldMap(Reg dst, MapReference map) {
-        return append(new LoadImm64Insn(dst, PseudoSource.MAP_FD, map.fd(), map.name()));
+        return append(Fragments.loadMap(dst, map));
     }
 
     /** {@code rdst = &map value + offset} (array maps, {@code BPF_PSEUDO_MAP_VALUE}). */
@@ -888,5 +888,82 @@ public final class ProgramBuilder {
     /** {@code exit}: return r0. */
     public ProgramBuilder exit() {
         return append(new ExitInsn());
+    }
+
+    // ---- common sequences (see Fragments for the register rules) ------------------------------
+
+    /** {@code r0 = bpf_ktime_get_ns()}. Clobbers r0..r5; see {@link Fragments#ktimeGetNs()}. */
+    public ProgramBuilder ktimeGetNs() {
+        return append(Fragments.ktimeGetNs());
+    }
+
+    /** {@code pid} = low, {@code tgid} = high half of {@code bpf_get_current_pid_tgid()}; either may be null. Clobbers r0..r5. */
+    public ProgramBuilder getCurrentPidTgid(Reg pid, Reg tgid) {
+        return append(Fragments.getCurrentPidTgid(pid, tgid));
+    }
+
+    /** {@code uid} = low, {@code gid} = high half of {@code bpf_get_current_uid_gid()}; either may be null. Clobbers r0..r5. */
+    public ProgramBuilder getCurrentUidGid(Reg uid, Reg gid) {
+        return append(Fragments.getCurrentUidGid(uid, gid));
+    }
+
+    /** {@code r0 = bpf_get_current_comm(base + offset, size)}. Clobbers r0..r5. */
+    public ProgramBuilder getCurrentComm(Reg base, int offset, int size) {
+        return append(Fragments.getCurrentComm(base, offset, size));
+    }
+
+    /** {@code r0 = bpf_ringbuf_reserve(map, size, 0)}: a record or NULL. Clobbers r0..r5. */
+    public ProgramBuilder ringbufReserve(MapReference map, int size) {
+        return append(Fragments.ringbufReserve(map, size));
+    }
+
+    /** {@code bpf_ringbuf_submit(record, flags)}. Clobbers r0..r5. */
+    public ProgramBuilder ringbufSubmit(Reg record, int flags) {
+        return append(Fragments.ringbufSubmit(record, flags));
+    }
+
+    /** {@code bpf_ringbuf_discard(record, flags)}. Clobbers r0..r5. */
+    public ProgramBuilder ringbufDiscard(Reg record, int flags) {
+        return append(Fragments.ringbufDiscard(record, flags));
+    }
+
+    /** {@code r0 = bpf_ringbuf_output(map, data, size, flags)}. Clobbers r0..r5. */
+    public ProgramBuilder ringbufOutput(MapReference map, Reg data, int size, int flags) {
+        return append(Fragments.ringbufOutput(map, data, size, flags));
+    }
+
+    /** {@code r0 = bpf_map_lookup_elem(map, keyPtr)}: value pointer or NULL. Clobbers r0..r5. */
+    public ProgramBuilder mapLookup(MapReference map, Reg keyPtr) {
+        return append(Fragments.mapLookup(map, keyPtr));
+    }
+
+    /** {@code r0 = bpf_map_update_elem(map, keyPtr, valuePtr, flags)}. Clobbers r0..r5. */
+    public ProgramBuilder mapUpdate(MapReference map, Reg keyPtr, Reg valuePtr, long flags) {
+        return append(Fragments.mapUpdate(map, keyPtr, valuePtr, flags));
+    }
+
+    /** {@code r0 = bpf_probe_read_kernel(dst, size, unsafePtr)}. Clobbers r0..r5. */
+    public ProgramBuilder probeReadKernel(Reg dst, int size, Reg unsafePtr) {
+        return append(Fragments.probeReadKernel(dst, size, unsafePtr));
+    }
+
+    /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}. Clobbers r0..r5. */
+    public ProgramBuilder probeReadUser(Reg dst, int size, Reg unsafePtr) {
+        return append(Fragments.probeReadUser(dst, size, unsafePtr));
+    }
+
+    /** {@code r0 = bpf_probe_read_kernel_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
+    public ProgramBuilder probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
+        return append(Fragments.probeReadKernelStr(dst, size, unsafePtr));
+    }
+
+    /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
+    public ProgramBuilder probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
+        return append(Fragments.probeReadUserStr(dst, size, unsafePtr));
+    }
+
+    /** {@code bpf_trace_printk(format, …)}, format written to the top of the stack. Clobbers r0..r5. */
+    public ProgramBuilder tracePrintk(String format, Reg... args) {
+        return append(Fragments.tracePrintk(format, args));
     }
 }
