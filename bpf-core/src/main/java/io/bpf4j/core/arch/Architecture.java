@@ -57,6 +57,30 @@ public interface Architecture {
         return syscallPrefix() + syscall;
     }
 
+    /**
+     * How many arguments a system call takes at most: 6 on every Linux architecture (fewer only
+     * if the plugin passes fewer function arguments in registers).
+     */
+    default int syscallArgCount() {
+        return Math.min(6, argRegisterCount());
+    }
+
+    /**
+     * Byte offset of system call argument {@code index} in the user {@code struct pt_regs} that a
+     * syscall wrapper ({@link #syscallFunction}) receives. The default is {@link #argOffset}: the
+     * syscall convention passes arguments where the function convention does, except where a
+     * plugin says otherwise (x86_64 passes argument 3 in r10, because {@code syscall} clobbers cx).
+     *
+     * @throws IllegalArgumentException naming the architecture and its limit
+     */
+    default int syscallArgOffset(int index) {
+        if (index < 0 || index >= syscallArgCount()) {
+            throw new IllegalArgumentException("system call argument " + index + " does not exist on " + name()
+                    + ": expected 0.." + (syscallArgCount() - 1));
+        }
+        return argOffset(index);
+    }
+
     /** Checks an argument index against {@link #argRegisterCount()}, with a message naming this architecture. */
     default void checkArgIndex(int index) {
         if (index < 0 || index >= argRegisterCount()) {

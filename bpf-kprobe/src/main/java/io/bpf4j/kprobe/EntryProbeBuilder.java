@@ -1,0 +1,135 @@
+package io.bpf4j.kprobe;
+
+import io.bpf4j.core.EmitsInstructions;
+import io.bpf4j.core.Instruction;
+import io.bpf4j.core.Reg;
+import io.bpf4j.core.arch.Architecture;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a probe on a function's entry (kprobe, uprobe, syscall probe): which arguments go into
+ * which registers, by index ({@link #args}, {@link #arg(int, Reg)}) or by name
+ * ({@link #arg(String, Reg)}, resolved through {@link ParameterNames}); the lab's
+ * {@code defkprobe-instructions}.
+ *
+ * <pre>{@code
+ * ProbeProgram p = Kprobe.entry("do_execveat_common")
+ *         .parameterNames(ParameterNames.of(Map.of("do_execveat_common",
+ *                 List.of("fd", "filename", "argv", "envp", "flags"))))
+ *         .arg("filename", Reg.R7)                 // same as .arg(1, Reg.R7)
+ *         .body(b -> b.mov64(Reg.R0, 0).exit())
+ *         .build();
+ * }</pre>
+ */
+@EmitsInstructions
+public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
+    private final String function;
+    private final boolean syscall;
+    private final List<Object[]> args = new ArrayList<>();
+    private ParameterNames names;
+    private Memory syscallMemory = Memory.KERNEL;
+
+    EntryProbeBuilder(ProbeKind kind, AttachPoint target, String function, boolean syscall) {
+        super(kind, target, function);
+        this.function = function;
+        this.syscall = syscall;
+    }
+
+    /** Argument 0 into {@code argRegs[0]}, argument 1 into {@code argRegs[1]}, and so on. */
+    public EntryProbeBuilder args(Reg... argRegs) {
+        if (argRegs == null) {
+            throw new IllegalArgumentException("argument registers missing");
+        }
+        for (int i = 0; i < argRegs.length; i++) {
+            arg(i, argRegs[i]);
+        }
+        return this;
+    }
+
+    /** Argument {@code index} (0-based) into {@code reg}. */
+    public EntryProbeBuilder arg(int index, Reg reg) {
+        if (index < 0) {
+            throw new IllegalArgumentException("argument index " + index + " is negative: expected 0 or more");
+        }
+        args.add(new Object[] {index, reg});
+        return this;
+    }
+
+    /** The argument called {@code name} into {@code reg}; the name is resolved when the program is built. */
+    public EntryProbeBuilder arg(String name, Reg reg) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("argument name missing");
+        }
+        args.add(new Object[] {name, reg});
+        return this;
+    }
+
+    /** Where argument names come from (for kernel functions, usually the kernel's BTF). */
+    public EntryProbeBuilder parameterNames(ParameterNames names) {
+        if (names == null) {
+            throw new IllegalArgumentException("parameter names missing");
+        }
+        this.names = names;
+        return this;
+    }
+
+    /**
+     * For syscall probes: where the syscall's {@code pt_regs} lives (kernel memory, the default).
+     * {@link Memory#USER} is for proving the prologue against a user-space copy of the struct.
+     */
+    EntryProbeBuilder syscallMemory(Memory memory) {
+        this.syscallMemory = memory;
+        return this;
+    }
+
+    /** The argument index to register mapping, names resolved, in the order given. */
+    public Map<Integer, Reg> resolvedArgs() {
+        Map<Integer, Reg> out = new LinkedHashMap<>();
+        List<String> params = null;
+        for (Object[] a : args) {
+            int index;
+            if (a[0] instanceof String) {
+                String n = (String) a[0];
+                if (params == null) {
+                    params = parameters();
+                }
+                index = params.indexOf(n);
+                if (index < 0) {
+                    throw new IllegalArgumentException(describe() + " has no parameter '" + n + "': its parameters are " + params);
+                }
+            } else {
+                index = (Integer) a[0];
+            }
+            Reg reg = (Reg) a[1];
+            Reg before = out.put(index, reg);
+            if (before != null) {
+                throw new IllegalArgumentException(describe() + ": argument " + index + " is mapped twice, to " + before + " and to " + reg);
+            }
+        }
+        return out;
+    }
+
+    private List<String> parameters() {
+        if (names == null) {
+            throw new IllegalArgumentException(describe() + ": arguments are named but no parameter names are known;"
+                    + " pass .parameterNames(...) (ParameterNames.of(table), or the kernel's BTF) or use indices");
+        }
+        Optional<List<String>> p = names.parameters(function);
+        return p.orElseThrow(() -> new IllegalArgumentException(describe() + ": the parameter names given do not know '"
+                + function + "'; use indices, or check the function's name"));
+    }
+
+    private String describe() {
+        return (syscall ? "syscall " : "function ") + function;
+    }
+
+    @Override
+    List<Instruction> prologue(Architecture a) {
+        Map<Integer, Reg> map = resolvedArgs();
+        return syscall ? Prologue.syscall(a, context, syscallMemory, map) : Prologue.of(a, context, map);
+    }
+}

@@ -1,0 +1,131 @@
+package io.bpf4j.kprobe;
+
+import io.bpf4j.core.AluInsn;
+import io.bpf4j.core.AluOp;
+import io.bpf4j.core.CallInsn;
+import io.bpf4j.core.EmitsInstructions;
+import io.bpf4j.core.ExitInsn;
+import io.bpf4j.core.Helper;
+import io.bpf4j.core.Instruction;
+import io.bpf4j.core.JumpInsn;
+import io.bpf4j.core.JumpOp;
+import io.bpf4j.core.Reg;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Fragments probe bodies commonly need: copy a string or a block an argument points to into a
+ * buffer (stack, ring-buffer record or map value), and leave early unless the current task is the
+ * one of interest. Every fragment here calls a helper, so it clobbers r0..r5; keep values that
+ * must survive in r6..r9.
+ *
+ * <pre>{@code
+ * ProbeProgram p = SyscallProbe.entry("execve").args(Reg.R7)         // filename, a user pointer
+ *         .body(b -> b
+ *                 .append(ProbeHelpers.onlyTgid(4242))                // other processes: return 0
+ *                 .append(ProbeHelpers.readString(Memory.USER, Reg.R7, Reg.R10, -256, 256))
+ *                 .mov64(Reg.R0, 0).exit())
+ *         .build();
+ * }</pre>
+ */
+@EmitsInstructions
+public final class ProbeHelpers {
+    private ProbeHelpers() {
+    }
+
+    /**
+     * {@code r0 = bpf_probe_read_{user,kernel}_str(dst + dstOff, size, src)}: copies the
+     * NUL-terminated string at {@code src} (at most {@code size} bytes, NUL included) to
+     * {@code dst + dstOff}. r0 is the length copied, NUL included, or a negative errno.
+     *
+     * @param dst base of the buffer: r10 for the stack, or a register holding a record pointer
+     */
+    public static List<Instruction> readString(Memory memory, Reg src, Reg dst, int dstOff, int size) {
+        return call(memory == null ? null : memory.readStringHelper(), src, 0, dst, dstOff, size);
+    }
+
+    /**
+     * {@code r0 = bpf_probe_read_{user,kernel}(dst + dstOff, size, src + srcOff)}: copies
+     * {@code size} bytes (a struct, a field, an array) into the buffer. r0 is 0 or a negative
+     * errno; on failure the buffer is zeroed.
+     */
+    public static List<Instruction> read(Memory memory, Reg src, int srcOff, Reg dst, int dstOff, int size) {
+        return call(memory == null ? null : memory.readHelper(), src, srcOff, dst, dstOff, size);
+    }
+
+    private static List<Instruction> call(Helper helper, Reg src, int srcOff, Reg dst, int dstOff, int size) {
+        if (helper == null) {
+            throw new IllegalArgumentException("memory missing: USER or KERNEL");
+        }
+        String what = helper.cName();
+        if (src == null || dst == null) {
+            throw new IllegalArgumentException(what + ": " + (src == null ? "source" : "destination") + " register missing");
+        }
+        if (size <= 0) {
+            throw new IllegalArgumentException(what + ": size " + size + ": expected at least 1 byte");
+        }
+        // r1 = dst + dstOff, r2 = size, r3 = src + srcOff: a parallel move. r2 is written last, so
+        // only r1 and r3 can clash, and only if each is the other's source.
+        if (dst == Reg.R3 && src == Reg.R1) {
+            throw new IllegalArgumentException(what + ": destination in r3 and source in r1 would overwrite each other;"
+                    + " move one of them to r6..r9 first");
+        }
+        List<Instruction> out = new ArrayList<>(7);
+        if (dst == Reg.R3) {
+            addPointer(out, Reg.R1, dst, dstOff);
+            addPointer(out, Reg.R3, src, srcOff);
+        } else {
+            addPointer(out, Reg.R3, src, srcOff);
+            addPointer(out, Reg.R1, dst, dstOff);
+        }
+        out.add(new AluInsn(AluOp.MOV, true, Reg.R2, null, size));
+        out.add(CallInsn.helper(helper));
+        return Collections.unmodifiableList(out);
+    }
+
+    private static void addPointer(List<Instruction> out, Reg to, Reg from, int off) {
+        if (from != to) {
+            out.add(new AluInsn(AluOp.MOV, true, to, from, 0));
+        }
+        if (off != 0) {
+            out.add(new AluInsn(AluOp.ADD, true, to, null, off));
+        }
+    }
+
+    /** Returns 0 from the program unless the current thread group (the process id) is {@code tgid}. */
+    public static List<Instruction> onlyTgid(int tgid) {
+        return unless(Helper.GET_CURRENT_PID_TGID, true, JumpOp.JEQ, tgid);
+    }
+
+    /** Returns 0 from the program when the current thread group is {@code tgid} (a tracer ignoring itself). */
+    public static List<Instruction> skipTgid(int tgid) {
+        return unless(Helper.GET_CURRENT_PID_TGID, true, JumpOp.JNE, tgid);
+    }
+
+    /** Returns 0 from the program unless the current thread's id (the kernel's pid) is {@code pid}. */
+    public static List<Instruction> onlyPid(int pid) {
+        return unless(Helper.GET_CURRENT_PID_TGID, false, JumpOp.JEQ, pid);
+    }
+
+    /** Returns 0 from the program unless the current task's uid is {@code uid}. */
+    public static List<Instruction> onlyUid(int uid) {
+        return unless(Helper.GET_CURRENT_UID_GID, false, JumpOp.JEQ, uid);
+    }
+
+    /**
+     * {@code r0 = helper(); [r0 >>= 32]; if w0 op value goto +2; r0 = 0; exit}: the jump skips the
+     * early return, so the fragment needs no label and can appear several times in a program.
+     */
+    private static List<Instruction> unless(Helper helper, boolean upper, JumpOp keepIf, int value) {
+        List<Instruction> out = new ArrayList<>(5);
+        out.add(CallInsn.helper(helper));
+        if (upper) {
+            out.add(new AluInsn(AluOp.RSH, true, Reg.R0, null, 32));
+        }
+        out.add(new JumpInsn(keepIf, true, Reg.R0, null, value, 2, null));
+        out.add(new AluInsn(AluOp.MOV, true, Reg.R0, null, 0));
+        out.add(new ExitInsn());
+        return Collections.unmodifiableList(out);
+    }
+}

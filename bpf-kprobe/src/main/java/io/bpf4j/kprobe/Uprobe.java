@@ -1,0 +1,43 @@
+package io.bpf4j.kprobe;
+
+/**
+ * Uprobe and uretprobe programs on a function in a user-space binary or shared library. The
+ * kernel hands them the same {@code struct pt_regs} as kprobes, so arguments and return values are
+ * read exactly as for kernel functions. Arguments are by index (user functions have no kernel
+ * BTF), or by name with {@link EntryProbeBuilder#parameterNames}.
+ *
+ * <pre>{@code
+ * ProbeProgram p = Uprobe.entry("/usr/lib/x86_64-linux-gnu/libc.so.6", "malloc")
+ *         .args(Reg.R6)                            // size
+ *         .body(b -> b.mov64(Reg.R0, 0).exit())
+ *         .build();
+ * }</pre>
+ */
+public final class Uprobe {
+    private Uprobe() {
+    }
+
+    /** A uprobe on the entry of {@code symbol} in {@code binary}. */
+    public static EntryProbeBuilder entry(String binary, String symbol) {
+        return entry(new AttachPoint.UserFunction(binary, symbol, 0));
+    }
+
+    /** A uprobe at a user function given as symbol and/or offset. */
+    public static EntryProbeBuilder entry(AttachPoint.UserFunction at) {
+        return new EntryProbeBuilder(ProbeKind.UPROBE, at, nameOf(at), false);
+    }
+
+    /** A uretprobe on the return of {@code symbol} in {@code binary}. */
+    public static ReturnProbeBuilder ret(String binary, String symbol) {
+        return ret(new AttachPoint.UserFunction(binary, symbol, 0));
+    }
+
+    /** A uretprobe at a user function given as symbol and/or offset. */
+    public static ReturnProbeBuilder ret(AttachPoint.UserFunction at) {
+        return new ReturnProbeBuilder(ProbeKind.URETPROBE, at, nameOf(at));
+    }
+
+    private static String nameOf(AttachPoint.UserFunction at) {
+        return at.symbol() != null ? at.symbol() : "uprobe_" + Long.toHexString(at.offset());
+    }
+}
