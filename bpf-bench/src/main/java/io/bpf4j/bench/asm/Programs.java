@@ -73,7 +73,7 @@ public final class Programs {
                 .add64(R1, R2)
                 .ldxdw(R3, R10, -8)
                 .stxdw(R10, -16, R3)
-                .jeq(R1, 0, labels[0])
+                .jeq(R1, 0, labels[blocks - 1])
                 .jgt(R1, R3, labels[blocks > 1 ? blocks - 2 : 0])
                 .lsh64(R1, 3)
                 .and64(R1, 0xff)
