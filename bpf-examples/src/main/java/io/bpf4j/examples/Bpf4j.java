@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Pure-Java eBPF tools.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            BenchCommand.class,
         })
 public final class Bpf4j implements Runnable {
     @CommandLine.Spec

@@ -91,28 +91,25 @@ public final class Programs {
         return Program.builder()
                 .mov64(R9, R1)                                  // pt_regs
                 .ldxdw(R7, R9, arch.argOffset(1))               // filename
-                .call(Helper.KTIME_GET_NS).mov64(R8, R0)
-                .call(Helper.GET_CURRENT_PID_TGID).mov64(R6, R0)
-                .call(Helper.GET_CURRENT_UID_GID).stxw(R10, -4, R0)
-                .call(Helper.GET_CURRENT_TASK).mov64(R3, R0).add64(R3, REAL_PARENT)
-                .mov64(R1, R10).add64(R1, -16).mov64(R2, 8)
-                .call(Helper.PROBE_READ_KERNEL)
-                .ldxdw(R3, R10, -16).add64(R3, TGID)
-                .mov64(R1, R10).add64(R1, -24).mov64(R2, 4)
-                .call(Helper.PROBE_READ_KERNEL)
-                .ldMap(R1, events).mov64(R2, EXEC_EVENT_SIZE).mov64(R3, 0)
-                .call(Helper.RINGBUF_RESERVE)
+                .ktimeGetNs().mov64(R8, R0)                     // timestamp
+                .getCurrentPidTgid(R6, null).stxw(R10, -8, R6)  // pid
+                .getCurrentPidTgid(null, R6).stxw(R10, -12, R6) // tgid
+                .getCurrentUidGid(R6, null).stxw(R10, -4, R6)   // uid
+                .call(Helper.GET_CURRENT_TASK).add64(R0, REAL_PARENT)
+                .mov64(R6, R10).add64(R6, -24)
+                .probeReadKernel(R6, 8, R0)                     // parent = task->real_parent
+                .ldxdw(R0, R10, -24).add64(R0, TGID)
+                .probeReadKernel(R6, 4, R0)                     // ppid = parent->tgid
+                .ringbufReserve(events, EXEC_EVENT_SIZE)
                 .jeq(R0, 0, "out")
-                .stxdw(R0, 0, R8)                               // timestamp
-                .stxw(R0, 8, R6)                                // pid (lower half)
-                .rsh64(R6, 32).stxw(R0, 12, R6)                 // tgid (upper half)
-                .ldxw(R1, R10, -4).stxw(R0, 16, R1)             // uid
-                .ldxw(R1, R10, -24).stxw(R0, 20, R1)            // ppid
                 .mov64(R6, R0)
-                .mov64(R1, R0).add64(R1, 24).mov64(R2, 16)
-                .call(Helper.GET_CURRENT_COMM)                  // comm
-                .mov64(R1, R6).mov64(R2, 0)
-                .call(Helper.RINGBUF_SUBMIT)
+                .stxdw(R6, 0, R8)                               // timestamp
+                .ldxw(R1, R10, -8).stxw(R6, 8, R1)              // pid
+                .ldxw(R1, R10, -12).stxw(R6, 12, R1)            // tgid
+                .ldxw(R1, R10, -4).stxw(R6, 16, R1)             // uid
+                .ldxw(R1, R10, -24).stxw(R6, 20, R1)            // ppid
+                .getCurrentComm(R6, 24, 16)                     // comm
+                .ringbufSubmit(R6, 0)
                 .label("out")
                 .mov64(R0, 0)
                 .exit()

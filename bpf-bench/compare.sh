@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# bpf4j against libbpf, side by side on this machine, in one run (./bpf4j bench --compare).
+#
+# Builds the C references in src/reference (libbpf; installs clang and libbpf-dev from Debian
+# when missing) and benchmarks.jar, then alternates reference and bpf4j runs ROUNDS times
+# (default 3) and prints one table: metric, libbpf, bpf4j, ratio (= bpf4j / libbpf; the median
+# of the rounds on each side). The rows also go to bpf-bench/target/compare.json as
+# [{"metric","unit","libbpf","bpf4j","ratio","higherIsBetter"}]. Raw outputs of every run stay
+# in bpf-bench/target/compare/. Needs root: both sides load BPF programs.
+#
+# What is compared (both sides use the same producer program, 16 MiB ring, record sizes and
+# record counts, and CLOCK_MONOTONIC = System.nanoTime() = bpf_ktime_get_ns()):
+#   ringbuf drain NB       records/s draining a full ring (zero-copy handler on the bpf4j side)
+#   latency p50/p99 epoll  one record per wake-up every 200 us, consumer blocked in poll
+#   latency p50 busy-poll  the same with the consumer spinning on a non-blocking drain
+#   btf parse              parse /sys/kernel/btf/vmlinux, resolve task_struct.real_parent, tgid
+#   assemble 1M insns      1,000,000 instructions with labels and jumps to bytecode (the C side
+#                          is src/reference/asm_ref.c: libbpf has no assembler)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+rounds=${ROUNDS:-3}
+samples=${LATENCY_SAMPLES:-20000}
+out=$here/target/compare
+refs=$out/refs
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+jar=$here/target/benchmarks.jar
+jmh_quick=(-f 1 -wi 3 -w 1 -i 5 -r 1)
+
+# Records per drain round, by record size: as many as fit in about 12 MiB of the 16 MiB ring
+# (record + 8-byte header). The JMH drain benchmark uses the same table (RingBufDrainBench).
+records_for() { case $1 in 16) echo 500000 ;; 64) echo 170000 ;; 256) echo 48000 ;; esac; }
+sizes=(16 64 256)
+
+if [ "$(id -u)" != 0 ]; then
+  echo "compare.sh: needs root (both sides load BPF programs and create ring buffers); run it as root" >&2
+  exit 1
+fi
+mkdir -p "$refs"
+rm -f "$out"/raw.txt
+
+echo "== building the libbpf references ($refs)"
+if ! command -v clang >/dev/null || [ ! -f /usr/include/bpf/libbpf.h ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libbpf-dev >/dev/null
+fi
+src=$here/src/reference
+clang -O2 -g -target bpf -I"/usr/include/$(gcc -dumpmachine)" -c "$src/producer.bpf.c" -o "$refs/producer.bpf.o"
+gcc -O2 "$src/ringbuf_ref.c" -o "$refs/ringbuf-ref" -lbpf -lpthread
+gcc -O2 "$src/btf_ref.c" -o "$refs/btf-ref" -lbpf
+gcc -O2 "$src/asm_ref.c" -o "$refs/asm-ref"
+
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -path '*/target' -prune -o -path "$root/.git" -prune -o \
+      \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+  echo "== building $jar"
+  (cd "$root" && ./mvnw -q -B -o -DskipTests package -pl bpf-bench -am \
+     || ./mvnw -q -B -DskipTests package -pl bpf-bench -am)
+fi
+
+# The anchors (../shared/anchors, built by their build.sh into $ANCHORS) measure the same things:
+# when present, run them once so the log shows that our reference agrees with them.
+anchors=${ANCHORS:-/tmp/bpf4j-anchors}
+if [ -x "$anchors/ringbuf-bench" ] && [ -x "$anchors/btf-bench" ]; then
+  echo "== anchors ($anchors), for agreement with our references"
+  for s in "${sizes[@]}"; do
+    (cd "$anchors" && ./ringbuf-bench drain "$s" "$(records_for "$s")" 20) | tee -a "$out/anchors.txt"
+  done
+  (cd "$anchors" && ./ringbuf-bench latency "$samples") | tee -a "$out/anchors.txt"
+  "$anchors/btf-bench" 20 | tee -a "$out/anchors.txt"
+fi
+
+record() { echo "$1|$2|$3" >>"$out/raw.txt"; }   # metric | side | value
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" | head -n 1; }
+# score of a JMH benchmark (name suffix) from a CSV result file, optionally for one size param
+jmh_score() {
+  awk -F, -v b="$2" -v p="${3:-}" '
+    NR > 1 { gsub(/"/, ""); n = split($1, parts, ".");
+             if (parts[n] == b && (p == "" || $NF == p)) { print $5; exit } }' "$1"
+}
+
+for r in $(seq 1 "$rounds"); do
+  echo "== round $r of $rounds"
+  # ring-buffer drain
+  for s in "${sizes[@]}"; do
+    line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref drain "$s" "$(records_for "$s")" 20)
+    echo "   libbpf $line"; echo "$line" >>"$out/libbpf-drain.txt"
+    record "ringbuf drain ${s}B" libbpf "$(echo "$line" | field mean_rps)"
+  done
+  csv=$out/bpf4j-drain-$r.csv
+  "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" 'io\.bpf4j\.bench\.kernel\.RingBufDrainBench\.zeroCopy$' \
+      -p size=16,64,256 "${jmh_quick[@]}" -rf csv -rff "$csv" >"$out/bpf4j-drain-$r.log" 2>&1 \
+      || { tail -n 30 "$out/bpf4j-drain-$r.log"; exit 1; }
+  for s in "${sizes[@]}"; do
+    v=$(jmh_score "$csv" zeroCopy "$s"); echo "   bpf4j  drain size=$s mean_rps=$v"
+    record "ringbuf drain ${s}B" bpf4j "$v"
+  done
+
+  # wake-up latency, blocking and busy polling
+  for mode in epoll busy; do
+    line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref latency "$samples" $([ $mode = busy ] && echo busy))
+    echo "   libbpf $line"
+    jline=$("$java" --enable-native-access=ALL-UNNAMED -cp "$jar" io.bpf4j.bench.kernel.PollLatency "$mode" "$samples" \
+              2>>"$out/bpf4j-latency.log" | grep '^latency' || true)
+    [ -n "$jline" ] || { tail -n 30 "$out/bpf4j-latency.log"; exit 1; }
+    echo "   bpf4j  $jline"
+    if [ $mode = epoll ]; then
+      record "latency p50 epoll" libbpf "$(echo "$line" | field p50_us)"
+      record "latency p99 epoll" libbpf "$(echo "$line" | field p99_us)"
+      record "latency p50 epoll" bpf4j "$(echo "$jline" | field p50_us)"
+      record "latency p99 epoll" bpf4j "$(echo "$jline" | field p99_us)"
+    else
+      record "latency p50 busy-poll" libbpf "$(echo "$line" | field p50_us)"
+      record "latency p50 busy-poll" bpf4j "$(echo "$jline" | field p50_us)"
+    fi
+  done
+
+  # BTF
+  line=$("$refs/btf-ref" 20); echo "   libbpf $line"
+  record "btf parse" libbpf "$(echo "$line" | field warm_mean_ms)"
+  csv=$out/bpf4j-btf-$r.csv
+  "$java" -jar "$jar" 'io\.bpf4j\.bench\.btf\.BtfBench\.parseAndResolve$' "${jmh_quick[@]}" -rf csv -rff "$csv" \
+      >"$out/bpf4j-btf-$r.log" 2>&1 || { tail -n 30 "$out/bpf4j-btf-$r.log"; exit 1; }
+  v=$(jmh_score "$csv" parseAndResolve); echo "   bpf4j  btf warm_mean_ms=$v"
+  record "btf parse" bpf4j "$v"
+
+  # assembly
+  line=$("$refs/asm-ref" 50); echo "   C      $line"
+  record "assemble 1M insns" libbpf "$(echo "$line" | field mean_ips)"
+  csv=$out/bpf4j-asm-$r.csv
+  "$java" -jar "$jar" 'io\.bpf4j\.bench\.asm\.AssembleBench\.assembleMillion$' "${jmh_quick[@]}" -rf csv -rff "$csv" \
+      >"$out/bpf4j-asm-$r.log" 2>&1 || { tail -n 30 "$out/bpf4j-asm-$r.log"; exit 1; }
+  v=$(jmh_score "$csv" assembleMillion); echo "   bpf4j  assemble mean_ips=$v"
+  record "assemble 1M insns" bpf4j "$v"
+done
+
+# One row per metric: the median of the rounds on each side; rates shown in millions.
+awk -F'|' -v json="$here/target/compare.json" '
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ");
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 } vals[$1, $2] = vals[$1, $2] " " $3 }
+  END {
+    printf "%-24s %14s %14s %8s  %s\n", "metric", "libbpf", "bpf4j", "ratio", "unit"
+    printf "[\n" > json
+    for (k = 1; k <= m; k++) {
+      name = order[k]; l = median(vals[name, "libbpf"]); b = median(vals[name, "bpf4j"])
+      if (name ~ /^ringbuf drain/) { unit = "M records/s"; l /= 1e6; b /= 1e6; hib = "true" }
+      else if (name ~ /^latency/) { unit = "µs"; hib = "false" }
+      else if (name ~ /^btf/) { unit = "ms"; hib = "false" }
+      else { unit = "M insns/s"; l /= 1e6; b /= 1e6; hib = "true" }
+      ratio = l > 0 ? b / l : 0
+      printf "%-24s %14.2f %14.2f %8.2f  %s\n", name, l, b, ratio, unit
+      printf "  {\"metric\": \"%s\", \"unit\": \"%s\", \"libbpf\": %.4f, \"bpf4j\": %.4f, \"ratio\": %.4f, \"higherIsBetter\": %s}%s\n",
+             name, unit, l, b, ratio, hib, k < m ? "," : "" > json
+    }
+    printf "]\n" > json
+  }' "$out/raw.txt" | tee "$out/table.txt"
+echo "(ratio = bpf4j / libbpf; higher is better for rates, lower for latency and time; $rounds rounds, medians)"
+echo "wrote $here/target/compare.json"
