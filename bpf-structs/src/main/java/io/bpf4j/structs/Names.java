@@ -1,0 +1,88 @@
+package io.bpf4j.structs;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Identifier checks, C names and "did you mean" suggestions for struct and field names. */
+final class Names {
+    private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** C keywords and the type names a rendering uses: a field so named would not compile. */
+    private static final Set<String> RESERVED = Set.of(
+            "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+            "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+            "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
+            "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Alignas",
+            "_Alignof", "_Atomic", "_Static_assert", "bool", "true", "false",
+            "__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64");
+
+    private Names() {
+    }
+
+    static void checkIdentifier(String name, String what) {
+        if (name == null || !IDENT.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " name " + (name == null ? "null" : "'" + name + "'")
+                    + " is not a C identifier: expected letters, digits and '_', not starting with a digit");
+        }
+        if (RESERVED.contains(name)) {
+            throw new IllegalArgumentException(what + " name '" + name + "' is a C keyword or type name: pick another");
+        }
+    }
+
+    /** {@code ProcessExecEvent} → {@code process_exec_event}; {@code HTTPEvent} → {@code http_event}. */
+    static String snake(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                boolean prevLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1)) || Character.isDigit(name.charAt(i - 1)));
+                boolean acronymEnd = i > 0 && Character.isUpperCase(name.charAt(i - 1))
+                        && i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1));
+                if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '_' && (prevLower || acronymEnd)) {
+                    sb.append('_');
+                }
+                sb.append(Character.toLowerCase(c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code "; did you mean 'pid'?"}, {@code "; fields: a, b"} or {@code ""}. */
+    static String didYouMean(String name, Collection<String> known) {
+        int limit = Math.max(2, name.length() / 3);
+        String close = known.stream()
+                .filter(k -> distance(name.toLowerCase(), k.toLowerCase()) <= limit)
+                .sorted((a, b) -> Integer.compare(distance(name, a), distance(name, b)))
+                .limit(3)
+                .map(k -> "'" + k + "'")
+                .collect(Collectors.joining(", "));
+        if (!close.isEmpty()) {
+            return "; did you mean " + close + "?";
+        }
+        return known.size() <= 12 ? "; fields: " + String.join(", ", known) : "";
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

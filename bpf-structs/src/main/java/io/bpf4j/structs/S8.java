@@ -1,0 +1,22 @@
+package io.bpf4j.structs;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a record component as a C {@code __s8} field (or, with {@link Length}, an array of
+ * them). Java types that hold it: byte, short, int, long (or their arrays).
+ *
+ * <pre>{@code
+ * record Sample(@S8 long value) {}
+ * StructLayout.of(Sample.class).field("value").type();   // ScalarType.S8
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER})
+public @interface S8 {
+}
