@@ -204,76 +204,11 @@ final class Assembler {
         boolean little = order == ByteOrder.LITTLE_ENDIAN;
         for (int i = 0; i < n; i++) {
             Instruction in = insns.get(i);
-            int rel = target[i] == NO_TARGET ? 0 : slot[target[i]] - (slot[i] + 1);
-            switch (in.kind()) {
-                case LABEL:
-                    break;
-                case ALU: {
-                    AluInsn a = (AluInsn) in;
-                    put(bb, little, a.opcode(), a.dst(), a.src(), a.op().off(), a.imm());
-                    break;
-                }
-                case ENDIAN: {
-                    EndianInsn e = (EndianInsn) in;
-                    put(bb, little, e.opcode(), e.dst(), null, 0, e.width());
-                    break;
-                }
-                case ADDR_SPACE_CAST: {
-                    AddrSpaceCastInsn c = (AddrSpaceCastInsn) in;
-                    put(bb, little, c.opcode(), c.dst(), c.src(), 1, c.imm());
-                    break;
-                }
-                case JUMP:
-                    encodeJump(bb, little, (JumpInsn) in, i);
-                    break;
-                case GOTO:
-                    if (((GotoInsn) in).wide() || rel < Short.MIN_VALUE || rel > Short.MAX_VALUE) {
-                        put(bb, little, 0x06, null, null, 0, rel);
-                    } else {
-                        put(bb, little, 0x05, null, null, rel, 0);
-                    }
-                    break;
-                case MAY_GOTO:
-                    put(bb, little, in.opcode(), null, null, rel, 0);
-                    break;
-                case CALL: {
-                    CallInsn c = (CallInsn) in;
-                    int imm = c.type() == CallInsn.Type.LOCAL ? rel : c.imm();
-                    putRegs(bb, little, in.opcode(), 0, c.type().ordinal(), c.off(), imm);
-                    break;
-                }
-                case EXIT:
-                    put(bb, little, in.opcode(), null, null, 0, 0);
-                    break;
-                case LOAD: {
-                    LoadInsn l = (LoadInsn) in;
-                    put(bb, little, l.opcode(), l.dst(), l.src(), l.off(), 0);
-                    break;
-                }
-                case STORE: {
-                    StoreInsn s = (StoreInsn) in;
-                    put(bb, little, s.opcode(), s.dst(), s.src(), s.off(), s.imm());
-                    break;
-                }
-                case ATOMIC: {
-                    AtomicInsn a = (AtomicInsn) in;
-                    put(bb, little, a.opcode(), a.dst(), a.src(), a.off(), a.op().imm());
-                    break;
-                }
-                case LD_IMM64: {
-                    LoadImm64Insn l = (LoadImm64Insn) in;
-                    long imm = l.source() == PseudoSource.FUNC ? rel & 0xffff_ffffL : l.imm();   // upper half 0, as LLVM emits
-                    putRegs(bb, little, l.opcode(), l.dst().number(), l.source().code(), 0, (int) imm);
-                    putRegs(bb, little, 0, 0, 0, 0, (int) (imm >>> 32));
-                    break;
-                }
-                case PACKET_LOAD: {
-                    PacketLoadInsn p = (PacketLoadInsn) in;
-                    put(bb, little, p.opcode(), null, p.src(), 0, p.imm());
-                    break;
-                }
-                default:
-                    throw new AssertionError(in.kind());
+            if (in.kind() == Instruction.Kind.JUMP) {
+                encodeJump(bb, little, (JumpInsn) in, i);
+            } else {
+                int rel = target[i] == NO_TARGET ? 0 : slot[target[i]] - (slot[i] + 1);
+                InstructionCodec.encodeOne(bb, little, in, rel);
             }
         }
         return out;
@@ -302,14 +237,7 @@ final class Assembler {
     }
 
     private static void put(ByteBuffer bb, boolean little, int opcode, Reg dst, Reg src, int off, int imm) {
-        putRegs(bb, little, opcode, dst == null ? 0 : dst.number(), src == null ? 0 : src.number(), off, imm);
-    }
-
-    private static void putRegs(ByteBuffer bb, boolean little, int opcode, int dst, int src, int off, int imm) {
-        bb.put((byte) opcode);
-        bb.put((byte) (little ? (src << 4 | dst) : (dst << 4 | src)));
-        bb.putShort((short) off);
-        bb.putInt(imm);
+        InstructionCodec.put(bb, little, opcode, dst, src, off, imm);
     }
 
     /** A short description of an instruction for error messages. */

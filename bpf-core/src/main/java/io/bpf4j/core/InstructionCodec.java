@@ -1,0 +1,457 @@
+package io.bpf4j.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes instructions to bytecode and decodes bytecode to instructions, one slot at a time,
+ * with offsets taken literally: no labels, no layout, no widening (that is {@link Program#assemble}'s
+ * job). Decoding is strict: every field the kernel requires to be zero must be zero, so
+ * {@code encode(decode(bytes))} returns {@code bytes} for every instruction the verifier accepts.
+ *
+ * <pre>
+ *   one slot, little-endian target            big-endian target: byte 1 is dst&lt;&lt;4 | src
+ *   +--------+-----------+-----------+-------------------+-----------------------------+
+ *   | opcode | src | dst | off (s16, target order)       | imm (s32, target order)     |
+ *   +--------+-----------+-----------+-------------------+-----------------------------+
+ *     byte 0   byte 1      bytes 2-3                       bytes 4-7
+ * </pre>
+ *
+ * <pre>{@code
+ * byte[] code = HexFormat.of().parseHex("b700000000000000" + "9500000000000000");
+ * List<Instruction> insns = InstructionCodec.decode(code, ByteOrder.LITTLE_ENDIAN); // r0 = 0; exit
+ * InstructionCodec.encode(insns, ByteOrder.LITTLE_ENDIAN);                          // same bytes
+ * }</pre>
+ */
+public final class InstructionCodec {
+    private InstructionCodec() {
+    }
+
+    // ---- encoding -----------------------------------------------------------------------------
+
+    /**
+     * Encodes instructions whose offsets are final (no label targets; {@link Label}s are skipped).
+     *
+     * @throws IllegalArgumentException if an instruction refers to a label
+     */
+    public static byte[] encode(List<? extends Instruction> insns, ByteOrder order) {
+        int slots = 0;
+        for (Instruction in : insns) {
+            slots += in.slots();
+        }
+        byte[] out = new byte[slots * 8];
+        ByteBuffer bb = ByteBuffer.wrap(out).order(order);
+        boolean little = order == ByteOrder.LITTLE_ENDIAN;
+        for (int i = 0; i < insns.size(); i++) {
+            Instruction in = insns.get(i);
+            if (in.target() != null) {
+                throw new IllegalArgumentException("instruction " + i + " refers to label '" + in.target()
+                        + "': assemble it as a Program to resolve labels");
+            }
+            encodeOne(bb, little, in, literalOffset(in));
+        }
+        return out;
+    }
+
+    /** The jump/call offset an unlabelled instruction carries, or 0 for instructions without one. */
+    static int literalOffset(Instruction in) {
+        switch (in.kind()) {
+            case JUMP: return ((JumpInsn) in).off();
+            case GOTO: return ((GotoInsn) in).off();
+            case MAY_GOTO: return ((MayGotoInsn) in).off();
+            case CALL: return ((CallInsn) in).type() == CallInsn.Type.LOCAL ? ((CallInsn) in).imm() : 0;
+            case LD_IMM64: return ((LoadImm64Insn) in).source() == PseudoSource.FUNC ? (int) ((LoadImm64Insn) in).imm() : 0;
+            default: return 0;
+        }
+    }
+
+    /**
+     * Writes one instruction with its jump/call offset {@code rel} (slots from the next
+     * instruction). A {@code goto} whose offset does not fit 16 bits is written as {@code gotol}.
+     * Allocates nothing.
+     */
+    static void encodeOne(ByteBuffer bb, boolean little, Instruction in, int rel) {
+        switch (in.kind()) {
+            case LABEL:
+                break;
+            case ALU: {
+                AluInsn a = (AluInsn) in;
+                put(bb, little, a.opcode(), a.dst(), a.src(), a.op().off(), a.imm());
+                break;
+            }
+            case ENDIAN: {
+                EndianInsn e = (EndianInsn) in;
+                put(bb, little, e.opcode(), e.dst(), null, 0, e.width());
+                break;
+            }
+            case ADDR_SPACE_CAST: {
+                AddrSpaceCastInsn c = (AddrSpaceCastInsn) in;
+                put(bb, little, c.opcode(), c.dst(), c.src(), 1, c.imm());
+                break;
+            }
+            case JUMP: {
+                JumpInsn j = (JumpInsn) in;
+                put(bb, little, j.opcode(), j.dst(), j.src(), rel, j.imm());
+                break;
+            }
+            case GOTO:
+                if (((GotoInsn) in).wide() || rel < Short.MIN_VALUE || rel > Short.MAX_VALUE) {
+                    put(bb, little, 0x06, null, null, 0, rel);
+                } else {
+                    put(bb, little, 0x05, null, null, rel, 0);
+                }
+                break;
+            case MAY_GOTO:
+                put(bb, little, in.opcode(), null, null, rel, 0);
+                break;
+            case CALL: {
+                CallInsn c = (CallInsn) in;
+                int imm = c.type() == CallInsn.Type.LOCAL ? rel : c.imm();
+                putRegs(bb, little, in.opcode(), 0, c.type().ordinal(), c.off(), imm);
+                break;
+            }
+            case EXIT:
+                put(bb, little, in.opcode(), null, null, 0, 0);
+                break;
+            case LOAD: {
+                LoadInsn l = (LoadInsn) in;
+                put(bb, little, l.opcode(), l.dst(), l.src(), l.off(), 0);
+                break;
+            }
+            case STORE: {
+                StoreInsn s = (StoreInsn) in;
+                put(bb, little, s.opcode(), s.dst(), s.src(), s.off(), s.imm());
+                break;
+            }
+            case ATOMIC: {
+                AtomicInsn a = (AtomicInsn) in;
+                put(bb, little, a.opcode(), a.dst(), a.src(), a.off(), a.op().imm());
+                break;
+            }
+            case LD_IMM64: {
+                LoadImm64Insn l = (LoadImm64Insn) in;
+                // A function reference carries a 32-bit offset with the upper half 0, as LLVM emits it.
+                long imm = l.source() == PseudoSource.FUNC ? rel & 0xffff_ffffL : l.imm();
+                putRegs(bb, little, l.opcode(), l.dst().number(), l.source().code(), 0, (int) imm);
+                putRegs(bb, little, 0, 0, 0, 0, (int) (imm >>> 32));
+                break;
+            }
+            case PACKET_LOAD: {
+                PacketLoadInsn p = (PacketLoadInsn) in;
+                put(bb, little, p.opcode(), null, p.src(), 0, p.imm());
+                break;
+            }
+            default:
+                throw new AssertionError(in.kind());
+        }
+    }
+
+    static void put(ByteBuffer bb, boolean little, int opcode, Reg dst, Reg src, int off, int imm) {
+        putRegs(bb, little, opcode, dst == null ? 0 : dst.number(), src == null ? 0 : src.number(), off, imm);
+    }
+
+    static void putRegs(ByteBuffer bb, boolean little, int opcode, int dst, int src, int off, int imm) {
+        bb.put((byte) opcode);
+        bb.put((byte) (little ? (src << 4 | dst) : (dst << 4 | src)));
+        bb.putShort((short) off);
+        bb.putInt(imm);
+    }
+
+    // ---- decoding -----------------------------------------------------------------------------
+
+    /** Decodes bytecode in host byte order. */
+    public static List<Instruction> decode(byte[] code) {
+        return decode(code, ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Decodes bytecode: one instruction per slot, two for {@code ld_imm64}. Jump and call offsets
+     * stay literal ({@code goto pc+3}).
+     *
+     * @throws DecodeException naming the byte offset of truncated input, an unknown opcode, a
+     *         register beyond r10, a reserved field in use or a half {@code ld_imm64}
+     */
+    public static List<Instruction> decode(byte[] code, ByteOrder order) {
+        if (code == null) {
+            throw new IllegalArgumentException("bytecode missing");
+        }
+        ByteBuffer bb = ByteBuffer.wrap(code).order(order);
+        boolean little = order == ByteOrder.LITTLE_ENDIAN;
+        List<Instruction> out = new ArrayList<>(code.length / 8);
+        int p = 0;
+        while (p < code.length) {
+            if (code.length - p < 8) {
+                throw new DecodeException(p, "truncated input: " + (code.length - p)
+                        + " bytes left, an instruction takes 8 (input is " + code.length + " bytes, not a multiple of 8)");
+            }
+            Instruction in = decodeAt(bb, little, p, code.length);
+            out.add(in);
+            p += in.slots() * 8;
+        }
+        return out;
+    }
+
+    private static Instruction decodeAt(ByteBuffer bb, boolean little, int p, int length) {
+        Slot s = new Slot(bb, little, p);
+        try {
+            return s.decode(length);
+        } catch (DecodeException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new DecodeException(p, "opcode 0x" + hex2(s.opcode) + ": " + e.getMessage());
+        }
+    }
+
+    static String hex2(int b) {
+        return String.format("%02x", b);
+    }
+
+    /** One raw slot's fields, and the rules that turn them into an instruction. */
+    private static final class Slot {
+        final ByteBuffer bb;
+        final int p;
+        final int opcode;
+        final int dst;
+        final int src;
+        final int off;
+        final int imm;
+
+        Slot(ByteBuffer bb, boolean little, int p) {
+            this.bb = bb;
+            this.p = p;
+            this.opcode = bb.get(p) & 0xff;
+            int regs = bb.get(p + 1) & 0xff;
+            this.dst = little ? regs & 0x0f : regs >>> 4;
+            this.src = little ? regs >>> 4 : regs & 0x0f;
+            this.off = bb.getShort(p + 2);
+            this.imm = bb.getInt(p + 4);
+        }
+
+        private DecodeException error(String message) {
+            return new DecodeException(p, "opcode 0x" + hex2(opcode) + ": " + message);
+        }
+
+        private DecodeException unknown() {
+            return new DecodeException(p, "unknown opcode 0x" + hex2(opcode));
+        }
+
+        private Reg reg(int n, String role) {
+            if (n > 10) {
+                throw error(role + " register r" + n + " does not exist: expected r0..r10");
+            }
+            return Reg.of(n);
+        }
+
+        private void zero(int value, String field) {
+            if (value != 0) {
+                throw error("reserved field " + field + " is " + value + ": expected 0");
+            }
+        }
+
+        Instruction decode(int length) {
+            reg(dst, "destination");
+            reg(src, "source");
+            int cls = opcode & 0x07;
+            switch (cls) {
+                case Instruction.CLASS_ALU:
+                case Instruction.CLASS_ALU64:
+                    return alu(cls == Instruction.CLASS_ALU64);
+                case Instruction.CLASS_JMP:
+                case Instruction.CLASS_JMP32:
+                    return jump(cls == Instruction.CLASS_JMP32);
+                case Instruction.CLASS_LDX:
+                    return ldx();
+                case Instruction.CLASS_ST:
+                    if ((opcode & 0xe0) != 0x60) {
+                        throw unknown();
+                    }
+                    zero(src, "src");
+                    return new StoreInsn(Size.ofCode(opcode), Reg.of(dst), off, null, imm);
+                case Instruction.CLASS_STX:
+                    return stx();
+                default:
+                    return ld(length);
+            }
+        }
+
+        private Instruction alu(boolean alu64) {
+            int op = opcode & 0xf0;
+            boolean x = (opcode & 0x08) != 0;
+            if (op == 0xd0) {
+                if (alu64 && x) {
+                    throw unknown();
+                }
+                zero(src, "src");
+                zero(off, "off");
+                ByteSwap kind = alu64 ? ByteSwap.BSWAP : x ? ByteSwap.BE : ByteSwap.LE;
+                return new EndianInsn(kind, imm, Reg.of(dst));
+            }
+            if (op == 0xe0 || op == 0xf0) {
+                throw unknown();
+            }
+            if (op == 0x80) {
+                if (x) {
+                    throw unknown();
+                }
+                zero(src, "src");
+                zero(off, "off");
+                zero(imm, "imm");
+                return new AluInsn(AluOp.NEG, alu64, Reg.of(dst), null, 0);
+            }
+            if (op == 0xb0 && x && alu64 && off == 1) {
+                return new AddrSpaceCastInsn(Reg.of(dst), Reg.of(src), imm >>> 16, imm & 0xffff);
+            }
+            AluOp aluOp = AluOp.of(op, off);
+            if (aluOp == null || (aluOp.isMovsx() && !x)) {
+                throw error("off " + off + " selects no variant of this operation: expected "
+                        + (op == 0x30 || op == 0x90 ? "0 or 1" : op == 0xb0 && x ? "0, 8, 16 or 32" : "0"));
+            }
+            if (x) {
+                zero(imm, "imm");
+                return new AluInsn(aluOp, alu64, Reg.of(dst), Reg.of(src), 0);
+            }
+            zero(src, "src");
+            return new AluInsn(aluOp, alu64, Reg.of(dst), null, imm);
+        }
+
+        private Instruction jump(boolean jmp32) {
+            int op = opcode & 0xf0;
+            boolean x = (opcode & 0x08) != 0;
+            switch (op) {
+                case 0x00:
+                    if (x) {
+                        throw unknown();
+                    }
+                    zero(dst, "dst");
+                    zero(src, "src");
+                    if (jmp32) {
+                        zero(off, "off");
+                        return new GotoInsn(true, imm, null);
+                    }
+                    zero(imm, "imm");
+                    return new GotoInsn(false, off, null);
+                case 0x80: {
+                    if (x || jmp32) {
+                        throw unknown();
+                    }
+                    zero(dst, "dst");
+                    if (src > 2) {
+                        throw error("call source " + src + " unknown: expected 0 (helper), 1 (bpf-to-bpf) or 2 (kfunc)");
+                    }
+                    CallInsn.Type type = CallInsn.Type.values()[src];
+                    if (type != CallInsn.Type.KFUNC) {
+                        zero(off, "off");
+                    }
+                    return new CallInsn(type, imm, off, null);
+                }
+                case 0x90:
+                    if (x || jmp32) {
+                        throw unknown();
+                    }
+                    zero(dst, "dst");
+                    zero(src, "src");
+                    zero(off, "off");
+                    zero(imm, "imm");
+                    return new ExitInsn();
+                case 0xe0:
+                    if (x || jmp32) {
+                        throw unknown();
+                    }
+                    zero(dst, "dst");
+                    if (src != 0) {
+                        throw error("jcond source " + src + " unknown: expected 0 (may_goto)");
+                    }
+                    zero(imm, "imm");
+                    return new MayGotoInsn(off, null);
+                default: {
+                    JumpOp jop = JumpOp.of(op);
+                    if (jop == null) {
+                        throw unknown();
+                    }
+                    if (x) {
+                        zero(imm, "imm");
+                        return new JumpInsn(jop, jmp32, Reg.of(dst), Reg.of(src), 0, off, null);
+                    }
+                    zero(src, "src");
+                    return new JumpInsn(jop, jmp32, Reg.of(dst), null, imm, off, null);
+                }
+            }
+        }
+
+        private Instruction ldx() {
+            int mode = opcode & 0xe0;
+            if (mode != 0x60 && mode != 0x80) {
+                throw unknown();
+            }
+            Size size = Size.ofCode(opcode);
+            if (mode == 0x80 && size == Size.DW) {
+                throw unknown();
+            }
+            zero(imm, "imm");
+            return new LoadInsn(size, mode == 0x80, Reg.of(dst), Reg.of(src), off);
+        }
+
+        private Instruction stx() {
+            int mode = opcode & 0xe0;
+            Size size = Size.ofCode(opcode);
+            if (mode == 0x60) {
+                zero(imm, "imm");
+                return new StoreInsn(size, Reg.of(dst), off, Reg.of(src), 0);
+            }
+            if (mode != 0xc0) {
+                throw unknown();
+            }
+            AtomicOp op = AtomicOp.of(imm);
+            if (op == null) {
+                throw error("atomic operation 0x" + Integer.toHexString(imm) + " unknown: expected one of add, or, and,"
+                        + " xor (0x00, 0x40, 0x50, 0xa0, | 0x01 fetch), xchg 0xe1, cmpxchg 0xf1,"
+                        + " load_acquire 0x100, store_release 0x110");
+            }
+            return new AtomicInsn(op, size, Reg.of(dst), Reg.of(src), off);
+        }
+
+        private Instruction ld(int length) {
+            int mode = opcode & 0xe0;
+            Size size = Size.ofCode(opcode);
+            if (mode == 0x00 && size == Size.DW) {
+                zero(off, "off");
+                if (length - p < 16) {
+                    throw error("half an ld_imm64: the input ends after the first of its two slots");
+                }
+                int q = p + 8;
+                int op2 = bb.get(q) & 0xff;
+                int regs2 = bb.get(q + 1) & 0xff;
+                int off2 = bb.getShort(q + 2);
+                if (op2 != 0 || regs2 != 0 || off2 != 0) {
+                    throw new DecodeException(q, "malformed ld_imm64: second slot has opcode 0x" + hex2(op2)
+                            + ", registers 0x" + hex2(regs2) + ", off " + off2 + ": expected all 0");
+                }
+                int hi = bb.getInt(q + 4);
+                if (src > 6) {
+                    throw error("ld_imm64 pseudo source " + src + " unknown: expected 0..6");
+                }
+                PseudoSource ps = PseudoSource.of(src);
+                long value;
+                if (ps == PseudoSource.FUNC) {
+                    zero(hi, "imm of the second slot");
+                    value = imm;
+                } else {
+                    value = ((long) hi << 32) | (imm & 0xffff_ffffL);
+                }
+                return new LoadImm64Insn(Reg.of(dst), ps, value, null);
+            }
+            if ((mode == 0x20 || mode == 0x40) && size != Size.DW) {
+                zero(dst, "dst");
+                zero(off, "off");
+                if (mode == 0x20) {
+                    zero(src, "src");
+                    return new PacketLoadInsn(size, false, null, imm);
+                }
+                return new PacketLoadInsn(size, true, Reg.of(src), imm);
+            }
+            throw unknown();
+        }
+    }
+}

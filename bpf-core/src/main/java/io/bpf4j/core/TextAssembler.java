@@ -1,0 +1,900 @@
+package io.bpf4j.core;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses the verifier syntax that {@link Disassembler} prints back into instructions, plus labels.
+ * One instruction per line; each line may carry the listing's {@code N: (cc)} prefix (the opcode in
+ * it is checked against the instruction) and a {@code ;} or {@code //} comment.
+ *
+ * <pre>
+ *   r6 = r1                              ; a comment
+ *   call bpf_ktime_get_ns                ; helper by name (or bpf_ktime_get_ns#5)
+ *   if r0 == 0x0 goto out                ; labels: jumps, calls (call name), subprog[name]
+ *   r1 = map[events]                     ; a map by name, its fd filled in at load
+ *   r2 = r10
+ *   r2 += -8
+ *   out:
+ *   3: (b7) r0 = 0                       ; the listing prefix is optional
+ *   exit
+ * </pre>
+ *
+ * <p>Conventions beyond the kernel's printer: on the right of {@code rN =} a hexadecimal
+ * number (or any number followed by {@code ll}, as llvm-objdump prints it) is an {@code ld_imm64},
+ * a decimal one a {@code mov}, since that is how the verifier prints them. {@code call name#N}
+ * is a helper when {@code name} is a helper or {@code unknown}, otherwise a kfunc with BTF id N
+ * (the verifier prints kfuncs by name); {@code call name} without a number is a helper when the
+ * catalogue knows {@code name}, otherwise a bpf-to-bpf call to label {@code name}. {@code w} and
+ * {@code r} registers choose the 32- or 64-bit ALU and JMP classes.
+ *
+ * <pre>{@code
+ * byte[] code = TextAssembler.assemble("r0 = 0\nexit\n", ByteOrder.LITTLE_ENDIAN);
+ * Program p = TextAssembler.parse(Disassembler.disassemble(code, ByteOrder.LITTLE_ENDIAN));
+ * }</pre>
+ */
+public final class TextAssembler {
+    private TextAssembler() {
+    }
+
+    /** Assembles text in host byte order. */
+    public static byte[] assemble(String text) {
+        return assemble(text, ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Parses and assembles text (labels resolved, far jumps widened).
+     *
+     * @throws TextParseException naming the line (and column) of a syntax error, or the line of
+     *         the instruction an {@link AssemblyException} is about
+     */
+    public static byte[] assemble(String text, ByteOrder order) {
+        Parsed parsed = parseWithLines(text);
+        try {
+            return Assembler.assemble(parsed.program, order, true).bytecode();
+        } catch (AssemblyException e) {
+            int line = e.index() >= 0 && e.index() < parsed.lines.length ? parsed.lines[e.index()] : parsed.lastLine;
+            throw new TextParseException(line, 0, e.getMessage());
+        }
+    }
+
+    /**
+     * Parses text into a program (labels kept, offsets as written).
+     *
+     * @throws TextParseException naming the line and column of the first syntax error
+     */
+    public static Program parse(String text) {
+        return parseWithLines(text).program;
+    }
+
+    private static final class Parsed {
+        final Program program;
+        final int[] lines;
+        final int lastLine;
+
+        Parsed(Program program, int[] lines, int lastLine) {
+            this.program = program;
+            this.lines = lines;
+            this.lastLine = lastLine;
+        }
+    }
+
+    private static Parsed parseWithLines(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("assembly text missing");
+        }
+        List<Instruction> out = new ArrayList<>();
+        List<Integer> lineOf = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Instruction in = new Line(lines[i], i + 1).parse();
+            if (in != null) {
+                out.add(in);
+                lineOf.add(i + 1);
+            }
+        }
+        int[] lineArray = new int[lineOf.size()];
+        for (int i = 0; i < lineArray.length; i++) {
+            lineArray[i] = lineOf.get(i);
+        }
+        return new Parsed(Program.of(out), lineArray, lines.length);
+    }
+
+    /** A cursor over one line. */
+    private static final class Line {
+        private static final String[] ALU_OPS = {"s>>=", "<<=", ">>=", "s/=", "s%=", "+=", "-=", "*=", "/=",
+            "|=", "&=", "%=", "^=", "="};
+        private static final AluOp[] ALU_OP_VALUES = {AluOp.ARSH, AluOp.LSH, AluOp.RSH, AluOp.SDIV, AluOp.SMOD,
+            AluOp.ADD, AluOp.SUB, AluOp.MUL, AluOp.DIV, AluOp.OR, AluOp.AND, AluOp.MOD, AluOp.XOR, AluOp.MOV};
+        private static final String[] JMP_OPS = {"s>=", "s<=", "==", "!=", ">=", "<=", "s>", "s<", ">", "<", "&"};
+        private static final JumpOp[] JMP_OP_VALUES = {JumpOp.JSGE, JumpOp.JSLE, JumpOp.JEQ, JumpOp.JNE,
+            JumpOp.JGE, JumpOp.JLE, JumpOp.JSGT, JumpOp.JSLT, JumpOp.JGT, JumpOp.JLT, JumpOp.JSET};
+
+        private final String s;
+        private final int line;
+        private final int end;
+        private int pos;
+
+        Line(String text, int line) {
+            this.s = text;
+            this.line = line;
+            int cut = text.length();
+            int semi = text.indexOf(';');
+            if (semi >= 0) {
+                cut = semi;
+            }
+            int slashes = text.indexOf("//");
+            if (slashes >= 0 && slashes < cut) {
+                cut = slashes;
+            }
+            while (cut > 0 && Character.isWhitespace(text.charAt(cut - 1))) {
+                cut--;
+            }
+            this.end = cut;
+        }
+
+        /** The instruction or label on this line, or null for a blank or comment line. */
+        Instruction parse() {
+            ws();
+            if (pos >= end) {
+                return null;
+            }
+            int expectedOpcode = -1;
+            int prefixAt = -1;
+            if (Character.isDigit(s.charAt(pos))) {
+                int start = pos;
+                while (pos < end && Character.isDigit(s.charAt(pos))) {
+                    pos++;
+                }
+                if (!eat(":")) {
+                    pos = start;
+                } else {
+                    ws();
+                    if (pos < end && s.charAt(pos) == '(' && pos + 3 < end && s.charAt(pos + 3) == ')'
+                            && isHex(s.charAt(pos + 1)) && isHex(s.charAt(pos + 2))) {
+                        prefixAt = pos + 1;
+                        expectedOpcode = Integer.parseInt(s.substring(pos + 1, pos + 3), 16);
+                        pos += 4;
+                    }
+                    ws();
+                    if (pos >= end) {
+                        throw error("expected an instruction after the index");
+                    }
+                }
+            }
+            int start = pos;
+            if (isIdentStart(s.charAt(pos))) {
+                String name = peekIdent();
+                int after = pos + name.length();
+                int p = after;
+                while (p < end && Character.isWhitespace(s.charAt(p))) {
+                    p++;
+                }
+                if (p < end && s.charAt(p) == ':' && restBlank(p + 1)) {
+                    if (expectedOpcode >= 0) {
+                        throw error("a label cannot follow an instruction prefix");
+                    }
+                    pos = p + 1;
+                    return new Label(name);
+                }
+            }
+            Instruction in;
+            try {
+                in = instruction();
+            } catch (TextParseException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new TextParseException(line, start + 1, e.getMessage());
+            }
+            ws();
+            if (pos < end) {
+                throw error("unexpected '" + s.substring(pos, end) + "' after the instruction");
+            }
+            if (expectedOpcode >= 0 && expectedOpcode != in.opcode()) {
+                throw new TextParseException(line, prefixAt + 1, "prefix opcode (" + InstructionCodec.hex2(expectedOpcode)
+                        + ") does not match the instruction, whose opcode is (" + InstructionCodec.hex2(in.opcode()) + ")");
+            }
+            return in;
+        }
+
+        private boolean restBlank(int p) {
+            for (; p < end; p++) {
+                if (!Character.isWhitespace(s.charAt(p))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Instruction instruction() {
+            if (word("exit")) {
+                return new ExitInsn();
+            }
+            if (word("gotol")) {
+                Target t = target();
+                return new GotoInsn(true, t.off, t.label);
+            }
+            if (word("goto")) {
+                Target t = target();
+                return new GotoInsn(false, t.off, t.label);
+            }
+            if (word("may_goto")) {
+                Target t = target();
+                return new MayGotoInsn(t.off, t.label);
+            }
+            if (word("call")) {
+                return call();
+            }
+            if (word("if")) {
+                return conditional();
+            }
+            if (word("lock")) {
+                return lock();
+            }
+            if (word("store_release")) {
+                expect("(");
+                expect("(");
+                Size size = type(false);
+                Mem m = mem();
+                expect(",");
+                RegTok v = reg();
+                expect(")");
+                return new AtomicInsn(AtomicOp.STORE_RELEASE, size, m.base, v.reg, m.off);
+            }
+            if (peek("*")) {
+                int at = pos;
+                expect("*");
+                expect("(");
+                Size size = type(false);
+                Mem m = mem();
+                expect("=");
+                ws();
+                if (peekReg()) {
+                    return new StoreInsn(size, m.base, m.off, reg().reg, 0);
+                }
+                long v = number();
+                return new StoreInsn(size, m.base, m.off, null, s32(v, at));
+            }
+            if (peekReg()) {
+                return assignment();
+            }
+            throw error("expected an instruction, found '" + rest() + "'");
+        }
+
+        private Instruction assignment() {
+            RegTok dst = reg();
+            ws();
+            for (int i = 0; i < ALU_OPS.length; i++) {
+                if (s.startsWith(ALU_OPS[i], pos) && pos + ALU_OPS[i].length() <= end) {
+                    pos += ALU_OPS[i].length();
+                    AluOp op = ALU_OP_VALUES[i];
+                    return op == AluOp.MOV ? rhs(dst) : aluOperand(op, dst);
+                }
+            }
+            throw error("expected an assignment operator (=, +=, s>>=, ...), found '" + rest() + "'");
+        }
+
+        private Instruction aluOperand(AluOp op, RegTok dst) {
+            ws();
+            if (peekReg()) {
+                RegTok src = reg();
+                sameWidth(dst, src);
+                return new AluInsn(op, !dst.w, dst.reg, src.reg, 0);
+            }
+            int at = pos;
+            long v = number();
+            return new AluInsn(op, !dst.w, dst.reg, null, s32(v, at));
+        }
+
+        private Instruction rhs(RegTok dst) {
+            ws();
+            if (eat("-")) {
+                ws();
+                if (peekReg()) {
+                    RegTok src = reg();
+                    sameWidth(dst, src);
+                    if (src.reg != dst.reg) {
+                        throw error("neg works in place: expected " + dst + " = -" + dst);
+                    }
+                    return new AluInsn(AluOp.NEG, !dst.w, dst.reg, null, 0);
+                }
+                pos--;
+            }
+            if (peek("*")) {
+                expect("*");
+                expect("(");
+                int typeAt = pos;
+                boolean signed = peek("s");
+                Size size = type(true);
+                if (word("skb")) {
+                    return packet(dst, size, signed, typeAt);
+                }
+                Mem m = mem();
+                return new LoadInsn(size, signed, dst.reg, m.base, m.off);
+            }
+            if (peek("(s")) {
+                expect("(");
+                int at = pos;
+                String t = ident();
+                expect(")");
+                RegTok src = reg();
+                sameWidth(dst, src);
+                AluOp op;
+                switch (t) {
+                    case "s8": op = AluOp.MOVSX8; break;
+                    case "s16": op = AluOp.MOVSX16; break;
+                    case "s32": op = AluOp.MOVSX32; break;
+                    default: throw new TextParseException(line, at + 1, "expected (s8), (s16) or (s32), found (" + t + ")");
+                }
+                return new AluInsn(op, !dst.w, dst.reg, src.reg, 0);
+            }
+            if (peekReg()) {
+                RegTok src = reg();
+                sameWidth(dst, src);
+                return new AluInsn(AluOp.MOV, !dst.w, dst.reg, src.reg, 0);
+            }
+            if (pos < end && isIdentStart(s.charAt(pos))) {
+                return named(dst);
+            }
+            int at = pos;
+            boolean hex = s.startsWith("0x", pos) || s.startsWith("-0x", pos) || s.startsWith("0X", pos);
+            long v = number();
+            boolean ll = word("ll");
+            if ((hex || ll) && !dst.w) {
+                return new LoadImm64Insn(dst.reg, PseudoSource.NONE, v, null);
+            }
+            return new AluInsn(AluOp.MOV, !dst.w, dst.reg, null, s32(v, at));
+        }
+
+        private Instruction packet(RegTok dst, Size size, boolean signed, int typeAt) {
+            if (signed) {
+                throw new TextParseException(line, typeAt + 1, "packet loads are unsigned: expected u8, u16 or u32");
+            }
+            if (dst.reg != Reg.R0 || dst.w) {
+                throw error("packet loads write r0, found " + dst);
+            }
+            expect("[");
+            ws();
+            if (peekReg()) {
+                RegTok idx = reg();
+                expect("+");
+                int at = pos;
+                long v = number();
+                expect("]");
+                return new PacketLoadInsn(size, true, idx.reg, s32(v, at));
+            }
+            int at = pos;
+            long v = number();
+            expect("]");
+            return new PacketLoadInsn(size, false, null, s32(v, at));
+        }
+
+        private Instruction named(RegTok dst) {
+            int at = pos;
+            String name = ident();
+            switch (name) {
+                case "le16": case "le32": case "le64":
+                case "be16": case "be32": case "be64":
+                case "bswap16": case "bswap32": case "bswap64": {
+                    RegTok src = reg();
+                    if (src.reg != dst.reg) {
+                        throw error("byte swaps work in place: expected " + dst + " = " + name + " " + dst);
+                    }
+                    ByteSwap op = name.startsWith("le") ? ByteSwap.LE : name.startsWith("be") ? ByteSwap.BE : ByteSwap.BSWAP;
+                    return new EndianInsn(op, Integer.parseInt(name.substring(name.length() - 2)), dst.reg);
+                }
+                case "addr_space_cast": {
+                    expect("(");
+                    RegTok src = reg();
+                    expect(",");
+                    int a1 = pos;
+                    long d = number();
+                    expect(",");
+                    int a2 = pos;
+                    long sa = number();
+                    expect(")");
+                    return new AddrSpaceCastInsn(dst.reg, src.reg, u16(d, a1), u16(sa, a2));
+                }
+                case "load_acquire": {
+                    expect("(");
+                    expect("(");
+                    Size size = type(false);
+                    Mem m = mem();
+                    expect(")");
+                    return new AtomicInsn(AtomicOp.LOAD_ACQUIRE, size, dst.reg, m.base, m.off);
+                }
+                case "map":
+                    return map(dst);
+                case "subprog": {
+                    expect("[");
+                    ws();
+                    LoadImm64Insn in;
+                    if (peek("+") || peek("-") || (pos < end && Character.isDigit(s.charAt(pos)))) {
+                        int a = pos;
+                        in = new LoadImm64Insn(dst.reg, PseudoSource.FUNC, s32(number(), a), null);
+                    } else {
+                        in = new LoadImm64Insn(dst.reg, PseudoSource.FUNC, 0, ident());
+                    }
+                    expect("]");
+                    return in;
+                }
+                case "btf_id": {
+                    expect("[");
+                    int a = pos;
+                    long id = number();
+                    expect("]");
+                    return new LoadImm64Insn(dst.reg, PseudoSource.BTF_ID, u32(id, a), null);
+                }
+                default:
+                    if (name.startsWith("atomic")) {
+                        return atomicCall(dst, name, at);
+                    }
+                    throw new TextParseException(line, at + 1, "unknown operand '" + name + "'");
+            }
+        }
+
+        private Instruction map(RegTok dst) {
+            expect("[");
+            ws();
+            String kind = ident();
+            String symbol = null;
+            long value = -1;
+            boolean idx = false;
+            if (eat(":")) {
+                int a = pos;
+                switch (kind) {
+                    case "fd":
+                    case "id":
+                        value = u32(number(), a);
+                        break;
+                    case "idx":
+                        value = u32(number(), a);
+                        idx = true;
+                        break;
+                    default:
+                        throw error("expected map[fd:N], map[idx:N] or map[name], found map[" + kind + ":");
+                }
+            } else {
+                symbol = kind;
+                value = 0xffff_ffffL;
+            }
+            expect("]");
+            ws();
+            if (!idx && peek("[")) {
+                expect("[");
+                expect("0");
+                expect("]");
+                expect("+");
+                int a = pos;
+                long off = u32(number(), a);
+                return new LoadImm64Insn(dst.reg, PseudoSource.MAP_VALUE, off << 32 | value, symbol);
+            }
+            if (idx && peek("+")) {
+                expect("+");
+                int a = pos;
+                long off = u32(number(), a);
+                return new LoadImm64Insn(dst.reg, PseudoSource.MAP_IDX_VALUE, off << 32 | value, null);
+            }
+            return new LoadImm64Insn(dst.reg, idx ? PseudoSource.MAP_IDX : PseudoSource.MAP_FD, value, symbol);
+        }
+
+        private Instruction atomicCall(RegTok dst, String name, int at) {
+            boolean wide = name.startsWith("atomic64_");
+            String op = name.substring(wide ? 9 : 7);
+            expect("(");
+            expect("(");
+            Size size = type(false);
+            Mem m = mem();
+            expect(",");
+            AtomicOp aop;
+            switch (op) {
+                case "fetch_add": aop = AtomicOp.FETCH_ADD; break;
+                case "fetch_or": aop = AtomicOp.FETCH_OR; break;
+                case "fetch_and": aop = AtomicOp.FETCH_AND; break;
+                case "fetch_xor": aop = AtomicOp.FETCH_XOR; break;
+                case "xchg": aop = AtomicOp.XCHG; break;
+                case "cmpxchg": aop = AtomicOp.CMPXCHG; break;
+                default: throw new TextParseException(line, at + 1, "unknown atomic operation '" + name + "'");
+            }
+            if ((size == Size.DW) != wide) {
+                throw new TextParseException(line, at + 1, name + " on a " + size.cType() + ": expected "
+                        + (size == Size.DW ? "atomic64_" : "atomic_") + op);
+            }
+            if (aop == AtomicOp.CMPXCHG) {
+                RegTok r0 = reg();
+                if (r0.reg != Reg.R0 || dst.reg != Reg.R0) {
+                    throw error("cmpxchg compares with and returns r0: expected r0 = " + name + "((...), r0, rN)");
+                }
+                expect(",");
+            }
+            RegTok src = reg();
+            expect(")");
+            if (aop != AtomicOp.CMPXCHG && src.reg != dst.reg) {
+                throw error(name + " returns the old value in its source register: expected "
+                        + src + " = " + name + "(..., " + src + ")");
+            }
+            return new AtomicInsn(aop, size, m.base, src.reg, m.off);
+        }
+
+        private Instruction lock() {
+            expect("*");
+            expect("(");
+            Size size = type(false);
+            Mem m = mem();
+            ws();
+            AtomicOp op;
+            if (eat("+=")) {
+                op = AtomicOp.ADD;
+            } else if (eat("|=")) {
+                op = AtomicOp.OR;
+            } else if (eat("&=")) {
+                op = AtomicOp.AND;
+            } else if (eat("^=")) {
+                op = AtomicOp.XOR;
+            } else {
+                throw error("expected +=, |=, &= or ^=, found '" + rest() + "'");
+            }
+            RegTok src = reg();
+            return new AtomicInsn(op, size, m.base, src.reg, m.off);
+        }
+
+        private Instruction conditional() {
+            RegTok dst = reg();
+            ws();
+            JumpOp op = null;
+            for (int i = 0; i < JMP_OPS.length; i++) {
+                if (s.startsWith(JMP_OPS[i], pos)) {
+                    pos += JMP_OPS[i].length();
+                    op = JMP_OP_VALUES[i];
+                    break;
+                }
+            }
+            if (op == null) {
+                throw error("expected a comparison (==, !=, >, s>=, &, ...), found '" + rest() + "'");
+            }
+            ws();
+            Reg src = null;
+            int imm = 0;
+            if (peekReg()) {
+                RegTok r = reg();
+                sameWidth(dst, r);
+                src = r.reg;
+            } else {
+                int at = pos;
+                imm = s32(number(), at);
+            }
+            if (!word("goto")) {
+                throw error("expected 'goto', found '" + rest() + "'");
+            }
+            Target t = target();
+            return new JumpInsn(op, dst.w, dst.reg, src, imm, t.off, t.label);
+        }
+
+        private Instruction call() {
+            ws();
+            if (s.startsWith("pc", pos) && pos + 2 < end && (s.charAt(pos + 2) == '+' || s.charAt(pos + 2) == '-')) {
+                pos += 2;
+                int at = pos;
+                return new CallInsn(CallInsn.Type.LOCAL, s32(number(), at), 0, null);
+            }
+            if (pos < end && Character.isDigit(s.charAt(pos))) {
+                int at = pos;
+                return new CallInsn(CallInsn.Type.HELPER, s32(number(), at), 0, null);
+            }
+            int at = pos;
+            String name = ident();
+            if (eat("#")) {
+                int numAt = pos;
+                int number = s32(number(), numAt);
+                if (name.equals("kernel-function")) {
+                    int module = 0;
+                    ws();
+                    if (word("btf")) {
+                        expect("[");
+                        expect("idx");
+                        expect(":");
+                        int a = pos;
+                        module = s32(number(), a);
+                        expect("]");
+                    }
+                    return new CallInsn(CallInsn.Type.KFUNC, number, module, null);
+                }
+                java.util.Optional<Helper> h = Helper.byName(name);
+                if (h.isPresent() && name.startsWith("bpf_")) {
+                    if (h.get().number() != number) {
+                        throw new TextParseException(line, numAt + 1, name + " is helper #" + h.get().number()
+                                + ", not #" + number);
+                    }
+                    return CallInsn.helper(h.get());
+                }
+                if (name.equals("unknown") || name.equals("bpf_unspec")) {
+                    return new CallInsn(CallInsn.Type.HELPER, number, 0, null);
+                }
+                return new CallInsn(CallInsn.Type.KFUNC, number, 0, null);
+            }
+            if (name.startsWith("bpf_")) {
+                java.util.Optional<Helper> h = Helper.byName(name);
+                if (h.isPresent()) {
+                    return CallInsn.helper(h.get());
+                }
+            }
+            if (name.contains("-")) {
+                throw new TextParseException(line, at + 1, "'" + name + "' is not a label name");
+            }
+            return CallInsn.local(name);
+        }
+
+        // ---- tokens ---------------------------------------------------------------------------
+
+        private static final class RegTok {
+            final Reg reg;
+            final boolean w;
+
+            RegTok(Reg reg, boolean w) {
+                this.reg = reg;
+                this.w = w;
+            }
+
+            @Override
+            public String toString() {
+                return (w ? "w" : "r") + reg.number();
+            }
+        }
+
+        private static final class Mem {
+            final Reg base;
+            final int off;
+
+            Mem(Reg base, int off) {
+                this.base = base;
+                this.off = off;
+            }
+        }
+
+        private static final class Target {
+            final int off;
+            final String label;
+
+            Target(int off, String label) {
+                this.off = off;
+                this.label = label;
+            }
+        }
+
+        private Target target() {
+            ws();
+            if (s.startsWith("pc", pos) && pos + 2 < end && (s.charAt(pos + 2) == '+' || s.charAt(pos + 2) == '-')) {
+                pos += 2;
+                int at = pos;
+                long v = number();
+                return new Target(s32(v, at), null);
+            }
+            if (pos >= end || !isIdentStart(s.charAt(pos))) {
+                throw error("expected a jump target (pc+N or a label), found '" + rest() + "'");
+            }
+            return new Target(0, ident());
+        }
+
+        /** {@code uNN} or (if allowed) {@code sNN} then {@code " *)"}. */
+        private Size type(boolean allowSigned) {
+            ws();
+            int at = pos;
+            String t = ident();
+            Size size;
+            switch (t.substring(1)) {
+                case "8": size = Size.B; break;
+                case "16": size = Size.H; break;
+                case "32": size = Size.W; break;
+                case "64": size = Size.DW; break;
+                default: size = null;
+            }
+            boolean ok = size != null && (t.charAt(0) == 'u' || (allowSigned && t.charAt(0) == 's'));
+            if (!ok) {
+                throw new TextParseException(line, at + 1, "expected a type " + (allowSigned ? "u8..u64 or s8..s32" : "u8..u64")
+                        + ", found '" + t + "'");
+            }
+            expect("*");
+            expect(")");
+            return size;
+        }
+
+        /** {@code (rN +off)}. */
+        private Mem mem() {
+            expect("(");
+            RegTok base = reg();
+            ws();
+            int off = 0;
+            if (peek("+") || peek("-")) {
+                int at = pos;
+                off = s16(number(), at);
+            }
+            expect(")");
+            return new Mem(base.reg, off);
+        }
+
+        private RegTok reg() {
+            ws();
+            int at = pos;
+            if (pos < end && (s.charAt(pos) == 'r' || s.charAt(pos) == 'w') && pos + 1 < end
+                    && Character.isDigit(s.charAt(pos + 1))) {
+                boolean w = s.charAt(pos) == 'w';
+                pos++;
+                int start = pos;
+                while (pos < end && Character.isDigit(s.charAt(pos))) {
+                    pos++;
+                }
+                if (pos < end && isIdentPart(s.charAt(pos))) {
+                    pos = at;
+                    throw error("expected a register, found '" + word() + "'");
+                }
+                int n = Integer.parseInt(s.substring(start, Math.min(pos, start + 6)));
+                if (n > 10) {
+                    throw new TextParseException(line, at + 1, "register " + s.substring(at, pos)
+                            + " does not exist: expected r0..r10 (w0..w10)");
+                }
+                return new RegTok(Reg.of(n), w);
+            }
+            throw error("expected a register, found '" + rest() + "'");
+        }
+
+        private boolean peekReg() {
+            return pos + 1 < end && (s.charAt(pos) == 'r' || s.charAt(pos) == 'w') && Character.isDigit(s.charAt(pos + 1));
+        }
+
+        private void sameWidth(RegTok a, RegTok b) {
+            if (a.w != b.w) {
+                throw error("mixed widths " + a + " and " + b + ": use w registers for 32-bit and r registers for 64-bit");
+            }
+        }
+
+        /** A signed decimal or hexadecimal number (0x…, up to 64 bits). */
+        private long number() {
+            ws();
+            int at = pos;
+            boolean neg = false;
+            if (eat("-")) {
+                neg = true;
+            } else {
+                eat("+");
+            }
+            ws();
+            int start = pos;
+            boolean hex = s.startsWith("0x", pos) || s.startsWith("0X", pos);
+            if (hex) {
+                pos += 2;
+                start = pos;
+                while (pos < end && isHex(s.charAt(pos))) {
+                    pos++;
+                }
+            } else {
+                while (pos < end && Character.isDigit(s.charAt(pos))) {
+                    pos++;
+                }
+            }
+            if (pos == start) {
+                pos = at;
+                throw error("expected a number, found '" + rest() + "'");
+            }
+            String digits = s.substring(start, pos);
+            try {
+                long v = hex ? Long.parseUnsignedLong(digits, 16) : Long.parseLong(digits);
+                return neg ? -v : v;
+            } catch (NumberFormatException e) {
+                throw new TextParseException(line, at + 1, "number " + s.substring(at, pos) + " out of range: expected at most 64 bits");
+            }
+        }
+
+        private int s32(long v, int at) {
+            if (v < Integer.MIN_VALUE || v > 0xffff_ffffL) {
+                throw new TextParseException(line, at + 1, "immediate " + v + " out of range: expected a 32-bit value"
+                        + " (-2147483648..4294967295); use an ld_imm64 (rN = 0x... ll) for 64-bit constants");
+            }
+            return (int) v;
+        }
+
+        private int s16(long v, int at) {
+            if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
+                throw new TextParseException(line, at + 1, "offset " + v + " out of range: expected -32768..32767");
+            }
+            return (int) v;
+        }
+
+        private long u32(long v, int at) {
+            if (v < 0 || v > 0xffff_ffffL) {
+                throw new TextParseException(line, at + 1, "value " + v + " out of range: expected 0..4294967295");
+            }
+            return v;
+        }
+
+        private int u16(long v, int at) {
+            if (v < 0 || v > 0xffff) {
+                throw new TextParseException(line, at + 1, "address space " + v + " out of range: expected 0..65535");
+            }
+            return (int) v;
+        }
+
+        private String ident() {
+            ws();
+            if (pos >= end || !isIdentStart(s.charAt(pos))) {
+                throw error("expected a name, found '" + rest() + "'");
+            }
+            String id = peekIdent();
+            pos += id.length();
+            return id;
+        }
+
+        private String peekIdent() {
+            int p = pos;
+            while (p < end && (isIdentPart(s.charAt(p)) || (s.charAt(p) == '-' && p > pos && p + 1 < end
+                    && isIdentStart(s.charAt(p + 1))))) {
+                p++;
+            }
+            return s.substring(pos, p);
+        }
+
+        private boolean word(String w) {
+            ws();
+            if (s.startsWith(w, pos) && pos + w.length() <= end
+                    && (pos + w.length() == end || !isIdentPart(s.charAt(pos + w.length())))) {
+                pos += w.length();
+                return true;
+            }
+            return false;
+        }
+
+        private String word() {
+            int p = pos;
+            while (p < end && !Character.isWhitespace(s.charAt(p))) {
+                p++;
+            }
+            return s.substring(pos, p);
+        }
+
+        private boolean peek(String lit) {
+            ws();
+            return s.startsWith(lit, pos) && pos + lit.length() <= end;
+        }
+
+        private boolean eat(String lit) {
+            if (peek(lit)) {
+                pos += lit.length();
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(String lit) {
+            if (!eat(lit)) {
+                throw error("expected '" + lit + "', found '" + rest() + "'");
+            }
+        }
+
+        private void ws() {
+            while (pos < end && Character.isWhitespace(s.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        private String rest() {
+            String r = s.substring(Math.min(pos, end), end);
+            return r.isEmpty() ? "end of line" : r.length() > 24 ? r.substring(0, 24) + "..." : r;
+        }
+
+        private TextParseException error(String message) {
+            return new TextParseException(line, Math.min(pos, end) + 1, message);
+        }
+
+        private static boolean isHex(char c) {
+            return Character.digit(c, 16) >= 0;
+        }
+
+        private static boolean isIdentStart(char c) {
+            return Character.isLetter(c) || c == '_' || c == '.' || c == '$';
+        }
+
+        private static boolean isIdentPart(char c) {
+            return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '$';
+        }
+    }
+}
