@@ -41,13 +41,25 @@ class BenchmarksSmokeTest {
         return out;
     }
 
-    @Test
-    void everyAssemblyBenchmarkRunsOneShortIteration() throws RunnerException {
-        Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.asm\\..*").build()).run();
-        assertEquals(Set.of("asm.AssembleBench.assembleMillion", "asm.AssembleBench.buildAndAssembleLab"),
-                names(results));
+    static void assertAllScored(Collection<RunResult> results) {
         for (RunResult r : results) {
             assertFalse(Double.isNaN(r.getPrimaryResult().getScore()), r.getParams().getBenchmark());
         }
+    }
+
+    @Test
+    void everyAssemblyBenchmarkRunsOneShortIteration() throws RunnerException {
+        Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.asm\\..*").build()).run();
+        assertEquals(Set.of("asm.AssembleBench.assembleMillion", "asm.AssembleBench.buildAndAssembleLab",
+                "asm.DisassembleBench.disassemble", "asm.DisassembleBench.parse", "asm.DisassembleBench.reassemble"),
+                names(results));
+        assertAllScored(results);
+    }
+
+    @Test
+    void everyDecodingBenchmarkRunsOneShortIteration() throws RunnerException {
+        Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.structs\\..*").build()).run();
+        assertEquals(Set.of("structs.EventDecodeBench.flyweight", "structs.EventDecodeBench.value"), names(results));
+        assertAllScored(results);
     }
 }
