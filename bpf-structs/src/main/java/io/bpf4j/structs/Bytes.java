@@ -134,4 +134,15 @@ final class Bytes {
             b.put(pos + i, (byte) 0);
         }
     }
+
+    /** Writes {@code n} zero bytes at {@code pos}. */
+    static void zero(ByteBuffer b, int pos, int n) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            b.putLong(pos + i, 0L);
+        }
+        for (; i < n; i++) {
+            b.put(pos + i, (byte) 0);
+        }
+    }
 }

@@ -100,6 +100,35 @@ public final class StructLayout {
         return new Builder(name);
     }
 
+    /**
+     * The layout of a record whose components are annotated with their C types
+     * ({@link U32 @U32}, {@link Chars @Chars(16)}, …); computed once per class.
+     *
+     * <pre>{@code
+     * record Exec(@U64 long timestamp, @U32 int pid, @Chars(16) String comm) {}
+     * StructLayout.of(Exec.class).offset("comm");   // 12
+     * }</pre>
+     */
+    public static StructLayout of(Class<? extends Record> type) {
+        return RecordMapping.of(type, null).layout();
+    }
+
+    /**
+     * The codec between a record type and its bytes: {@code decode} builds the record through
+     * its canonical constructor, {@code encode} writes its components. Computed once per class.
+     */
+    public static <R extends Record> RecordCodec<R> codec(Class<R> type) {
+        return RecordMapping.of(type, null).codec();
+    }
+
+    /**
+     * As {@link #codec(Class)}, with the caller's lookup for records that are not public in an
+     * exported package (a named module passes {@code MethodHandles.lookup()}).
+     */
+    public static <R extends Record> RecordCodec<R> codec(Class<R> type, java.lang.invoke.MethodHandles.Lookup lookup) {
+        return RecordMapping.of(type, Objects.requireNonNull(lookup, "lookup")).codec();
+    }
+
     // ---- queries ------------------------------------------------------------------------------
 
     /** The name given to the builder ({@code ProcessExecEvent}). */
