@@ -1,0 +1,245 @@
+package io.bpf4j.syscall;
+
+import io.bpf4j.syscall.internal.SystemKernel;
+import java.nio.ByteBuffer;
+
+/**
+ * Every kernel call bpf4j makes, one method per {@code bpf(2)} command used, plus
+ * {@code perf_event_open(2)}, {@code ioctl}, {@code mmap}/{@code munmap}, {@code epoll_*},
+ * {@code eventfd}, {@code mount} and {@code close}. {@link #system()} is the JNA implementation;
+ * unit tests use a fake of the same interface ({@code io.bpf4j.syscall.testing.FakeKernel} in
+ * this module's test-jar) so map and program logic is tested without root.
+ *
+ * <p>Conventions: buffers passed in must be direct; the call uses the bytes from
+ * {@code position()} to {@code limit()} and never moves the position. A failure throws
+ * {@link BpfException} naming the command and the errno, except where the method documents an
+ * expected outcome (ENOENT from a lookup is {@code false}).
+ *
+ * <pre>{@code
+ * Kernel k = Kernel.system();
+ * int fd = k.mapCreate(new Kernel.MapCreateRequest(MapType.RINGBUF.code(), 0, 0, 1 << 20, 0, 0, "events", 0));
+ * MappedRegion consumer = k.mmap(4096, Kernel.PROT_READ | Kernel.PROT_WRITE, Kernel.MAP_SHARED, fd, 0);
+ * consumer.buffer().getLong(0);
+ * k.munmap(consumer);
+ * k.close(fd);
+ * }</pre>
+ */
+public interface Kernel {
+    /** {@code PROT_READ}. */
+    int PROT_READ = 0x1;
+    /** {@code PROT_WRITE}. */
+    int PROT_WRITE = 0x2;
+    /** {@code MAP_SHARED}. */
+    int MAP_SHARED = 0x01;
+    /** {@code EPOLLIN}. */
+    int EPOLLIN = 0x001;
+    /** {@code EPOLLERR}. */
+    int EPOLLERR = 0x008;
+    /** {@code EPOLLHUP}. */
+    int EPOLLHUP = 0x010;
+    /** {@code EPOLL_CTL_ADD}. */
+    int EPOLL_CTL_ADD = 1;
+    /** {@code EPOLL_CTL_DEL}. */
+    int EPOLL_CTL_DEL = 2;
+    /** {@code EPOLL_CTL_MOD}. */
+    int EPOLL_CTL_MOD = 3;
+    /** {@code EPOLL_CLOEXEC} (= {@code O_CLOEXEC}). */
+    int EPOLL_CLOEXEC = 0x80000;
+    /** {@code EFD_CLOEXEC}. */
+    int EFD_CLOEXEC = 0x80000;
+    /** {@code EFD_NONBLOCK}. */
+    int EFD_NONBLOCK = 0x800;
+    /** {@code PERF_FLAG_FD_CLOEXEC}. */
+    long PERF_FLAG_FD_CLOEXEC = 0x8;
+
+    /** The JNA implementation (one per process). */
+    static Kernel system() {
+        return SystemKernel.instance();
+    }
+
+    // ---- bpf(2) ---------------------------------------------------------------------------
+
+    /** {@code BPF_MAP_CREATE}: returns the new map's fd. */
+    int mapCreate(MapCreateRequest request);
+
+    /** {@code BPF_MAP_LOOKUP_ELEM}: copies the value into {@code value}; false if the key is absent (ENOENT). */
+    boolean mapLookupElem(int mapFd, ByteBuffer key, ByteBuffer value, long flags);
+
+    /** {@code BPF_MAP_UPDATE_ELEM} with {@code BPF_ANY}, {@code BPF_NOEXIST}, {@code BPF_EXIST} or {@code BPF_F_LOCK}. */
+    void mapUpdateElem(int mapFd, ByteBuffer key, ByteBuffer value, long flags);
+
+    /** {@code BPF_MAP_DELETE_ELEM}: false if the key was absent (ENOENT). */
+    boolean mapDeleteElem(int mapFd, ByteBuffer key);
+
+    /** {@code BPF_MAP_GET_NEXT_KEY}: {@code key} null for the first key; false at the end (ENOENT). */
+    boolean mapGetNextKey(int mapFd, ByteBuffer key, ByteBuffer nextKey);
+
+    /** {@code BPF_MAP_LOOKUP_AND_DELETE_ELEM} ({@code key} null for queue/stack): false if empty/absent. */
+    boolean mapLookupAndDeleteElem(int mapFd, ByteBuffer key, ByteBuffer value, long flags);
+
+    /** {@code BPF_MAP_FREEZE}: user space can no longer write the map. */
+    void mapFreeze(int mapFd);
+
+    /**
+     * {@code BPF_MAP_LOOKUP_BATCH} or, with {@code delete}, {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}.
+     *
+     * @param inBatch the cursor from the previous call, or null to start
+     * @param outBatch receives the cursor for the next call
+     * @param count capacity in entries of {@code keys} and {@code values}
+     */
+    BatchResult mapLookupBatch(int mapFd, ByteBuffer inBatch, ByteBuffer outBatch, ByteBuffer keys,
+                               ByteBuffer values, int count, long elemFlags, boolean delete);
+
+    /** {@code BPF_MAP_UPDATE_BATCH}: returns the number of entries written. */
+    int mapUpdateBatch(int mapFd, ByteBuffer keys, ByteBuffer values, int count, long elemFlags);
+
+    /** {@code BPF_MAP_DELETE_BATCH}: returns the number of entries deleted. */
+    int mapDeleteBatch(int mapFd, ByteBuffer keys, int count, long elemFlags);
+
+    /** {@code BPF_PROG_LOAD}: never throws for an errno; the result carries it with the log's true size. */
+    ProgLoadResult progLoad(ProgLoadRequest request);
+
+    /** {@code BPF_PROG_TEST_RUN}. */
+    TestRunResult progTestRun(int progFd, TestRunRequest request);
+
+    /** {@code BPF_OBJ_PIN}. */
+    void objPin(int fd, String path);
+
+    /** {@code BPF_OBJ_GET}: opens a pinned object. */
+    int objGet(String path, int fileFlags);
+
+    /** {@code BPF_OBJ_GET_INFO_BY_FD}: fills {@code info}; returns the length the kernel wrote. */
+    int objGetInfoByFd(int fd, ByteBuffer info);
+
+    /** {@code BPF_RAW_TRACEPOINT_OPEN}: returns the link fd. */
+    int rawTracepointOpen(String name, int progFd);
+
+    /** {@code BPF_LINK_CREATE} (for {@code BPF_PERF_EVENT}, {@code cookie} is {@code perf_event.bpf_cookie}). */
+    int linkCreate(int progFd, int targetFd, int attachType, int flags, long cookie);
+
+    // ---- other syscalls ---------------------------------------------------------------------
+
+    /** {@code perf_event_open(2)}. */
+    int perfEventOpen(PerfEventAttr attr, int pid, int cpu, int groupFd, long flags);
+
+    /** {@code ioctl(2)} with an integer argument; returns the result. */
+    int ioctl(int fd, long request, long arg);
+
+    /** {@code mmap(2)} of a file descriptor; a mapping without PROT_WRITE gives a read-only buffer. */
+    MappedRegion mmap(long length, int prot, int flags, int fd, long offset);
+
+    /** {@code munmap(2)}. */
+    void munmap(MappedRegion region);
+
+    /** {@code epoll_create1(2)}. */
+    int epollCreate1(int flags);
+
+    /** {@code epoll_ctl(2)}: {@code data} comes back in {@link EpollEvents#data(int)}. */
+    void epollCtl(int epfd, int op, int fd, int events, long data);
+
+    /**
+     * {@code epoll_wait(2)} into a reusable native buffer; allocation-free. Returns the number of
+     * ready events, 0 on timeout or when interrupted (EINTR).
+     */
+    int epollWait(int epfd, EpollEvents events, int timeoutMillis);
+
+    /** {@code eventfd(2)}. */
+    int eventfd(int initialValue, int flags);
+
+    /** Adds {@code value} to an eventfd's counter ({@code write(2)} of 8 bytes). */
+    void eventfdWrite(int fd, long value);
+
+    /** Reads and resets an eventfd's counter; 0 when it is zero and the fd is non-blocking. */
+    long eventfdRead(int fd);
+
+    /** {@code mount(2)} without data. */
+    void mount(String source, String target, String fsType, long flags);
+
+    /** {@code close(2)}; EBADF is reported as an error (double close is a bug the caller must avoid). */
+    void close(int fd);
+
+    // ---- request and result values ----------------------------------------------------------
+
+    /**
+     * The fields of {@code BPF_MAP_CREATE} bpf4j sets.
+     *
+     * @param mapType {@code enum bpf_map_type}
+     * @param name at most 15 characters
+     * @param innerMapFd the template map for map-in-map types, else 0
+     * @param mapExtra {@code map_extra} (bloom filter: number of hash functions)
+     */
+    record MapCreateRequest(int mapType, int keySize, int valueSize, int maxEntries, int flags,
+                            int innerMapFd, String name, long mapExtra) {
+    }
+
+    /**
+     * The fields of {@code BPF_PROG_LOAD} bpf4j sets.
+     *
+     * @param insns the bytecode (direct buffer)
+     * @param logLevel 0 for no log, 1 for the verifier log, 2 for its verbose form
+     * @param logBuf direct buffer for the log, or null with level 0
+     */
+    record ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
+                           int kernVersion, int progFlags, String name, int expectedAttachType,
+                           int attachBtfId, int attachBtfObjFd) {
+    }
+
+    /**
+     * @param fd the program fd, or -1 on failure
+     * @param errno the failure, or null on success
+     * @param logTrueSize the log size the kernel needed ({@code log_true_size}, 6.4+), or 0
+     */
+    record ProgLoadResult(int fd, Errno errno, int logTrueSize) {
+        /** True if the program loaded. */
+        public boolean ok() {
+            return errno == null;
+        }
+    }
+
+    /**
+     * {@code BPF_PROG_TEST_RUN} inputs (direct buffers or null).
+     *
+     * @param dataIn packet data in
+     * @param dataOut receives packet data out
+     * @param ctxIn context in (for {@code BPF_PROG_TYPE_SYSCALL} the kernel writes the context back here)
+     * @param ctxOut receives the context out
+     * @param repeat run this many times (0 = once)
+     */
+    record TestRunRequest(ByteBuffer dataIn, ByteBuffer dataOut, ByteBuffer ctxIn, ByteBuffer ctxOut,
+                          int repeat, int flags, int cpu) {
+    }
+
+    /**
+     * @param retval the program's return value (r0, truncated to 32 bits by the kernel)
+     * @param durationNanos mean run time as the kernel measured it
+     */
+    record TestRunResult(int retval, int durationNanos, int dataSizeOut, int ctxSizeOut) {
+    }
+
+    /**
+     * @param count entries processed
+     * @param done true when the kernel reported the end of the map (ENOENT)
+     */
+    record BatchResult(int count, boolean done) {
+    }
+
+    /**
+     * The fields of {@code struct perf_event_attr} bpf4j sets.
+     *
+     * @param type {@code PERF_TYPE_*} or a PMU type from sysfs
+     * @param config event config (tracepoint id, retprobe bit, software event)
+     * @param samplePeriodOrFreq {@code sample_period}, or {@code sample_freq} when {@code freq}
+     * @param flagBits the bitfield word (bit 0 disabled, bit 10 freq, …)
+     * @param probePath for kprobe/uprobe PMUs: the function name or binary path
+     *                  ({@code config1} points at it); null to use {@code config1}
+     * @param config1 {@code config1} when {@code probePath} is null
+     * @param config2 {@code config2} (probe address or offset)
+     */
+    record PerfEventAttr(int type, long config, long samplePeriodOrFreq, long sampleType, long flagBits,
+                         int wakeupEvents, String probePath, long config1, long config2) {
+        /** Bit 10 of the flags word: {@code freq}. */
+        public static final long FLAG_FREQ = 1L << 10;
+        /** Bit 0: {@code disabled}. */
+        public static final long FLAG_DISABLED = 1L;
+    }
+}

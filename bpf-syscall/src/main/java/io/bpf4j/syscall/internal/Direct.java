@@ -1,0 +1,55 @@
+package io.bpf4j.syscall.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Per-thread direct buffers that carry keys and values to the kernel, so a map operation
+ * allocates no native memory. Slot numbers keep concurrent uses in one call apart.
+ */
+public final class Direct {
+    /** Slots: key, value, second key (next key / batch cursor), second cursor. */
+    public static final int KEY = 0, VALUE = 1, KEY2 = 2, CURSOR = 3;
+
+    private static final ThreadLocal<ByteBuffer[]> BUFFERS = ThreadLocal.withInitial(() -> new ByteBuffer[4]);
+
+    private Direct() {
+    }
+
+    /** A direct buffer of exactly {@code size} bytes (position 0, limit size), contents undefined. */
+    public static ByteBuffer slot(int slot, int size) {
+        ByteBuffer[] all = BUFFERS.get();
+        ByteBuffer b = all[slot];
+        if (b == null || b.capacity() < size) {
+            b = ByteBuffer.allocateDirect(Math.max(64, Integer.highestOneBit(Math.max(1, size - 1)) << 1))
+                    .order(ByteOrder.nativeOrder());
+            all[slot] = b;
+        }
+        b.clear().limit(size);
+        return b;
+    }
+
+    /** {@code bytes} copied into slot {@code slot}. */
+    public static ByteBuffer of(int slot, byte[] bytes) {
+        ByteBuffer b = slot(slot, bytes.length);
+        b.put(0, bytes, 0, bytes.length);
+        return b;
+    }
+
+    /** The remaining bytes of {@code src} in slot {@code slot} (or {@code src} itself when direct). */
+    public static ByteBuffer of(int slot, ByteBuffer src) {
+        if (src.isDirect()) {
+            return src;
+        }
+        ByteBuffer b = slot(slot, src.remaining());
+        b.put(0, src, src.position(), src.remaining());
+        return b;
+    }
+
+    /** A fresh copy of the buffer's first {@code n} bytes. */
+    public static byte[] bytes(ByteBuffer b, int n) {
+        byte[] out = new byte[n];
+        b.get(0, out, 0, n);
+        return out;
+    }
+}

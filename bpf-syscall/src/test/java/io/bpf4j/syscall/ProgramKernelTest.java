@@ -1,0 +1,107 @@
+package io.bpf4j.syscall;
+
+import static io.bpf4j.syscall.KernelFixtures.asU64;
+import static io.bpf4j.syscall.KernelFixtures.tgid;
+import static io.bpf4j.syscall.KernelFixtures.u32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.core.Helper;
+import io.bpf4j.core.Program;
+import io.bpf4j.core.Reg;
+import io.bpf4j.syscall.testing.KernelTest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+
+@KernelTest
+class ProgramKernelTest {
+
+    /** Counts calls by this process (tgid filter) into slot 0 of {@code counts}. */
+    static Program countingProgram(BpfMap counts, int tgid) {
+        return Program.builder()
+                .call(Helper.GET_CURRENT_PID_TGID)
+                .rsh64(Reg.R0, 32)
+                .jne(Reg.R0, tgid, "out")
+                .stw(Reg.R10, -4, 0)
+                .mov64(Reg.R2, Reg.R10)
+                .add64(Reg.R2, -4)
+                .ldMap(Reg.R1, counts)
+                .call(Helper.MAP_LOOKUP_ELEM)
+                .jeq(Reg.R0, 0, "out")
+                .mov64(Reg.R1, 1)
+                .atomicAdd64(Reg.R0, 0, Reg.R1)
+                .label("out")
+                .mov64(Reg.R0, 0)
+                .exit()
+                .build();
+    }
+
+    @Test
+    void verifierRejectionOfUninitialisedReadPointsAtInstructionLabelAndJavaLine() {
+        int line = new Throwable().getStackTrace()[0].getLineNumber() + 6;
+        Program bad = Program.builder().recordSourcePositions(true)
+                .mov64(Reg.R0, 0)
+                .mov64(Reg.R1, 1)
+                .ja("body")
+                .label("body")
+                .mov64(Reg.R0, Reg.R2) // reads r2 before anything wrote it
+                .exit()
+                .build();
+        VerifierException e = assertThrows(VerifierException.class,
+                () -> BpfProgram.load(ProgramSpec.socketFilter("bad_r2", bad)));
+        assertEquals(3, e.failingInstruction(), e.getMessage());
+        assertTrue(e.log().contains("R2 !read_ok"), e.log());
+        assertTrue(e.getMessage().contains("R2 !read_ok"), e.getMessage());
+        assertEquals("body", e.label().orElseThrow());
+        assertEquals("ProgramKernelTest.verifierRejectionOfUninitialisedReadPointsAtInstructionLabelAndJavaLine"
+                + "(ProgramKernelTest.java:" + line + ")", e.sourcePosition().orElseThrow());
+        assertTrue(e.listing().contains(">   3: bf 20"), e.listing());
+        assertTrue(e.getMessage().contains("emitted at: ProgramKernelTest."), e.getMessage());
+    }
+
+    @Test
+    void syscallProgramTestRunTakesContextInAndGivesItBack() {
+        Program p = Program.builder()
+                .ldxdw(Reg.R2, Reg.R1, 0)
+                .mov64(Reg.R3, Reg.R2)
+                .mul64(Reg.R3, 3)
+                .stxdw(Reg.R1, 8, Reg.R3)
+                .mov64(Reg.R0, Reg.R2)
+                .add64(Reg.R0, 1)
+                .exit()
+                .build();
+        try (BpfProgram prog = BpfProgram.load(ProgramSpec.syscall("ctx_in_out", p).license("GPL"))) {
+            byte[] ctx = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0, 14).array();
+            TestRunResult r = prog.testRun(TestRun.ctx(ctx));
+            assertEquals(15, r.retval());
+            ByteBuffer out = ByteBuffer.wrap(r.ctxOut()).order(ByteOrder.nativeOrder());
+            assertEquals(14, out.getLong(0));
+            assertEquals(42, out.getLong(8));
+
+            ByteBuffer direct = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).putLong(0, 100);
+            assertEquals(101, prog.run(direct));
+            assertEquals(300, direct.getLong(8));
+        }
+    }
+
+    @Test
+    void tracepointProgramCountsThisProcesssGetppidCallsExactly() {
+        try (BpfMap counts = BpfMap.create(MapSpec.array("getppid_n", 8, 1));
+             BpfProgram prog = BpfProgram.load(ProgramSpec.tracepoint("count_getppid", countingProgram(counts, tgid()))
+                     .license("GPL").maps(counts))) {
+            int calls = 137;
+            try (BpfLink link = prog.attachTracepoint("syscalls", "sys_enter_getppid")) {
+                assertNotNull(link.description());
+                for (int i = 0; i < calls; i++) {
+                    KernelFixtures.Libc.getppid();
+                }
+            }
+            // Detached: further calls are not counted.
+            KernelFixtures.Libc.getppid();
+            assertEquals(calls, asU64(counts.lookup(u32(0)).orElseThrow()));
+        }
+    }
+}
