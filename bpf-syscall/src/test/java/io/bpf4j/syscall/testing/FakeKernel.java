@@ -1,0 +1,559 @@
+package io.bpf4j.syscall.testing;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.bpf4j.syscall.BpfException;
+import io.bpf4j.syscall.EpollEvents;
+import io.bpf4j.syscall.Errno;
+import io.bpf4j.syscall.Kernel;
+import io.bpf4j.syscall.MapType;
+import io.bpf4j.syscall.MappedRegion;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * An in-memory {@link Kernel} for unit tests that need no root: maps behave like the kernel's
+ * (hash, array, queue/stack semantics, update flags, capacity), programs load unless told to fail
+ * (with a verifier log, honouring log sizes and ENOSPC like the kernel), fds are numbered and
+ * tracked so tests can check that everything opened was closed exactly once. Every call is
+ * recorded in {@link #calls()}.
+ *
+ * <pre>{@code
+ * FakeKernel k = new FakeKernel();
+ * try (BpfMap m = BpfMap.create(k, MapSpec.hash("m", 4, 8, 16))) { ... }
+ * assertEquals(Set.of(), k.openFds());
+ * }</pre>
+ *
+ * Not thread-safe beyond what its synchronized methods give; not a model of the verifier.
+ */
+public class FakeKernel implements Kernel {
+    private int nextFd = 100;
+    private final Map<Integer, Object> objects = new LinkedHashMap<>();
+    private final List<String> calls = new ArrayList<>();
+    private final Map<String, Object> pins = new HashMap<>();
+    private final List<ProgLoadRequest> loads = new ArrayList<>();
+    private Errno loadErrno;
+    private String verifierLog;
+    private Function<byte[], Integer> testRunner = ctx -> 0;
+    private final Map<Integer, Set<Integer>> epollInterest = new HashMap<>();
+    private final Deque<long[]> readyEvents = new ArrayDeque<>();
+
+    /** A fake map. */
+    public static final class FakeMap {
+        public final MapCreateRequest spec;
+        public final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>();
+        public final Deque<byte[]> queue = new ArrayDeque<>();
+        public boolean frozen;
+        public ByteBuffer memory;
+
+        FakeMap(MapCreateRequest spec) {
+            this.spec = spec;
+        }
+    }
+
+    /** A fake program (what was loaded). */
+    public record FakeProgram(ProgLoadRequest request, byte[] insns) {
+    }
+
+    /** Any other fd: a perf event, link, epoll or eventfd, with what created it. */
+    public record FakeFd(String kind, String detail) {
+    }
+
+    // ---- test controls ------------------------------------------------------------------------
+
+    /** Makes every following program load fail with {@code errno}; with a log level the log is {@code log}. */
+    public synchronized FakeKernel rejectLoads(Errno errno, String log) {
+        this.loadErrno = errno;
+        this.verifierLog = log;
+        return this;
+    }
+
+    /** Sets what a test run returns given the context in (the context buffer may be modified in place). */
+    public synchronized FakeKernel onTestRun(Function<byte[], Integer> runner) {
+        this.testRunner = runner;
+        return this;
+    }
+
+    /** Queues an epoll event that the next {@link #epollWait} returns. */
+    public synchronized void signal(int events, long data) {
+        readyEvents.add(new long[] {events, data});
+    }
+
+    /** Every call so far, as {@code "BPF_MAP_CREATE fd=100"}-style strings. */
+    public synchronized List<String> calls() {
+        return new ArrayList<>(calls);
+    }
+
+    /** Fds currently open. */
+    public synchronized Set<Integer> openFds() {
+        return new TreeSet<>(objects.keySet());
+    }
+
+    /** The program-load requests so far. */
+    public synchronized List<ProgLoadRequest> loads() {
+        return new ArrayList<>(loads);
+    }
+
+    /** The object behind an fd (FakeMap, FakeProgram, FakeFd). */
+    public synchronized Object object(int fd) {
+        return objects.get(fd);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private int open(Object o) {
+        int fd = nextFd++;
+        objects.put(fd, o);
+        return fd;
+    }
+
+    private static BpfException err(String op, Errno e) {
+        return new BpfException(op, e, null);
+    }
+
+    private FakeMap map(String op, int fd) {
+        Object o = objects.get(fd);
+        if (!(o instanceof FakeMap)) {
+            throw err(op, Errno.EBADF);
+        }
+        return (FakeMap) o;
+    }
+
+    private static byte[] bytes(ByteBuffer b, int n) {
+        byte[] out = new byte[n];
+        b.get(b.position(), out, 0, n);
+        return out;
+    }
+
+    private static String key(byte[] k) {
+        return Arrays.toString(k);
+    }
+
+    private static int valueBytes(MapCreateRequest s) {
+        MapType t = MapType.of(s.mapType());
+        return t.isPerCpu() ? ((s.valueSize() + 7) & ~7) * io.bpf4j.syscall.Cpus.possibleCount() : s.valueSize();
+    }
+
+    // ---- bpf ----------------------------------------------------------------------------------
+
+    @Override
+    public synchronized int mapCreate(MapCreateRequest r) {
+        MapType t = MapType.of(r.mapType());
+        FakeMap m = new FakeMap(r);
+        if (t == MapType.ARRAY || t == MapType.PERCPU_ARRAY) {
+            for (int i = 0; i < r.maxEntries(); i++) {
+                m.entries.put(key(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(i).array()),
+                        new byte[valueBytes(r)]);
+            }
+        }
+        if (t == MapType.RINGBUF) {
+            m.memory = ByteBuffer.allocateDirect(4096 + 2 * r.maxEntries()).order(ByteOrder.nativeOrder());
+        }
+        int fd = open(m);
+        calls.add("BPF_MAP_CREATE fd=" + fd + " " + t + " " + r.name());
+        return fd;
+    }
+
+    @Override
+    public synchronized boolean mapLookupElem(int mapFd, ByteBuffer key, ByteBuffer value, long flags) {
+        FakeMap m = map("BPF_MAP_LOOKUP_ELEM", mapFd);
+        calls.add("BPF_MAP_LOOKUP_ELEM fd=" + mapFd);
+        byte[] v;
+        MapType t = MapType.of(m.spec.mapType());
+        if (t == MapType.QUEUE || t == MapType.STACK) {
+            v = t == MapType.QUEUE ? m.queue.peekFirst() : m.queue.peekLast();
+        } else {
+            v = m.entries.get(key(bytes(key, m.spec.keySize())));
+        }
+        if (v == null) {
+            return false;
+        }
+        value.put(value.position(), v, 0, v.length);
+        return true;
+    }
+
+    @Override
+    public synchronized void mapUpdateElem(int mapFd, ByteBuffer key, ByteBuffer value, long flags) {
+        FakeMap m = map("BPF_MAP_UPDATE_ELEM", mapFd);
+        calls.add("BPF_MAP_UPDATE_ELEM fd=" + mapFd + " flags=" + flags);
+        if (m.frozen) {
+            throw err("BPF_MAP_UPDATE_ELEM", Errno.EPERM);
+        }
+        MapType t = MapType.of(m.spec.mapType());
+        byte[] v = bytes(value, valueBytes(m.spec));
+        if (t == MapType.QUEUE || t == MapType.STACK) {
+            if (m.queue.size() >= m.spec.maxEntries()) {
+                throw err("BPF_MAP_UPDATE_ELEM", Errno.E2BIG);
+            }
+            m.queue.addLast(v);
+            return;
+        }
+        String k = key(bytes(key, m.spec.keySize()));
+        boolean present = m.entries.containsKey(k);
+        if (t == MapType.ARRAY || t == MapType.PERCPU_ARRAY) {
+            if (!present) {
+                throw err("BPF_MAP_UPDATE_ELEM", Errno.E2BIG);
+            }
+            if (flags == 1) {
+                throw err("BPF_MAP_UPDATE_ELEM", Errno.EEXIST);
+            }
+        } else {
+            if (flags == 1 && present) {
+                throw err("BPF_MAP_UPDATE_ELEM", Errno.EEXIST);
+            }
+            if (flags == 2 && !present) {
+                throw err("BPF_MAP_UPDATE_ELEM", Errno.ENOENT);
+            }
+            if (!present && m.entries.size() >= m.spec.maxEntries()) {
+                throw err("BPF_MAP_UPDATE_ELEM", Errno.E2BIG);
+            }
+        }
+        m.entries.put(k, v);
+    }
+
+    @Override
+    public synchronized boolean mapDeleteElem(int mapFd, ByteBuffer key) {
+        FakeMap m = map("BPF_MAP_DELETE_ELEM", mapFd);
+        calls.add("BPF_MAP_DELETE_ELEM fd=" + mapFd);
+        MapType t = MapType.of(m.spec.mapType());
+        if (t == MapType.ARRAY || t == MapType.PERCPU_ARRAY) {
+            throw err("BPF_MAP_DELETE_ELEM", Errno.EINVAL);
+        }
+        return m.entries.remove(key(bytes(key, m.spec.keySize()))) != null;
+    }
+
+    @Override
+    public synchronized boolean mapGetNextKey(int mapFd, ByteBuffer key, ByteBuffer nextKey) {
+        FakeMap m = map("BPF_MAP_GET_NEXT_KEY", mapFd);
+        calls.add("BPF_MAP_GET_NEXT_KEY fd=" + mapFd);
+        Iterator<String> it = m.entries.keySet().iterator();
+        if (key != null) {
+            String k = key(bytes(key, m.spec.keySize()));
+            boolean found = false;
+            while (it.hasNext()) {
+                if (it.next().equals(k)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                it = m.entries.keySet().iterator();
+            }
+        }
+        if (!it.hasNext()) {
+            return false;
+        }
+        String next = it.next();
+        String[] parts = next.substring(1, next.length() - 1).split(", ");
+        for (int i = 0; i < parts.length; i++) {
+            nextKey.put(nextKey.position() + i, Byte.parseByte(parts[i]));
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean mapLookupAndDeleteElem(int mapFd, ByteBuffer key, ByteBuffer value, long flags) {
+        FakeMap m = map("BPF_MAP_LOOKUP_AND_DELETE_ELEM", mapFd);
+        calls.add("BPF_MAP_LOOKUP_AND_DELETE_ELEM fd=" + mapFd);
+        MapType t = MapType.of(m.spec.mapType());
+        byte[] v;
+        if (t == MapType.QUEUE || t == MapType.STACK) {
+            v = t == MapType.QUEUE ? m.queue.pollFirst() : m.queue.pollLast();
+        } else {
+            v = m.entries.remove(key(bytes(key, m.spec.keySize())));
+        }
+        if (v == null) {
+            return false;
+        }
+        value.put(value.position(), v, 0, v.length);
+        return true;
+    }
+
+    @Override
+    public synchronized void mapFreeze(int mapFd) {
+        map("BPF_MAP_FREEZE", mapFd).frozen = true;
+        calls.add("BPF_MAP_FREEZE fd=" + mapFd);
+    }
+
+    @Override
+    public synchronized BatchResult mapLookupBatch(int mapFd, ByteBuffer inBatch, ByteBuffer outBatch, ByteBuffer keys,
+                                                   ByteBuffer values, int count, long elemFlags, boolean delete) {
+        FakeMap m = map("BPF_MAP_LOOKUP_BATCH", mapFd);
+        calls.add("BPF_MAP_LOOKUP_BATCH fd=" + mapFd);
+        int start = inBatch == null ? 0 : inBatch.getInt(inBatch.position());
+        List<Map.Entry<String, byte[]>> all = new ArrayList<>(m.entries.entrySet());
+        int n = 0;
+        int ks = m.spec.keySize();
+        int vs = valueBytes(m.spec);
+        List<String> toDelete = new ArrayList<>();
+        for (int i = start; i < all.size() && n < count; i++, n++) {
+            String k = all.get(i).getKey();
+            String[] parts = k.substring(1, k.length() - 1).split(", ");
+            for (int b = 0; b < ks; b++) {
+                keys.put(keys.position() + n * ks + b, Byte.parseByte(parts[b]));
+            }
+            values.put(values.position() + n * vs, all.get(i).getValue(), 0, vs);
+            toDelete.add(k);
+        }
+        if (delete) {
+            toDelete.forEach(m.entries::remove);
+        }
+        outBatch.putInt(outBatch.position(), delete ? 0 : start + n);
+        return new BatchResult(n, start + n >= all.size());
+    }
+
+    @Override
+    public synchronized int mapUpdateBatch(int mapFd, ByteBuffer keys, ByteBuffer values, int count, long elemFlags) {
+        FakeMap m = map("BPF_MAP_UPDATE_BATCH", mapFd);
+        int ks = m.spec.keySize();
+        int vs = valueBytes(m.spec);
+        for (int i = 0; i < count; i++) {
+            mapUpdateElem(mapFd, keys.duplicate().position(keys.position() + i * ks),
+                    values.duplicate().position(values.position() + i * vs), elemFlags);
+        }
+        return count;
+    }
+
+    @Override
+    public synchronized int mapDeleteBatch(int mapFd, ByteBuffer keys, int count, long elemFlags) {
+        FakeMap m = map("BPF_MAP_DELETE_BATCH", mapFd);
+        int ks = m.spec.keySize();
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (mapDeleteElem(mapFd, keys.duplicate().position(keys.position() + i * ks))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized ProgLoadResult progLoad(ProgLoadRequest r) {
+        loads.add(r);
+        calls.add("BPF_PROG_LOAD " + r.name() + " log_level=" + r.logLevel()
+                + (r.logBuf() == null ? "" : " log_size=" + r.logBuf().remaining()));
+        if (loadErrno != null) {
+            if (r.logLevel() > 0 && verifierLog != null) {
+                byte[] log = verifierLog.getBytes(StandardCharsets.UTF_8);
+                int room = r.logBuf().remaining();
+                int n = Math.min(log.length, room - 1);
+                r.logBuf().put(r.logBuf().position(), log, 0, Math.max(0, n));
+                r.logBuf().put(r.logBuf().position() + Math.max(0, n), (byte) 0);
+                if (log.length + 1 > room) {
+                    return new ProgLoadResult(-1, Errno.ENOSPC, log.length + 1);
+                }
+                return new ProgLoadResult(-1, loadErrno, log.length + 1);
+            }
+            return new ProgLoadResult(-1, loadErrno, 0);
+        }
+        byte[] insns = bytes(r.insns(), r.insns().remaining());
+        return new ProgLoadResult(open(new FakeProgram(r, insns)), null, 0);
+    }
+
+    @Override
+    public synchronized TestRunResult progTestRun(int progFd, TestRunRequest r) {
+        if (!(objects.get(progFd) instanceof FakeProgram)) {
+            throw err("BPF_PROG_TEST_RUN", Errno.EBADF);
+        }
+        calls.add("BPF_PROG_TEST_RUN fd=" + progFd);
+        byte[] ctx = r.ctxIn() == null ? new byte[0] : bytes(r.ctxIn(), r.ctxIn().remaining());
+        int ret = testRunner.apply(ctx);
+        if (r.ctxIn() != null) {
+            r.ctxIn().put(r.ctxIn().position(), ctx, 0, ctx.length);
+        }
+        return new TestRunResult(ret, 1, 0, 0);
+    }
+
+    @Override
+    public synchronized void objPin(int fd, String path) {
+        Object o = objects.get(fd);
+        if (o == null) {
+            throw err("BPF_OBJ_PIN", Errno.EBADF);
+        }
+        if (pins.containsKey(path)) {
+            throw err("BPF_OBJ_PIN", Errno.EEXIST);
+        }
+        pins.put(path, o);
+        calls.add("BPF_OBJ_PIN " + path);
+    }
+
+    @Override
+    public synchronized int objGet(String path, int fileFlags) {
+        Object o = pins.get(path);
+        if (o == null) {
+            throw err("BPF_OBJ_GET", Errno.ENOENT);
+        }
+        calls.add("BPF_OBJ_GET " + path);
+        return open(o);
+    }
+
+    /** Removes a fake pin (the fake has no file system). */
+    public synchronized boolean unpin(String path) {
+        return pins.remove(path) != null;
+    }
+
+    @Override
+    public synchronized int objGetInfoByFd(int fd, ByteBuffer info) {
+        Object o = objects.get(fd);
+        if (o instanceof FakeMap) {
+            MapCreateRequest s = ((FakeMap) o).spec;
+            int p = info.position();
+            info.putInt(p, s.mapType());
+            info.putInt(p + 4, fd);
+            info.putInt(p + 8, s.keySize());
+            info.putInt(p + 12, s.valueSize());
+            info.putInt(p + 16, s.maxEntries());
+            info.putInt(p + 20, s.flags());
+            byte[] name = s.name().getBytes(StandardCharsets.US_ASCII);
+            info.put(p + 24, name, 0, name.length);
+            return 88;
+        }
+        if (o instanceof FakeProgram) {
+            ProgLoadRequest r = ((FakeProgram) o).request;
+            int p = info.position();
+            info.putInt(p, r.progType());
+            info.putInt(p + 4, fd);
+            byte[] name = r.name().getBytes(StandardCharsets.US_ASCII);
+            info.put(p + 64, name, 0, name.length);
+            return 80;
+        }
+        throw err("BPF_OBJ_GET_INFO_BY_FD", Errno.EBADF);
+    }
+
+    @Override
+    public synchronized int rawTracepointOpen(String name, int progFd) {
+        calls.add("BPF_RAW_TRACEPOINT_OPEN " + name);
+        return open(new FakeFd("raw_tracepoint", name));
+    }
+
+    @Override
+    public synchronized int linkCreate(int progFd, int targetFd, int attachType, int flags, long cookie) {
+        calls.add("BPF_LINK_CREATE prog=" + progFd + " target=" + targetFd + " type=" + attachType);
+        return open(new FakeFd("link", "prog " + progFd + " -> " + targetFd));
+    }
+
+    // ---- other syscalls -----------------------------------------------------------------------
+
+    @Override
+    public synchronized int perfEventOpen(PerfEventAttr attr, int pid, int cpu, int groupFd, long flags) {
+        calls.add("perf_event_open type=" + attr.type() + " config=" + attr.config() + " pid=" + pid + " cpu=" + cpu
+                + (attr.probePath() == null ? "" : " path=" + attr.probePath()) + " config2=" + attr.config2());
+        return open(new FakeFd("perf_event", attr.toString()));
+    }
+
+    @Override
+    public synchronized int ioctl(int fd, long request, long arg) {
+        calls.add("ioctl fd=" + fd + " 0x" + Long.toHexString(request) + " " + arg);
+        if (!objects.containsKey(fd)) {
+            throw err("ioctl", Errno.EBADF);
+        }
+        return 0;
+    }
+
+    @Override
+    public synchronized MappedRegion mmap(long length, int prot, int flags, int fd, long offset) {
+        Object o = objects.get(fd);
+        calls.add("mmap fd=" + fd + " len=" + length + " off=" + offset + " prot=" + prot);
+        if (!(o instanceof FakeMap) || ((FakeMap) o).memory == null) {
+            throw err("mmap", Errno.ENODEV);
+        }
+        ByteBuffer mem = ((FakeMap) o).memory;
+        if (offset + length > mem.capacity()) {
+            throw err("mmap", Errno.EINVAL);
+        }
+        ByteBuffer view = mem.duplicate().position((int) offset).limit((int) (offset + length)).slice()
+                .order(ByteOrder.nativeOrder());
+        long address = Pointer.nativeValue(Native.getDirectBufferPointer(view));
+        if ((prot & PROT_WRITE) == 0) {
+            view = view.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        }
+        return new MappedRegion(address, length, view);
+    }
+
+    @Override
+    public synchronized void munmap(MappedRegion region) {
+        calls.add("munmap len=" + region.length());
+    }
+
+    @Override
+    public synchronized int epollCreate1(int flags) {
+        int fd = open(new FakeFd("epoll", ""));
+        epollInterest.put(fd, new TreeSet<>());
+        calls.add("epoll_create1 fd=" + fd);
+        return fd;
+    }
+
+    @Override
+    public synchronized void epollCtl(int epfd, int op, int fd, int events, long data) {
+        Set<Integer> interest = epollInterest.get(epfd);
+        if (interest == null) {
+            throw err("epoll_ctl", Errno.EBADF);
+        }
+        calls.add("epoll_ctl epfd=" + epfd + " op=" + op + " fd=" + fd + " data=" + data);
+        if (op == EPOLL_CTL_DEL) {
+            interest.remove(fd);
+        } else {
+            interest.add(fd);
+        }
+    }
+
+    @Override
+    public int epollWait(int epfd, EpollEvents events, int timeoutMillis) {
+        synchronized (this) {
+            int n = 0;
+            while (n < events.capacity() && !readyEvents.isEmpty()) {
+                long[] e = readyEvents.poll();
+                events.set(n++, (int) e[0], e[1]);
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public synchronized int eventfd(int initialValue, int flags) {
+        return open(new FakeFd("eventfd", Integer.toString(initialValue)));
+    }
+
+    @Override
+    public synchronized void eventfdWrite(int fd, long value) {
+        calls.add("eventfd_write fd=" + fd + " " + value);
+    }
+
+    @Override
+    public synchronized long eventfdRead(int fd) {
+        return 0;
+    }
+
+    @Override
+    public synchronized void mount(String source, String target, String fsType, long flags) {
+        calls.add("mount " + fsType + " " + target);
+    }
+
+    @Override
+    public synchronized void close(int fd) {
+        if (objects.remove(fd) == null) {
+            throw err("close(" + fd + ")", Errno.EBADF);
+        }
+        epollInterest.remove(fd);
+        calls.add("close " + fd);
+    }
+
+    /** An unmodifiable view of the pins (path → object). */
+    public synchronized Map<String, Object> pins() {
+        return Collections.unmodifiableMap(new HashMap<>(pins));
+    }
+}
