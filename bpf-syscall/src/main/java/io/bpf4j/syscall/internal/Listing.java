@@ -1,11 +1,16 @@
 package io.bpf4j.syscall.internal;
 
 import io.bpf4j.core.AssembledProgram;
+import io.bpf4j.core.Disassembler;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Lines of our bytecode around a slot, for verifier errors: slot number, raw bytes, and the
- * label that starts there; the failing slot is marked {@code >}. The raw bytes are
- * {@code opcode, dst|src<<4, off (2), imm (4)} in host order.
+ * Our disassembly of the instructions around a slot, for verifier errors, in the verifier's own
+ * syntax (bpf-core's {@link Disassembler}) with labels and Java source positions; the failing slot
+ * is marked {@code >}. If the bytes cannot be decoded the raw bytes are shown instead
+ * ({@code opcode, dst|src<<4, off (2), imm (4)}, host order).
  */
 public final class Listing {
     private Listing() {
@@ -13,18 +18,40 @@ public final class Listing {
 
     /** Slots {@code slot - context .. slot + context}. */
     public static String around(AssembledProgram a, int slot, int context) {
-        byte[] code = a.bytecode();
-        int n = a.slotCount();
         int from = Math.max(0, slot - context);
-        int to = Math.min(n - 1, slot + context);
+        int to = Math.min(a.slotCount() - 1, slot + context);
+        String full;
+        try {
+            full = Disassembler.listing(a, ByteOrder.nativeOrder());
+        } catch (RuntimeException e) {
+            return rawBytes(a, slot, from, to);
+        }
+        StringBuilder sb = new StringBuilder();
+        List<String> pendingLabels = new ArrayList<>();
+        for (String line : full.split("\n")) {
+            int colon = line.indexOf(':');
+            int s = colon > 0 && line.chars().limit(colon).allMatch(Character::isDigit)
+                    ? Integer.parseInt(line.substring(0, colon)) : -1;
+            if (s < 0) {
+                pendingLabels.add(line);
+                continue;
+            }
+            if (s >= from && s <= to) {
+                for (String l : pendingLabels) {
+                    sb.append("      ").append(l).append('\n');
+                }
+                sb.append(s == slot ? "  > " : "    ").append(line).append('\n');
+            }
+            pendingLabels.clear();
+        }
+        return sb.toString();
+    }
+
+    private static String rawBytes(AssembledProgram a, int slot, int from, int to) {
+        byte[] code = a.bytecode();
         StringBuilder sb = new StringBuilder();
         for (int s = from; s <= to; s++) {
-            for (java.util.Map.Entry<String, Integer> e : a.labelSlots().entrySet()) {
-                if (e.getValue() == s) {
-                    sb.append("        ").append(e.getKey()).append(":\n");
-                }
-            }
-            sb.append(s == slot ? "  > " : "    ").append(String.format("%3d: ", s));
+            sb.append(s == slot ? "  > " : "    ").append(s).append(": ");
             for (int b = 0; b < 8; b++) {
                 sb.append(String.format("%02x", code[s * 8 + b] & 0xff)).append(b < 7 ? " " : "");
             }
