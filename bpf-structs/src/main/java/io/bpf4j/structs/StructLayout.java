@@ -1,6 +1,7 @@
 package io.bpf4j.structs;
 
 import io.bpf4j.core.EmitsInstructions;
+import io.bpf4j.core.Fragments;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.Size;
@@ -206,7 +207,7 @@ public final class StructLayout {
         for (String segment : path.split("\\.", -1)) {
             if (current != null) {
                 if (current.kind() != Field.Kind.STRUCT) {
-                    throw new IllegalArgumentException(name + "." + prefix + " is " + current.typeName()
+                    throw new IllegalArgumentException(name + "." + current.name() + " is " + current.typeName()
                             + ": it has no field '" + segment + "'");
                 }
                 layout = current.struct();
@@ -342,6 +343,19 @@ public final class StructLayout {
      */
     public List<Instruction> addressOf(Reg dst, Reg base, String field) {
         return FieldCode.addressOf(dst, base, field(field).offset());
+    }
+
+    /**
+     * {@code r0 = bpf_get_current_comm(base + offset(field), n)}: the task's command name into a
+     * {@code char[n]} field (the lab's {@code comm}). Clobbers r0..r5, like every helper call.
+     */
+    public List<Instruction> getCurrentComm(Reg base, String field) {
+        Field f = field(field);
+        if (f.kind() != Field.Kind.CHARS) {
+            throw new IllegalArgumentException(name + "." + f.name() + " is " + f.typeName()
+                    + ": get_current_comm writes a char[n] field");
+        }
+        return Fragments.getCurrentComm(base, f.offset(), f.size());
     }
 
     /**
@@ -701,7 +715,7 @@ public final class StructLayout {
                     off = (off + a - 1) / a * a;
                 }
                 long bytes = (long) elemSize * s.count;
-                if (off + bytes > Integer.MAX_VALUE / 2) {
+                if (off + bytes > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException("struct " + name + ": field '" + s.name + "' ends at "
                             + (off + bytes) + " bytes: too large a struct");
                 }
