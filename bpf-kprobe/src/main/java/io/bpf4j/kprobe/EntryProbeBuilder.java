@@ -114,13 +114,23 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
     }
 
     private List<String> parameters() {
-        if (names == null) {
-            throw new IllegalArgumentException(describe() + ": arguments are named but no parameter names are known;"
-                    + " pass .parameterNames(...) (ParameterNames.of(table), or the kernel's BTF) or use indices");
+        ParameterNames source = names;
+        String from = "the parameter names given";
+        if (source == null && kind == ProbeKind.KPROBE && !syscall) {
+            source = ParameterNames.kernel();
+            from = "the kernel's BTF";
+        } else if (source == null && syscall) {
+            source = SyscallProbe::parameterNames;
+            from = "the syscalls/sys_enter_" + function + " tracepoint format";
         }
-        Optional<List<String>> p = names.parameters(function);
-        return p.orElseThrow(() -> new IllegalArgumentException(describe() + ": the parameter names given do not know '"
-                + function + "'; use indices, or check the function's name"));
+        if (source == null) {
+            throw new IllegalArgumentException(describe() + ": arguments are named but no parameter names are known;"
+                    + " pass .parameterNames(...) (ParameterNames.of(table)) or use indices");
+        }
+        Optional<List<String>> p = source.parameters(function);
+        String where = from;
+        return p.orElseThrow(() -> new IllegalArgumentException(describe() + ": " + where + " does not describe '" + function
+                + "' (the compiler may have inlined it, or the name is wrong); use indices"));
     }
 
     private String describe() {

@@ -10,6 +10,8 @@ import io.bpf4j.core.Instruction;
 import io.bpf4j.core.JumpInsn;
 import io.bpf4j.core.JumpOp;
 import io.bpf4j.core.Reg;
+import io.bpf4j.structs.btf.Btf;
+import io.bpf4j.structs.btf.FieldPathReads;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -127,5 +129,25 @@ public final class ProbeHelpers {
         out.add(new AluInsn(AluOp.MOV, true, Reg.R0, null, 0));
         out.add(new ExitInsn());
         return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * {@code dst = ptr->path} for a BTF field path rooted at the struct {@code ptr} points to,
+     * following pointers with {@code bpf_probe_read_kernel} (one call per hop; a broken chain reads
+     * as 0). {@code path} is an expression such as {@code "task_struct.real_parent->tgid"}; offsets
+     * are the running kernel's, as {@code btf} describes it. Uses the 8 stack bytes at
+     * {@code r10 + slot} as scratch.
+     */
+    public static List<Instruction> readKernelField(Btf btf, String path, Reg ptr, Reg dst, int slot) {
+        return FieldPathReads.read(btf.path(path), ptr, dst, slot);
+    }
+
+    /**
+     * {@code dst = current->path}: {@link #readKernelField} starting from
+     * {@code bpf_get_current_task()}; {@code path} is rooted at {@code task_struct}
+     * ({@code "task_struct.real_parent->tgid"} is the parent's process id, the lab's ppid).
+     */
+    public static List<Instruction> readCurrentTaskField(Btf btf, String path, Reg dst, int slot) {
+        return FieldPathReads.readCurrentTask(btf.path(path), dst, slot);
     }
 }

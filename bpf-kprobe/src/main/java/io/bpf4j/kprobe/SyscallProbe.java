@@ -2,6 +2,11 @@ package io.bpf4j.kprobe;
 
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.structs.tracepoint.TracepointField;
+import io.bpf4j.structs.tracepoint.TracepointFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Kprobes on a system call's wrapper ({@code __x64_sys_execve}, {@code __arm64_sys_execve}).
@@ -38,5 +43,25 @@ public final class SyscallProbe {
         Names.checkSymbol(syscall, "system call");
         String fn = arch.syscallFunction(syscall);
         return new ReturnProbeBuilder(ProbeKind.KRETPROBE, new AttachPoint.KernelFunction(fn), syscall).arch(arch);
+    }
+
+    /**
+     * A syscall's parameter names from its {@code syscalls/sys_enter_<name>} tracepoint format
+     * ({@code filename, argv, envp} for execve), or empty when tracefs has no such event.
+     */
+    static Optional<List<String>> parameterNames(String syscall) {
+        TracepointFormat f;
+        try {
+            f = TracepointProbe.load("syscalls", "sys_enter_" + syscall);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>();
+        for (TracepointField field : f.eventFields()) {
+            if (!field.name().equals("__syscall_nr")) {
+                names.add(field.name());
+            }
+        }
+        return Optional.of(names);
     }
 }

@@ -112,8 +112,8 @@ class BuildersTest {
         assertEquals(byIndex.program().instructions(), byName.program().instructions());
         assertMessage("[fd, filename, argv, envp, flags]",
                 () -> Kprobe.entry("do_execveat_common").arch(X86).parameterNames(names).arg("path", Reg.R7).body(RETURN_0).build());
-        assertMessage("no parameter names", () -> Kprobe.entry("f").arch(X86).arg("x", Reg.R7).body(RETURN_0).build());
-        assertMessage("do not know 'g'", () -> Kprobe.entry("g").arch(X86).parameterNames(names).arg("x", Reg.R7).body(RETURN_0).build());
+        assertMessage("no parameter names", () -> Uprobe.entry("/lib/libsix.so", "six").arch(X86).arg("x", Reg.R7).body(RETURN_0).build());
+        assertMessage("does not describe 'g'", () -> Kprobe.entry("g").arch(X86).parameterNames(names).arg("x", Reg.R7).body(RETURN_0).build());
         assertMessage("mapped twice",
                 () -> Kprobe.entry("do_execveat_common").arch(X86).parameterNames(names).arg(1, Reg.R6).arg("filename", Reg.R7)
                         .body(RETURN_0).build());
