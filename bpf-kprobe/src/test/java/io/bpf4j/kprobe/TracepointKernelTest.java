@@ -7,6 +7,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import io.bpf4j.core.Helper;
 import io.bpf4j.core.Reg;
+import io.bpf4j.core.arch.Architectures;
 import io.bpf4j.structs.btf.Btf;
 import io.bpf4j.structs.tracepoint.DataLoc;
 import io.bpf4j.syscall.BpfLink;
@@ -91,6 +92,34 @@ class TracepointKernelTest {
             Optional<byte[]> value = execs.lookup(key((int) child));
             assertTrue(value.isPresent(), "no exec event for pid " + child);
             assertEquals(exe.toString(), DataLoc.cString(ByteBuffer.wrap(value.get()), 0, max));
+        }
+    }
+
+    @Test
+    void rawTracepointArgumentOneOfSysEnterIsTheSyscallNumber() {
+        int self = (int) ProcessHandle.current().pid();
+        // getppid's number: arch/x86/entry/syscalls/syscall_64.tbl (110), include/uapi/asm-generic/unistd.h (173)
+        int getppid = Architectures.current().name().equals("x86_64") ? 110 : 173;
+        try (BpfMap seen = BpfMap.create(MapSpec.hash("nrs", 8, 8, 1024))) {
+            ProbeProgram p = RawTracepointProbe.of("sys_enter").name("nrs").args(Reg.R6, Reg.R7)
+                    .body(b -> b
+                            .append(ProbeHelpers.onlyTgid(self))
+                            .stxdw(Reg.R10, -8, Reg.R7)       // key: the syscall number, args[1]
+                            .stxdw(Reg.R10, -16, Reg.R6)      // value: the pt_regs pointer, args[0]
+                            .ldMap(Reg.R1, seen)
+                            .mov64(Reg.R2, Reg.R10).add64(Reg.R2, -8)
+                            .mov64(Reg.R3, Reg.R10).add64(Reg.R3, -16)
+                            .mov64(Reg.R4, 0)
+                            .call(Helper.MAP_UPDATE_ELEM)
+                            .mov64(Reg.R0, 0).exit())
+                    .build();
+            try (BpfProgram prog = Loading.load(p); BpfLink link = prog.attachRawTracepoint("sys_enter")) {
+                LibC.INSTANCE.getppid();
+            }
+            byte[] k = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, getppid).array();
+            Optional<byte[]> regs = seen.lookup(k);
+            assertTrue(regs.isPresent(), "no sys_enter with number " + getppid + " (getppid) seen");
+            assertTrue(ByteBuffer.wrap(regs.get()).order(ByteOrder.nativeOrder()).getLong(0) != 0, "args[0] is the pt_regs pointer");
         }
     }
 }
