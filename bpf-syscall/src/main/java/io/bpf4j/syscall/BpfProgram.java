@@ -287,12 +287,67 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Attaches to the tracepoint {@code category/name} (a {@code TRACEPOINT} program). */
     public BpfLink attachTracepoint(String category, String name) {
+        ProbeSupport.requireType(this, "tracepoint", ProgramType.TRACEPOINT);
         return TracepointLink.attach(this, category, name);
     }
 
     /** Attaches to the raw tracepoint {@code name} (a {@code RAW_TRACEPOINT} program), e.g. "sys_enter". */
     public BpfLink attachRawTracepoint(String name) {
+        ProbeSupport.requireType(this, "raw tracepoint", ProgramType.RAW_TRACEPOINT, ProgramType.RAW_TRACEPOINT_WRITABLE);
         return RawTracepointLink.attach(this, name);
+    }
+
+    /**
+     * Attaches a {@code KPROBE} program to the entry of kernel function {@code function}. On a kernel
+     * without kprobes this fails with a one-line {@link BpfException} ({@code EOPNOTSUPP}) naming a
+     * tracepoint to use instead.
+     */
+    public BpfLink attachKprobe(String function) {
+        return KprobeLink.attach(this, function, 0, false);
+    }
+
+    /** As {@link #attachKprobe(String)}, {@code offset} bytes into the function. */
+    public BpfLink attachKprobe(String function, long offset) {
+        return KprobeLink.attach(this, function, offset, false);
+    }
+
+    /** Attaches a {@code KPROBE} program to the return of kernel function {@code function}. */
+    public BpfLink attachKretprobe(String function) {
+        return KprobeLink.attach(this, function, 0, true);
+    }
+
+    /** Attaches a {@code KPROBE} program to a user-space function (see {@link UprobeTarget}). */
+    public BpfLink attachUprobe(UprobeTarget target) {
+        return UprobeLink.attach(this, target, false);
+    }
+
+    /** Attaches a {@code KPROBE} program to the return of a user-space function. */
+    public BpfLink attachUretprobe(UprobeTarget target) {
+        return UprobeLink.attach(this, target, true);
+    }
+
+    /** Attaches a {@code PERF_EVENT} program to {@code event} on every online CPU. */
+    public BpfLink attachPerfEvent(PerfEventSpec event) {
+        ProbeSupport.requireType(this, "perf event", ProgramType.PERF_EVENT);
+        int progFd = fd();
+        int[] cpus = Cpus.online();
+        int[] fds = new int[cpus.length];
+        int opened = 0;
+        try {
+            for (; opened < cpus.length; opened++) {
+                fds[opened] = kernel.perfEventOpen(new Kernel.PerfEventAttr(event.type(), event.config(),
+                        event.periodOrFrequency(), 0, event.frequency() ? Kernel.PerfEventAttr.FLAG_FREQ : 0, 0, null, 0, 0),
+                        -1, cpus[opened], -1, Kernel.PERF_FLAG_FD_CLOEXEC);
+            }
+        } catch (BpfException e) {
+            for (int i = 0; i < opened; i++) {
+                kernel.close(fds[i]);
+            }
+            throw new BpfException("perf_event_open (type " + event.type() + " config " + event.config() + " cpu "
+                    + cpus[opened] + ")", e.errno(), e.hint(), e);
+        }
+        return new PerfEventLink(kernel, progFd, fds, "perf event type " + event.type() + " config " + event.config()
+                + " on " + cpus.length + " CPUs <- " + this, null);
     }
 
     // ---- the rest -------------------------------------------------------------------------------
