@@ -1,0 +1,23 @@
+package io.bpf4j.ringbuf;
+
+/**
+ * Counters of one ring (or the sum over a poller's rings).
+ *
+ * <pre>{@code
+ * RingBufferStats s = reader.stats();
+ * System.out.printf("%d records, %d discarded, %d bytes%n", s.records(), s.discarded(), s.bytes());
+ * }</pre>
+ *
+ * @param records records handed to a handler (or copied out)
+ * @param discarded records skipped because the producer discarded them
+ * @param bytes sample bytes handed over (headers and padding not counted)
+ * @param polls blocking or busy polls started
+ * @param wakeups polls that returned because a ring became readable (not on timeout or close)
+ */
+public record RingBufferStats(long records, long discarded, long bytes, long polls, long wakeups) {
+    /** The component-wise sum. */
+    public RingBufferStats plus(RingBufferStats o) {
+        return new RingBufferStats(records + o.records, discarded + o.discarded, bytes + o.bytes, polls + o.polls,
+                wakeups + o.wakeups);
+    }
+}

@@ -1,0 +1,220 @@
+package io.bpf4j.ringbuf.internal;
+
+import static io.bpf4j.ringbuf.RingBufferLayout.BUSY_BIT;
+import static io.bpf4j.ringbuf.RingBufferLayout.CONSUMER_POS_OFFSET;
+import static io.bpf4j.ringbuf.RingBufferLayout.DISCARD_BIT;
+import static io.bpf4j.ringbuf.RingBufferLayout.HEADER_SIZE;
+import static io.bpf4j.ringbuf.RingBufferLayout.LENGTH_MASK;
+import static io.bpf4j.ringbuf.RingBufferLayout.PRODUCER_POS_OFFSET;
+
+import io.bpf4j.ringbuf.RawRecordHandler;
+import io.bpf4j.ringbuf.RingBufferStats;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The consumer side of one ring over its mapped memory: reads committed records in order and
+ * publishes the consumer position once per batch. One thread at a time (the reader enforces it);
+ * the memory must stay mapped while a method runs (the reader's lifecycle ensures it).
+ *
+ * <p>A batch: read {@code producer_pos} (acquire); walk the records up to it, stopping at a BUSY
+ * one; publish {@code consumer_pos} (release) and fence; read {@code producer_pos} again and go on
+ * while there is more. The position is cached here: this consumer is its only writer.
+ */
+public final class Ring {
+    private final ByteBuffer consumerPage;
+    private final ByteBuffer producerPage;
+    private final ByteBuffer data;
+    private final ByteBuffer view;
+    private final int dataSize;
+    private final long mask;
+    private long consumerPos;
+
+    private long records;
+    private long discarded;
+    private long bytes;
+    private volatile RingBufferStats published = new RingBufferStats(0, 0, 0, 0, 0);
+
+    /**
+     * @param consumerPage the consumer page, mapped read-write
+     * @param producerPage the producer page, mapped read-only
+     * @param data the data area mapped twice: {@code 2 * dataSize} bytes, read-only
+     * @param dataSize the ring's size (the map's {@code max_entries}), already validated
+     */
+    public Ring(ByteBuffer consumerPage, ByteBuffer producerPage, ByteBuffer data, int dataSize) {
+        this.consumerPage = RingMemory.checkAligned(consumerPage, "consumer page");
+        this.producerPage = RingMemory.checkAligned(producerPage, "producer page");
+        this.data = RingMemory.checkAligned(data, "data area");
+        if (data.capacity() < 2 * dataSize) {
+            throw new IllegalArgumentException("data area: " + data.capacity() + " bytes mapped, expected 2 x "
+                    + dataSize + " (the data pages mapped twice)");
+        }
+        if (consumerPage.isReadOnly()) {
+            throw new IllegalArgumentException("consumer page: must be writable");
+        }
+        this.view = data.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        this.dataSize = dataSize;
+        this.mask = dataSize - 1L;
+        // Pairs with an earlier consumer's release (another reader on the same map before us).
+        this.consumerPos = RingMemory.getLongAcquire(consumerPage, CONSUMER_POS_OFFSET);
+    }
+
+    /** The ring's data size in bytes. */
+    public int dataSize() {
+        return dataSize;
+    }
+
+    /** The consumer position this reader has published. */
+    public long consumerPosition() {
+        return consumerPos;
+    }
+
+    /** The producer position now (acquire). */
+    public long producerPosition() {
+        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve.
+        return RingMemory.getLongAcquire(producerPage, PRODUCER_POS_OFFSET);
+    }
+
+    /** True if the producer has reserved past our position (the next record may still be BUSY). */
+    public boolean hasPending() {
+        return producerPosition() != consumerPos;
+    }
+
+    /**
+     * Hands committed records to {@code handler} until none is ready, a BUSY record is met or
+     * {@code limit} records were handed over. If the handler throws, the position stays at that
+     * record (it is delivered again next time) and the exception propagates.
+     *
+     * @return records handed over (discarded ones are skipped, not counted)
+     */
+    public int drain(RawRecordHandler handler, int limit) {
+        final ByteBuffer data = this.data;
+        final ByteBuffer view = this.view;
+        final long mask = this.mask;
+        long cons = consumerPos;
+        int delivered = 0;
+        long skipped = 0;
+        long sampleBytes = 0;
+        try {
+            while (true) {
+                // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve:
+                // headers up to prod are visible (BUSY or committed).
+                long prod = RingMemory.getLongAcquire(producerPage, PRODUCER_POS_OFFSET);
+                if (cons == prod) {
+                    return delivered;
+                }
+                view.clear(); // a handler may have moved its view's limit: restore it once per batch
+                long start = cons;
+                boolean busy = false;
+                while (cons != prod) {
+                    int off = (int) (cons & mask);
+                    // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit: a clear BUSY bit
+                    // means the sample bytes before it are visible.
+                    int header = RingMemory.getIntAcquire(data, off);
+                    if ((header & BUSY_BIT) != 0) {
+                        busy = true;
+                        break;
+                    }
+                    int len = header & LENGTH_MASK;
+                    long next = cons + ((len + HEADER_SIZE + 7) & ~7L);
+                    if (len > dataSize - HEADER_SIZE) {
+                        throw new IllegalStateException("ring buffer corrupt: record at " + cons + " claims " + len
+                                + " bytes in a ring of " + dataSize);
+                    }
+                    if ((header & DISCARD_BIT) == 0) {
+                        handler.onRecord(view, off + HEADER_SIZE, len);
+                        sampleBytes += len;
+                        delivered++;
+                    } else {
+                        skipped++;
+                    }
+                    cons = next;
+                    if (delivered == limit) {
+                        break;
+                    }
+                }
+                if (cons != start) {
+                    publish(cons);
+                }
+                if (busy || delivered == limit) {
+                    return delivered;
+                }
+            }
+        } finally {
+            // Normal return or a throwing handler: cons is the first record not handed over.
+            if (cons != consumerPos) {
+                publish(cons);
+            }
+            count(delivered, skipped, sampleBytes);
+        }
+    }
+
+    /**
+     * Copies the next committed record into {@code dst} at its position and advances the position.
+     *
+     * @return the record's length, or -1 if no committed record is ready
+     * @throws IllegalArgumentException if the record does not fit; it stays in the ring
+     */
+    public int read(ByteBuffer dst) {
+        long cons = consumerPos;
+        long skipped = 0;
+        try {
+            // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve.
+            long prod = RingMemory.getLongAcquire(producerPage, PRODUCER_POS_OFFSET);
+            while (cons != prod) {
+                int off = (int) (cons & mask);
+                // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit.
+                int header = RingMemory.getIntAcquire(data, off);
+                if ((header & BUSY_BIT) != 0) {
+                    return -1;
+                }
+                int len = header & LENGTH_MASK;
+                long next = cons + ((len + HEADER_SIZE + 7) & ~7L);
+                if ((header & DISCARD_BIT) != 0) {
+                    skipped++;
+                    cons = next;
+                    continue;
+                }
+                if (dst.remaining() < len) {
+                    throw new IllegalArgumentException("ring buffer record of " + len + " bytes does not fit: "
+                            + dst.remaining() + " bytes remaining in the destination");
+                }
+                dst.put(dst.position(), data, off + HEADER_SIZE, len);
+                dst.position(dst.position() + len);
+                cons = next;
+                count(1, 0, len);
+                return len;
+            }
+            return -1;
+        } finally {
+            if (cons != consumerPos) {
+                publish(cons);
+            }
+            count(0, skipped, 0);
+        }
+    }
+
+    private void publish(long cons) {
+        // Pairs with smp_load_acquire(&rb->consumer_pos) in __bpf_ringbuf_reserve: the producer
+        // may overwrite the space only after our reads of it.
+        RingMemory.putLongRelease(consumerPage, CONSUMER_POS_OFFSET, cons);
+        // bpf_ringbuf_commit wakes us only if it sees consumer_pos == its record: our store must
+        // be visible before we read producer_pos again, or a wake-up is lost (store-load order).
+        RingMemory.fullFence();
+        consumerPos = cons;
+    }
+
+    private void count(long delivered, long skipped, long sampleBytes) {
+        if (delivered != 0 || skipped != 0) {
+            records += delivered;
+            discarded += skipped;
+            bytes += sampleBytes;
+            published = new RingBufferStats(records, discarded, bytes, 0, 0);
+        }
+    }
+
+    /** Records, discarded and bytes so far (polls and wake-ups are the poller's); safe from any thread. */
+    public RingBufferStats stats() {
+        return published;
+    }
+}
