@@ -33,7 +33,9 @@ public final class Ring {
     private long records;
     private long discarded;
     private long bytes;
+    private volatile long wakeups;
     private volatile RingBufferStats published = new RingBufferStats(0, 0, 0, 0, 0);
+    private volatile boolean stopRequested;
 
     /**
      * @param consumerPage the consumer page, mapped read-write
@@ -129,14 +131,14 @@ public final class Ring {
                         skipped++;
                     }
                     cons = next;
-                    if (delivered == limit) {
+                    if (delivered == limit || stopRequested) {
                         break;
                     }
                 }
                 if (cons != start) {
                     publish(cons);
                 }
-                if (busy || delivered == limit) {
+                if (busy || delivered == limit || stopRequested) {
                     return delivered;
                 }
             }
@@ -213,8 +215,20 @@ public final class Ring {
         }
     }
 
-    /** Records, discarded and bytes so far (polls and wake-ups are the poller's); safe from any thread. */
+    /** Makes a running or later {@link #drain} return after the record in hand (the reader is closing). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Counts a wake-up of the consumer by this ring (the consumer thread only). */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the consumer thread
+    public void countWakeup() {
+        wakeups++;
+    }
+
+    /** Records, discarded, bytes and wake-ups so far ({@code polls} is the poller's); safe from any thread. */
     public RingBufferStats stats() {
-        return published;
+        RingBufferStats s = published;
+        return new RingBufferStats(s.records(), s.discarded(), s.bytes(), 0, wakeups);
     }
 }

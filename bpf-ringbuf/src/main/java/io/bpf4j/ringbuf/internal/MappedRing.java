@@ -1,0 +1,114 @@
+package io.bpf4j.ringbuf.internal;
+
+import io.bpf4j.ringbuf.RingBufferLayout;
+import io.bpf4j.syscall.Kernel;
+import io.bpf4j.syscall.MappedRegion;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A ring-buffer map's pages mapped into this process (see {@link RingBufferLayout} for the
+ * picture): the consumer page read-write, then the producer page and the data area (which the
+ * kernel maps twice in a row) read-only, exactly as the kernel allows them.
+ */
+public final class MappedRing {
+    /** {@code BPF_MAP_TYPE_RINGBUF} in {@code enum bpf_map_type}. */
+    static final int BPF_MAP_TYPE_RINGBUF = 27;
+    // struct bpf_map_info (include/uapi/linux/bpf.h): u32 type @0, ..., u32 max_entries @16, char name[16] @24.
+    private static final int INFO_TYPE = 0;
+    private static final int INFO_MAX_ENTRIES = 16;
+    private static final int INFO_NAME = 24;
+    private static final int INFO_NAME_LEN = 16;
+    private static final int INFO_SIZE = 256;
+
+    private final int fd;
+    private final String name;
+    private final Ring ring;
+    private final MappedRegion consumerRegion;
+    private final MappedRegion producerRegion;
+
+    private MappedRing(int fd, String name, Ring ring, MappedRegion consumerRegion, MappedRegion producerRegion) {
+        this.fd = fd;
+        this.name = name;
+        this.ring = ring;
+        this.consumerRegion = consumerRegion;
+        this.producerRegion = producerRegion;
+    }
+
+    /**
+     * Maps the ring buffer behind {@code mapFd}.
+     *
+     * @throws IllegalArgumentException if the map is not a {@code BPF_MAP_TYPE_RINGBUF}, or its
+     *                                  size cannot be mapped
+     */
+    public static MappedRing map(Kernel kernel, int mapFd) {
+        ByteBuffer info = ByteBuffer.allocateDirect(INFO_SIZE).order(ByteOrder.nativeOrder());
+        kernel.objGetInfoByFd(mapFd, info);
+        int type = info.getInt(INFO_TYPE);
+        long size = Integer.toUnsignedLong(info.getInt(INFO_MAX_ENTRIES));
+        String name = cString(info, INFO_NAME, INFO_NAME_LEN);
+        if (type != BPF_MAP_TYPE_RINGBUF) {
+            throw new IllegalArgumentException("map '" + name + "' (fd " + mapFd + ") is not a ring buffer: its type is "
+                    + type + ", expected BPF_MAP_TYPE_RINGBUF (" + BPF_MAP_TYPE_RINGBUF + ")");
+        }
+        int page = PageSize.get();
+        try {
+            RingBufferLayout.checkDataSize(size, page);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("map '" + name + "': " + e.getMessage(), e);
+        }
+        int dataSize = (int) size;
+        MappedRegion consumer = kernel.mmap(page, Kernel.PROT_READ | Kernel.PROT_WRITE, Kernel.MAP_SHARED, mapFd, 0);
+        MappedRegion producer;
+        try {
+            producer = kernel.mmap(page + 2L * dataSize, Kernel.PROT_READ, Kernel.MAP_SHARED, mapFd, page);
+        } catch (RuntimeException e) {
+            kernel.munmap(consumer);
+            throw e;
+        }
+        try {
+            ByteBuffer p = producer.buffer();
+            Ring ring = new Ring(consumer.buffer(), p.slice(0, page), p.slice(page, 2 * dataSize), dataSize);
+            return new MappedRing(mapFd, name, ring, consumer, producer);
+        } catch (RuntimeException e) {
+            kernel.munmap(producer);
+            kernel.munmap(consumer);
+            throw e;
+        }
+    }
+
+    private static String cString(ByteBuffer b, int off, int max) {
+        int n = 0;
+        while (n < max && b.get(off + n) != 0) {
+            n++;
+        }
+        byte[] bytes = new byte[n];
+        b.get(off, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The map's fd (owned by the caller's map object). */
+    public int fd() {
+        return fd;
+    }
+
+    /** The map's name as the kernel knows it. */
+    public String name() {
+        return name;
+    }
+
+    /** The consumer over the mapped memory. */
+    public Ring ring() {
+        return ring;
+    }
+
+    /** Unmaps both regions; the ring must not be used after. */
+    public void unmap(Kernel kernel) {
+        try {
+            kernel.munmap(producerRegion);
+        } finally {
+            kernel.munmap(consumerRegion);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.bpf4j.ringbuf.testing;
+
+import static io.bpf4j.core.Reg.R0;
+import static io.bpf4j.core.Reg.R1;
+import static io.bpf4j.core.Reg.R10;
+import static io.bpf4j.core.Reg.R2;
+import static io.bpf4j.core.Reg.R3;
+import static io.bpf4j.core.Reg.R4;
+import static io.bpf4j.core.Reg.R6;
+import static io.bpf4j.core.Reg.R7;
+import static io.bpf4j.core.Reg.R8;
+import static io.bpf4j.core.Reg.R9;
+
+import io.bpf4j.core.Helper;
+import io.bpf4j.core.MapReference;
+import io.bpf4j.core.Program;
+import io.bpf4j.core.ProgramBuilder;
+
+/**
+ * A deterministic ring-buffer producer: a {@code BPF_PROG_TYPE_SYSCALL} program that one
+ * {@code BPF_PROG_TEST_RUN} drives to emit {@code count} records through {@code bpf_loop}. It is
+ * the program of {@code shared/anchors/ringbuf/producer.bpf.c} (the libbpf reference the
+ * benchmarks compare against), built with bpf-core, plus two modes for tests.
+ *
+ * <p>Context, in and out (the kernel copies it back after the run):
+ * <pre>
+ *  offset  field     meaning
+ *   0      count     records to emit (bpf_loop: at most 1 &lt;&lt; 23 per run)
+ *   8      size      ANCHOR mode: 16, 64 or 256 (&lt;= 16, &lt;= 64, else)
+ *  16      seq       sequence number of the first record
+ *  24      flags     bpf_ringbuf_submit/discard flags (BPF_RB_NO_WAKEUP = 1, BPF_RB_FORCE_WAKEUP = 2)
+ *  32      dropped   out: failed reservations (ring full)
+ *  40      mode      0 ANCHOR, 1 MIXED, 2 EMPTY (not read by the anchor's 40-byte context)
+ *  48      discard   MIXED: discard record seq when seq % discard == 0 (0: never)
+ * </pre>
+ * Each record (except EMPTY's zero-length ones) holds u64 {@code seq + i} at 0 and u64
+ * {@code bpf_ktime_get_ns()} (CLOCK_MONOTONIC, as {@link System#nanoTime()} on Linux) at 8.
+ * MIXED sizes cycle with {@code seq % 4}: 16, 20, 64, 256 ({@link #mixedSize}).
+ *
+ * <pre>{@code
+ * Program p = RingBufProducer.program(ringMap);
+ * // load as ProgramSpec.syscall("produce", p), then test-run with a context from context(...)
+ * }</pre>
+ */
+public final class RingBufProducer {
+    /** Context size in bytes. */
+    public static final int CONTEXT_SIZE = 56;
+    /** Field offsets in the context. */
+    public static final int COUNT = 0;
+    public static final int SIZE = 8;
+    public static final int SEQ = 16;
+    public static final int FLAGS = 24;
+    public static final int DROPPED = 32;
+    public static final int MODE = 40;
+    public static final int DISCARD = 48;
+
+    /** Modes. */
+    public static final int ANCHOR = 0;
+    public static final int MIXED = 1;
+    public static final int EMPTY = 2;
+
+    /** {@code BPF_RB_NO_WAKEUP}. */
+    public static final long NO_WAKEUP = 1;
+    /** {@code BPF_RB_FORCE_WAKEUP}. */
+    public static final long FORCE_WAKEUP = 2;
+
+    /** Largest {@code count} per run ({@code BPF_MAX_LOOPS}). */
+    public static final int MAX_COUNT = 1 << 23;
+
+    private static final int STACK_CTX = -CONTEXT_SIZE; // the context's copy on the stack
+
+    private RingBufProducer() {
+    }
+
+    /** The record size MIXED mode uses for sequence number {@code seq}. */
+    public static int mixedSize(long seq) {
+        switch ((int) (seq & 3)) {
+            case 0:
+                return 16;
+            case 1:
+                return 20;
+            case 2:
+                return 64;
+            default:
+                return 256;
+        }
+    }
+
+    /** The record size ANCHOR mode uses for a requested {@code size}. */
+    public static int anchorSize(long size) {
+        return size <= 16 ? 16 : size <= 64 ? 64 : 256;
+    }
+
+    /** The producer program writing into {@code ring}. */
+    public static Program program(MapReference ring) {
+        ProgramBuilder b = Program.builder();
+        // main(ctx): bpf_loop's callback context must live on the stack, so copy the context there.
+        b.mov64(R6, R1);
+        for (int off = 0; off < CONTEXT_SIZE; off += 8) {
+            b.ldxdw(R2, R6, off).stxdw(R10, STACK_CTX + off, R2);
+        }
+        b.ldxdw(R1, R6, COUNT)
+                .ldFunc(R2, "emit")
+                .mov64(R3, R10).add64(R3, STACK_CTX)
+                .mov64(R4, 0)
+                .call(Helper.LOOP)
+                .ldxdw(R2, R10, STACK_CTX + DROPPED)
+                .stxdw(R6, DROPPED, R2)
+                .mov64(R0, 0)
+                .exit();
+
+        // emit(i, args): one record; r7 = args, r8 = seq + i, r9 = the record.
+        b.label("emit")
+                .mov64(R7, R2)
+                .ldxdw(R8, R7, SEQ)
+                .add64(R8, R1)
+                .ldxdw(R2, R7, MODE)
+                .jeq(R2, EMPTY, "empty")
+                .jeq(R2, MIXED, "mixed")
+                .ldxdw(R2, R7, SIZE)
+                .jgt(R2, 64, "s256")
+                .jgt(R2, 16, "s64")
+                .ja("s16");
+        b.label("mixed")
+                .mov64(R2, R8).and64(R2, 3)
+                .jeq(R2, 1, "s20")
+                .jeq(R2, 2, "s64")
+                .jeq(R2, 3, "s256");
+        // The verifier wants a constant size: one reserve per size class.
+        reserve(b, ring, "s16", 16);
+        reserve(b, ring, "s20", 20);
+        reserve(b, ring, "s64", 64);
+        reserve(b, ring, "s256", 256);
+        b.label("have")
+                .jeq(R0, 0, "drop")
+                .mov64(R9, R0)
+                .stxdw(R9, 0, R8)
+                .call(Helper.KTIME_GET_NS)
+                .stxdw(R9, 8, R0)
+                .ldxdw(R2, R7, DISCARD)
+                .jeq(R2, 0, "submit")
+                .mov64(R3, R8).mod64(R3, R2)
+                .jne(R3, 0, "submit")
+                .mov64(R1, R9)
+                .ldxdw(R2, R7, FLAGS)
+                .call(Helper.RINGBUF_DISCARD)
+                .ja("out");
+        b.label("submit")
+                .mov64(R1, R9)
+                .ldxdw(R2, R7, FLAGS)
+                .call(Helper.RINGBUF_SUBMIT)
+                .ja("out");
+        b.label("empty")
+                .ldMap(R1, ring).mov64(R2, 0).mov64(R3, 0)
+                .call(Helper.RINGBUF_RESERVE)
+                .jeq(R0, 0, "drop")
+                .mov64(R1, R0)
+                .ldxdw(R2, R7, FLAGS)
+                .call(Helper.RINGBUF_SUBMIT)
+                .ja("out");
+        b.label("drop")
+                .ldxdw(R2, R7, DROPPED)
+                .add64(R2, 1)
+                .stxdw(R7, DROPPED, R2);
+        b.label("out")
+                .mov64(R0, 0)
+                .exit();
+        return b.build();
+    }
+
+    private static void reserve(ProgramBuilder b, MapReference ring, String label, int size) {
+        b.label(label)
+                .ldMap(R1, ring).mov64(R2, size).mov64(R3, 0)
+                .call(Helper.RINGBUF_RESERVE)
+                .ja("have");
+    }
+}
