@@ -15,6 +15,11 @@ import io.bpf4j.core.Helper;
 import io.bpf4j.core.MapReference;
 import io.bpf4j.core.Program;
 import io.bpf4j.core.ProgramBuilder;
+import io.bpf4j.syscall.BpfMap;
+import io.bpf4j.syscall.BpfProgram;
+import io.bpf4j.syscall.ProgramSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A deterministic ring-buffer producer: a {@code BPF_PROG_TYPE_SYSCALL} program that one
@@ -38,11 +43,16 @@ import io.bpf4j.core.ProgramBuilder;
  * MIXED sizes cycle with {@code seq % 4}: 16, 20, 64, 256 ({@link #mixedSize}).
  *
  * <pre>{@code
- * Program p = RingBufProducer.program(ringMap);
- * // load as ProgramSpec.syscall("produce", p), then test-run with a context from context(...)
+ * try (BpfMap ring = BpfMap.create(MapSpec.ringBuf("events", 1 << 24));
+ *      RingBufProducer producer = RingBufProducer.load(ring)) {
+ *     long dropped = producer.produce(100_000, 16, 0, RingBufProducer.NO_WAKEUP); // seq 0..99999
+ * }
  * }</pre>
+ *
+ * The convenience methods are thread-safe (a context buffer per thread); {@link #run(ByteBuffer)}
+ * with a buffer of your own is allocation-free, for benchmarks.
  */
-public final class RingBufProducer {
+public final class RingBufProducer implements AutoCloseable {
     /** Context size in bytes. */
     public static final int CONTEXT_SIZE = 56;
     /** Field offsets in the context. */
@@ -69,7 +79,65 @@ public final class RingBufProducer {
 
     private static final int STACK_CTX = -CONTEXT_SIZE; // the context's copy on the stack
 
-    private RingBufProducer() {
+    private final BpfProgram program;
+    private final ThreadLocal<ByteBuffer> contexts = ThreadLocal.withInitial(RingBufProducer::newContext);
+
+    private RingBufProducer(BpfProgram program) {
+        this.program = program;
+    }
+
+    /** Loads the producer for {@code ring} (the kernel checks it with the verifier). */
+    public static RingBufProducer load(BpfMap ring) {
+        return new RingBufProducer(BpfProgram.load(ProgramSpec.syscall("rb_produce", program(ring)).license("GPL")));
+    }
+
+    /** A zeroed context buffer (direct, native order) for {@link #run(ByteBuffer)}. */
+    public static ByteBuffer newContext() {
+        return ByteBuffer.allocateDirect(CONTEXT_SIZE).order(ByteOrder.nativeOrder());
+    }
+
+    /** Fills {@code ctx} for one run; returns it. */
+    public static ByteBuffer context(ByteBuffer ctx, int mode, long count, long size, long seq, long flags, long discard) {
+        if (count < 0 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("count " + count + ": expected 0.." + MAX_COUNT + " (bpf_loop's limit)");
+        }
+        ctx.putLong(COUNT, count).putLong(SIZE, size).putLong(SEQ, seq).putLong(FLAGS, flags).putLong(DROPPED, 0)
+                .putLong(MODE, mode).putLong(DISCARD, discard);
+        return ctx;
+    }
+
+    /** Runs once with {@code ctx} (see {@link #context}); returns the failed reservations. Allocation-free. */
+    public long run(ByteBuffer ctx) {
+        program.run(ctx);
+        return ctx.getLong(DROPPED);
+    }
+
+    /**
+     * The anchor's run: {@code count} records of {@link #anchorSize}({@code size}) bytes with
+     * {@code seq, seq + 1, ...}; returns how many reservations failed (ring full).
+     */
+    public long produce(long count, long size, long seq, long flags) {
+        return run(context(contexts.get(), ANCHOR, count, size, seq, flags, 0));
+    }
+
+    /** {@code count} records of {@link #mixedSize} bytes; those with {@code seq % discard == 0} discarded. */
+    public long produceMixed(long count, long seq, long flags, long discard) {
+        return run(context(contexts.get(), MIXED, count, 0, seq, flags, discard));
+    }
+
+    /** {@code count} zero-length records. */
+    public long produceEmpty(long count, long flags) {
+        return run(context(contexts.get(), EMPTY, count, 0, 0, flags, 0));
+    }
+
+    /** The loaded program. */
+    public BpfProgram program() {
+        return program;
+    }
+
+    @Override
+    public void close() {
+        program.close();
     }
 
     /** The record size MIXED mode uses for sequence number {@code seq}. */

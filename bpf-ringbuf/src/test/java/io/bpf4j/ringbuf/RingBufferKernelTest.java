@@ -1,0 +1,247 @@
+package io.bpf4j.ringbuf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.bpf4j.ringbuf.testing.RingBufProducer;
+import io.bpf4j.syscall.BpfMap;
+import io.bpf4j.syscall.MapSpec;
+import io.bpf4j.syscall.testing.KernelTest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The reader on real ring buffers, fed by {@link RingBufProducer} through BPF_PROG_TEST_RUN. */
+@KernelTest
+class RingBufferKernelTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    @Test
+    void readsEveryCommittedRecordOnceInOrderAcrossManyWrapsSkippingDiscarded() {
+        int ringSize = 1 << 20;
+        long discardEvery = 7;
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_wraps", ringSize));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            long[] expect = {0};
+            long[] lastKtime = {0};
+            RawRecordHandler check = (data, offset, length) -> {
+                long seq = data.getLong(offset);
+                if (expect[0] % discardEvery == 0) {
+                    expect[0]++; // discarded by the producer: never handed over
+                }
+                if (seq != expect[0]) {
+                    throw new AssertionError("expected seq " + expect[0] + ", got " + seq);
+                }
+                if (length != RingBufProducer.mixedSize(seq)) {
+                    throw new AssertionError("seq " + seq + ": length " + length + ", expected " + RingBufProducer.mixedSize(seq));
+                }
+                long ktime = data.getLong(offset + 8);
+                if (ktime < lastKtime[0]) {
+                    throw new AssertionError("seq " + seq + ": ktime went back");
+                }
+                lastKtime[0] = ktime;
+                expect[0]++;
+            };
+            long total = 10_000_000;
+            int perRun = 10_000; // 10k mixed records ~ 980 KB: fits the 1 MiB ring
+            long seq = 0;
+            while (seq < total) {
+                assertEquals(0, producer.produceMixed(perRun, seq, RingBufProducer.NO_WAKEUP, discardEvery));
+                seq += perRun;
+                long discardedNow = multiplesBelow(seq, discardEvery) - multiplesBelow(seq - perRun, discardEvery);
+                assertEquals(perRun - discardedNow, reader.consume(check));
+            }
+            assertEquals(total, expect[0], "the last record (not a discarded one) was seen");
+            RingBufferStats s = reader.stats();
+            long discarded = multiplesBelow(total, discardEvery);
+            assertEquals(total - discarded, s.records());
+            assertEquals(discarded, s.discarded());
+            assertTrue(s.bytes() > 100L * ringSize, "the ring wrapped many times: " + s);
+        }
+    }
+
+    /** How many of 0, 1, ..., n - 1 are multiples of {@code k}. */
+    private static long multiplesBelow(long n, long k) {
+        return (n + k - 1) / k;
+    }
+
+    @Test
+    void drainsTheAnchorsSizeClasses() {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_anchor", 1 << 24));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            long seq = 0;
+            for (int size : new int[] {16, 64, 256}) {
+                int n = (1 << 24) / RingBufferLayout.recordSpan(size) - 16;
+                assertEquals(0, producer.produce(n, size, seq, RingBufProducer.NO_WAKEUP));
+                long[] expect = {seq};
+                long t0 = System.nanoTime();
+                int got = reader.consume((data, offset, length) -> {
+                    if (data.getLong(offset) != expect[0]++ || length != size) {
+                        throw new AssertionError("record " + expect[0] + " of size " + size);
+                    }
+                });
+                long dt = System.nanoTime() - t0;
+                assertEquals(n, got);
+                seq += n;
+                // Not an assertion: a first impression of speed (JMH in bpf-bench measures it properly).
+                System.out.printf("ringbuf drain size=%d: %d records, %.2f ns/record (cold, single run)%n", size, n,
+                        dt / (double) n);
+            }
+        }
+    }
+
+    @Test
+    void zeroLengthRecordsAreDelivered() {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_empty", 1 << 16));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            assertEquals(0, producer.produceEmpty(3, 0));
+            List<Integer> lengths = new ArrayList<>();
+            assertEquals(3, reader.consume((data, offset, length) -> lengths.add(length)));
+            assertEquals(List.of(0, 0, 0), lengths);
+        }
+    }
+
+    @Test
+    void aThrowingHandlerStopsAtItsRecordWhichComesAgainNextCall() {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_throw", 1 << 16));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            producer.produce(10, 16, 0, 0);
+            List<Long> seen = new ArrayList<>();
+            IllegalStateException boom = new IllegalStateException("boom");
+            RuntimeException e = assertThrows(RuntimeException.class, () -> reader.consume((data, offset, length) -> {
+                long seq = data.getLong(offset);
+                if (seq == 4) {
+                    throw boom;
+                }
+                seen.add(seq);
+            }));
+            assertSame(boom, e);
+            assertEquals(List.of(0L, 1L, 2L, 3L), seen);
+            assertEquals(6, reader.poll(Duration.ZERO, (data, offset, length) -> seen.add(data.getLong(offset))));
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seen);
+            producer.produce(1, 16, 10, 0);
+            assertEquals(1, reader.consume((data, offset, length) -> seen.add(data.getLong(offset))));
+            assertEquals(10L, seen.get(10));
+        }
+    }
+
+    @Test
+    void aMapThatIsNotARingBufferIsAClearError() {
+        try (BpfMap hash = BpfMap.create(MapSpec.hash("not_a_ring", 4, 8, 16))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RingBufferReader.open(hash));
+            assertTrue(e.getMessage().contains("not_a_ring") && e.getMessage().contains("not a ring buffer")
+                    && e.getMessage().contains("BPF_MAP_TYPE_RINGBUF"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readCopiesRecordsIntoTheCallersBufferAndViewsStartAtZero() {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_read", 1 << 16));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            producer.produce(3, 64, 100, 0);
+            ByteBuffer dst = ByteBuffer.allocate(100).order(ByteOrder.nativeOrder());
+            assertEquals(64, reader.read(dst));
+            assertEquals(100, dst.getLong(0));
+            assertThrows(IllegalArgumentException.class, () -> reader.read(dst), "36 bytes left: the record stays");
+            dst.clear();
+            assertEquals(64, reader.read(dst));
+            assertEquals(101, dst.getLong(0));
+            List<Long> seqs = new ArrayList<>();
+            assertEquals(1, reader.consume(rec -> {
+                assertEquals(0, rec.position());
+                assertEquals(64, rec.remaining());
+                assertTrue(rec.isReadOnly());
+                seqs.add(rec.getLong(0));
+            }));
+            assertEquals(List.of(102L), seqs);
+            assertEquals(-1, reader.read(dst));
+        }
+    }
+
+    @Test
+    void pollBlocksUntilOneRecordWakesIt() throws Exception {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_wake", 1 << 16));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            for (int round = 0; round < 20; round++) {
+                long[] latency = {-1};
+                long seq = round;
+                CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG, (data, offset, length) -> {
+                    assertEquals(seq, data.getLong(offset));
+                    latency[0] = System.nanoTime() - data.getLong(offset + 8);
+                }));
+                Thread.sleep(round % 4); // sometimes before the poll blocks, sometimes after
+                producer.produce(1, 16, seq, 0); // default flags: the kernel wakes the consumer
+                assertEquals(1, polled.get(LONG.toSeconds() + 5, TimeUnit.SECONDS), "woken by one record, not by the timeout");
+                // bpf_ktime_get_ns() and System.nanoTime() are both CLOCK_MONOTONIC: the difference is a latency.
+                assertTrue(latency[0] >= 0 && latency[0] < Duration.ofSeconds(10).toNanos(), "same clock: " + latency[0]);
+            }
+            assertTrue(reader.stats().wakeups() > 0, reader.stats().toString());
+            assertEquals(20, reader.stats().polls());
+        }
+    }
+
+    @Test
+    void busyPollSeesARecordWithoutEpoll() throws Exception {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_spin", 1 << 16));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.busyPoll(LONG,
+                    (data, offset, length) -> assertEquals(42, data.getLong(offset))));
+            producer.produce(1, 16, 42, RingBufProducer.NO_WAKEUP); // no wake-up needed: it spins
+            assertEquals(1, polled.get(LONG.toSeconds() + 5, TimeUnit.SECONDS));
+            assertEquals(0, reader.busyPoll(Duration.ofMillis(1), 1, false, (data, offset, length) -> fail("nothing there")));
+        }
+    }
+
+    @Test
+    void aRecordOnAnyRingWakesTheSharedPoller() throws Exception {
+        int rings = 3;
+        List<BpfMap> maps = new ArrayList<>();
+        List<RingBufProducer> producers = new ArrayList<>();
+        try (RingBufferPoller poller = RingBufferPoller.create()) {
+            long[][] got = new long[rings][];
+            for (int i = 0; i < rings; i++) {
+                BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_multi" + i, 1 << 16));
+                maps.add(map);
+                producers.add(RingBufProducer.load(map));
+                int ring = i;
+                poller.add(map, (RawRecordHandler) (data, offset, length) -> got[ring] = new long[] {data.getLong(offset)});
+            }
+            assertTrue(poller.epollFd() >= 0);
+            for (int round = 0; round < 3 * rings; round++) {
+                int ring = (round * 2) % rings;
+                java.util.Arrays.fill(got, null);
+                CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poller.poll(LONG));
+                Thread.sleep(1);
+                producers.get(ring).produce(1, 16, round, 0);
+                assertEquals(1, polled.get(LONG.toSeconds() + 5, TimeUnit.SECONDS));
+                for (int i = 0; i < rings; i++) {
+                    if (i == ring) {
+                        assertEquals(round, got[i][0], "ring " + i + "'s handler got its record");
+                    } else {
+                        assertEquals(null, got[i], "ring " + i + " had nothing");
+                    }
+                }
+            }
+            assertEquals(3 * rings, poller.stats().records());
+            assertEquals(3, poller.ringStats().get(1).records());
+        } finally {
+            producers.forEach(RingBufProducer::close);
+            maps.forEach(BpfMap::close);
+        }
+    }
+}
