@@ -82,20 +82,23 @@ class RingBufferKernelTest {
             long seq = 0;
             for (int size : new int[] {16, 64, 256}) {
                 int n = (1 << 24) / RingBufferLayout.recordSpan(size) - 16;
-                assertEquals(0, producer.produce(n, size, seq, RingBufProducer.NO_WAKEUP));
-                long[] expect = {seq};
-                long t0 = System.nanoTime();
-                int got = reader.consume((data, offset, length) -> {
-                    if (data.getLong(offset) != expect[0]++ || length != size) {
-                        throw new AssertionError("record " + expect[0] + " of size " + size);
-                    }
-                });
-                long dt = System.nanoTime() - t0;
-                assertEquals(n, got);
-                seq += n;
-                // Not an assertion: a first impression of speed (JMH in bpf-bench measures it properly).
-                System.out.printf("ringbuf drain size=%d: %d records, %.2f ns/record (cold, single run)%n", size, n,
-                        dt / (double) n);
+                long best = Long.MAX_VALUE;
+                for (int round = 0; round < 5; round++) {
+                    assertEquals(0, producer.produce(n, size, seq, RingBufProducer.NO_WAKEUP));
+                    long[] expect = {seq};
+                    long t0 = System.nanoTime();
+                    int got = reader.consume((data, offset, length) -> {
+                        if (data.getLong(offset) != expect[0]++ || length != size) {
+                            throw new AssertionError("record " + (expect[0] - 1) + " of size " + size);
+                        }
+                    });
+                    best = Math.min(best, System.nanoTime() - t0);
+                    assertEquals(n, got);
+                    seq += n;
+                }
+                // Not an assertion: a first impression of speed (bpf-bench's JMH measures it properly).
+                System.out.printf("ringbuf drain size=%d: %d records, best of 5 %.2f ns/record (checking handler)%n", size, n,
+                        best / (double) n);
             }
         }
     }

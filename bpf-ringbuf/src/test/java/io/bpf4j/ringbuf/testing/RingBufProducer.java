@@ -2,10 +2,8 @@ package io.bpf4j.ringbuf.testing;
 
 import static io.bpf4j.core.Reg.R0;
 import static io.bpf4j.core.Reg.R1;
-import static io.bpf4j.core.Reg.R10;
 import static io.bpf4j.core.Reg.R2;
 import static io.bpf4j.core.Reg.R3;
-import static io.bpf4j.core.Reg.R4;
 import static io.bpf4j.core.Reg.R6;
 import static io.bpf4j.core.Reg.R7;
 import static io.bpf4j.core.Reg.R8;
@@ -23,14 +21,15 @@ import java.nio.ByteOrder;
 
 /**
  * A deterministic ring-buffer producer: a {@code BPF_PROG_TYPE_SYSCALL} program that one
- * {@code BPF_PROG_TEST_RUN} drives to emit {@code count} records through {@code bpf_loop}. It is
- * the program of {@code shared/anchors/ringbuf/producer.bpf.c} (the libbpf reference the
- * benchmarks compare against), built with bpf-core, plus two modes for tests.
+ * {@code BPF_PROG_TEST_RUN} drives to emit {@code count} records in a loop. It is the program of
+ * {@code shared/anchors/ringbuf/producer.bpf.c} (the libbpf reference the benchmarks compare
+ * against), built with bpf-core, plus two modes for tests; the loop is open-coded with
+ * {@code may_goto} instead of {@code bpf_loop} (see {@link #program}).
  *
  * <p>Context, in and out (the kernel copies it back after the run):
  * <pre>
  *  offset  field     meaning
- *   0      count     records to emit (bpf_loop: at most 1 &lt;&lt; 23 per run)
+ *   0      count     records to emit (at most 1 &lt;&lt; 23 per run: the may_goto budget, as bpf_loop's)
  *   8      size      ANCHOR mode: 16, 64 or 256 (&lt;= 16, &lt;= 64, else)
  *  16      seq       sequence number of the first record
  *  24      flags     bpf_ringbuf_submit/discard flags (BPF_RB_NO_WAKEUP = 1, BPF_RB_FORCE_WAKEUP = 2)
@@ -74,10 +73,8 @@ public final class RingBufProducer implements AutoCloseable {
     /** {@code BPF_RB_FORCE_WAKEUP}. */
     public static final long FORCE_WAKEUP = 2;
 
-    /** Largest {@code count} per run ({@code BPF_MAX_LOOPS}). */
+    /** Largest {@code count} per run ({@code BPF_MAX_LOOPS}, the may_goto budget). */
     public static final int MAX_COUNT = 1 << 23;
-
-    private static final int STACK_CTX = -CONTEXT_SIZE; // the context's copy on the stack
 
     private final BpfProgram program;
     private final ThreadLocal<ByteBuffer> contexts = ThreadLocal.withInitial(RingBufProducer::newContext);
@@ -99,7 +96,7 @@ public final class RingBufProducer implements AutoCloseable {
     /** Fills {@code ctx} for one run; returns it. */
     public static ByteBuffer context(ByteBuffer ctx, int mode, long count, long size, long seq, long flags, long discard) {
         if (count < 0 || count > MAX_COUNT) {
-            throw new IllegalArgumentException("count " + count + ": expected 0.." + MAX_COUNT + " (bpf_loop's limit)");
+            throw new IllegalArgumentException("count " + count + ": expected 0.." + MAX_COUNT + " (BPF_MAX_LOOPS)");
         }
         ctx.putLong(COUNT, count).putLong(SIZE, size).putLong(SEQ, seq).putLong(FLAGS, flags).putLong(DROPPED, 0)
                 .putLong(MODE, mode).putLong(DISCARD, discard);
@@ -161,31 +158,25 @@ public final class RingBufProducer implements AutoCloseable {
 
     /** The producer program writing into {@code ring}. */
     public static Program program(MapReference ring) {
+        // The anchor loops with bpf_loop(count, emit, ...). Its callback is a BPF_PSEUDO_FUNC
+        // reference, which the verifier accepts only with BTF func_info for each subprogram
+        // ("missing btf func_info"), and bpf-syscall loads no BTF yet. So the same loop is open-coded
+        // and bounded by may_goto (Linux 6.9), as bpf_for()/can_loop do: same count limit (8M
+        // iterations per run), same records, one run of the program per test-run.
         ProgramBuilder b = Program.builder();
-        // main(ctx): bpf_loop's callback context must live on the stack, so copy the context there.
-        b.mov64(R6, R1);
-        for (int off = 0; off < CONTEXT_SIZE; off += 8) {
-            b.ldxdw(R2, R6, off).stxdw(R10, STACK_CTX + off, R2);
-        }
-        b.ldxdw(R1, R6, COUNT)
-                .ldFunc(R2, "emit")
-                .mov64(R3, R10).add64(R3, STACK_CTX)
-                .mov64(R4, 0)
-                .call(Helper.LOOP)
-                .ldxdw(R2, R10, STACK_CTX + DROPPED)
-                .stxdw(R6, DROPPED, R2)
-                .mov64(R0, 0)
-                .exit();
-
-        // emit(i, args): one record; r7 = args, r8 = seq + i, r9 = the record.
-        b.label("emit")
-                .mov64(R7, R2)
-                .ldxdw(R8, R7, SEQ)
-                .add64(R8, R1)
-                .ldxdw(R2, R7, MODE)
+        // r6 = ctx, r7 = i, r8 = seq + i, r9 = the record.
+        b.mov64(R6, R1)
+                .mov64(R7, 0);
+        b.label("loop")
+                .ldxdw(R2, R6, COUNT)
+                .jge(R7, R2, "done")
+                .mayGoto("done")
+                .ldxdw(R8, R6, SEQ)
+                .add64(R8, R7)
+                .ldxdw(R2, R6, MODE)
                 .jeq(R2, EMPTY, "empty")
                 .jeq(R2, MIXED, "mixed")
-                .ldxdw(R2, R7, SIZE)
+                .ldxdw(R2, R6, SIZE)
                 .jgt(R2, 64, "s256")
                 .jgt(R2, 16, "s64")
                 .ja("s16");
@@ -205,32 +196,35 @@ public final class RingBufProducer implements AutoCloseable {
                 .stxdw(R9, 0, R8)
                 .call(Helper.KTIME_GET_NS)
                 .stxdw(R9, 8, R0)
-                .ldxdw(R2, R7, DISCARD)
+                .ldxdw(R2, R6, DISCARD)
                 .jeq(R2, 0, "submit")
                 .mov64(R3, R8).mod64(R3, R2)
                 .jne(R3, 0, "submit")
                 .mov64(R1, R9)
-                .ldxdw(R2, R7, FLAGS)
+                .ldxdw(R2, R6, FLAGS)
                 .call(Helper.RINGBUF_DISCARD)
-                .ja("out");
+                .ja("next");
         b.label("submit")
                 .mov64(R1, R9)
-                .ldxdw(R2, R7, FLAGS)
+                .ldxdw(R2, R6, FLAGS)
                 .call(Helper.RINGBUF_SUBMIT)
-                .ja("out");
+                .ja("next");
         b.label("empty")
                 .ldMap(R1, ring).mov64(R2, 0).mov64(R3, 0)
                 .call(Helper.RINGBUF_RESERVE)
                 .jeq(R0, 0, "drop")
                 .mov64(R1, R0)
-                .ldxdw(R2, R7, FLAGS)
+                .ldxdw(R2, R6, FLAGS)
                 .call(Helper.RINGBUF_SUBMIT)
-                .ja("out");
+                .ja("next");
         b.label("drop")
-                .ldxdw(R2, R7, DROPPED)
+                .ldxdw(R2, R6, DROPPED)
                 .add64(R2, 1)
-                .stxdw(R7, DROPPED, R2);
-        b.label("out")
+                .stxdw(R6, DROPPED, R2);
+        b.label("next")
+                .add64(R7, 1)
+                .ja("loop");
+        b.label("done")
                 .mov64(R0, 0)
                 .exit();
         return b.build();
