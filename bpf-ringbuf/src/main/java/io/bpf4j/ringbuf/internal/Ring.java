@@ -35,7 +35,10 @@ public final class Ring {
     private long bytes;
     private volatile long wakeups;
     private volatile RingBufferStats published = new RingBufferStats(0, 0, 0, 0, 0);
-    private volatile boolean stopRequested;
+    // Plain: read per record, where it only needs to see a close made by the handler itself
+    // (same thread); a close from another thread is seen through stopping, per batch.
+    private boolean stopRequested;
+    private volatile boolean stopping;
 
     /**
      * @param consumerPage the consumer page, mapped read-write
@@ -138,7 +141,7 @@ public final class Ring {
                 if (cons != start) {
                     publish(cons);
                 }
-                if (busy || delivered == limit || stopRequested) {
+                if (busy || delivered == limit || stopRequested || stopping) {
                     return delivered;
                 }
             }
@@ -218,6 +221,7 @@ public final class Ring {
     /** Makes a running or later {@link #drain} return after the record in hand (the reader is closing). */
     public void requestStop() {
         stopRequested = true;
+        stopping = true;
     }
 
     /** Counts a wake-up of the consumer by this ring (the consumer thread only). */
