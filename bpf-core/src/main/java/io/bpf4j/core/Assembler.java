@@ -240,32 +240,9 @@ final class Assembler {
         InstructionCodec.put(bb, little, opcode, dst, src, off, imm);
     }
 
-    /** A short description of an instruction for error messages. */
+    /** An instruction as error messages show it: its verifier-syntax text. */
     static String describe(Instruction in) {
-        switch (in.kind()) {
-            case JUMP: {
-                JumpInsn j = (JumpInsn) in;
-                return "if " + j.dst() + " " + j.op().operator() + " "
-                        + (j.src() != null ? j.src().toString() : "0x" + Integer.toHexString(j.imm()))
-                        + " goto " + (j.label() != null ? j.label() : "pc" + signed(j.off()));
-            }
-            case GOTO:
-                return (((GotoInsn) in).wide() ? "gotol " : "goto ")
-                        + (in.target() != null ? in.target() : "pc" + signed(((GotoInsn) in).off()));
-            case MAY_GOTO:
-                return "may_goto " + (in.target() != null ? in.target() : "pc" + signed(((MayGotoInsn) in).off()));
-            case CALL:
-                return "call " + (in.target() != null ? in.target() : String.valueOf(((CallInsn) in).imm()));
-            case LD_IMM64:
-                return "ld_imm64 " + ((LoadImm64Insn) in).dst()
-                        + (((LoadImm64Insn) in).symbol() != null ? " " + ((LoadImm64Insn) in).symbol() : "");
-            default:
-                return in.kind().name().toLowerCase();
-        }
-    }
-
-    private static String signed(int v) {
-        return v >= 0 ? "+" + v : String.valueOf(v);
+        return Disassembler.format(in);
     }
 
     /** Labels in order of appearance (for listings). */

@@ -230,10 +230,12 @@ public enum Helper {
     CGRP_STORAGE_DELETE(211, "cgrp_storage_delete");
 
     private static final Helper[] BY_NUMBER = new Helper[values().length + 1];
+    private static final java.util.Map<String, Helper> BY_NAME = new java.util.HashMap<>();
 
     static {
         for (Helper h : values()) {
             BY_NUMBER[h.number] = h;
+            BY_NAME.put(h.shortName, h);
         }
     }
 
@@ -267,12 +269,6 @@ public enum Helper {
 
     /** The helper named {@code bpf_x} or {@code x}, if any. */
     public static Optional<Helper> byName(String name) {
-        String n = name.startsWith("bpf_") ? name.substring(4) : name;
-        for (Helper h : values()) {
-            if (h.shortName.equals(n)) {
-                return Optional.of(h);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(BY_NAME.get(name.startsWith("bpf_") ? name.substring(4) : name));
     }
 }

@@ -204,8 +204,17 @@ public final class InstructionCodec {
         }
     }
 
+    private static final String[] HEX2 = new String[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            HEX2[i] = (i < 16 ? "0" : "") + Integer.toHexString(i);
+        }
+    }
+
+    /** Two lower-case hex digits (a table: String.format would dominate a listing's cost). */
     static String hex2(int b) {
-        return String.format("%02x", b);
+        return HEX2[b & 0xff];
     }
 
     /** One raw slot's fields, and the rules that turn them into an instruction. */

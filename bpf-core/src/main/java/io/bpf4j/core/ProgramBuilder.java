@@ -84,7 +84,11 @@ public final class ProgramBuilder {
 
     /** Marks the position of the next instruction with {@code name}. */
     public ProgramBuilder label(String name) {
-        return append(new Label(name));
+        try {
+            return append(new Label(name));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** Number of instructions appended so far (labels included). */
@@ -111,6 +115,20 @@ public final class ProgramBuilder {
                 .orElse(null));
     }
 
+    /**
+     * An instruction this builder was about to append is invalid: the same error, now naming the
+     * index it would have had (the stack trace already names the caller's line).
+     */
+    private AssemblyException at(IllegalArgumentException e) {
+        if (e instanceof AssemblyException) {
+            return (AssemblyException) e;
+        }
+        AssemblyException wrapped = new AssemblyException(insns.size(), null,
+                "instruction " + insns.size() + ": " + e.getMessage());
+        wrapped.initCause(e);
+        return wrapped;
+    }
+
     // ---- ALU ----------------------------------------------------------------------------------
 
     /** {@code rdst = rsrc}: same as {@link #mov64(Reg, Reg)}, the lab's {@code mov-reg}. */
@@ -125,522 +143,938 @@ public final class ProgramBuilder {
 
     /** {@code rdst += rsrc}. */
     public ProgramBuilder add64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.ADD, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.ADD, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst += imm}. */
     public ProgramBuilder add64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.ADD, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.ADD, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst += wsrc}. */
     public ProgramBuilder add32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.ADD, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.ADD, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst += imm}. */
     public ProgramBuilder add32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.ADD, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.ADD, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst -= rsrc}. */
     public ProgramBuilder sub64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.SUB, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.SUB, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst -= imm}. */
     public ProgramBuilder sub64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.SUB, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.SUB, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst -= wsrc}. */
     public ProgramBuilder sub32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.SUB, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.SUB, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst -= imm}. */
     public ProgramBuilder sub32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.SUB, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.SUB, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst *= rsrc}. */
     public ProgramBuilder mul64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.MUL, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.MUL, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst *= imm}. */
     public ProgramBuilder mul64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.MUL, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.MUL, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst *= wsrc}. */
     public ProgramBuilder mul32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.MUL, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.MUL, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst *= imm}. */
     public ProgramBuilder mul32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.MUL, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.MUL, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst /= rsrc}. */
     public ProgramBuilder div64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.DIV, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.DIV, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst /= imm}. */
     public ProgramBuilder div64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.DIV, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.DIV, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst /= wsrc}. */
     public ProgramBuilder div32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.DIV, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.DIV, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst /= imm}. */
     public ProgramBuilder div32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.DIV, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.DIV, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst s/= rsrc} (cpu v4, Linux 6.6). */
     public ProgramBuilder sdiv64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.SDIV, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.SDIV, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst s/= imm}. */
     public ProgramBuilder sdiv64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.SDIV, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.SDIV, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst s/= wsrc} (cpu v4, Linux 6.6). */
     public ProgramBuilder sdiv32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.SDIV, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.SDIV, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst s/= imm}. */
     public ProgramBuilder sdiv32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.SDIV, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.SDIV, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst |= rsrc}. */
     public ProgramBuilder or64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.OR, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.OR, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst |= imm}. */
     public ProgramBuilder or64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.OR, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.OR, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst |= wsrc}. */
     public ProgramBuilder or32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.OR, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.OR, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst |= imm}. */
     public ProgramBuilder or32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.OR, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.OR, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst &= rsrc}. */
     public ProgramBuilder and64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.AND, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.AND, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst &= imm}. */
     public ProgramBuilder and64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.AND, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.AND, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst &= wsrc}. */
     public ProgramBuilder and32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.AND, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.AND, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst &= imm}. */
     public ProgramBuilder and32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.AND, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.AND, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst <<= rsrc}. */
     public ProgramBuilder lsh64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.LSH, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.LSH, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst <<= imm}. */
     public ProgramBuilder lsh64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.LSH, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.LSH, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst <<= wsrc}. */
     public ProgramBuilder lsh32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.LSH, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.LSH, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst <<= imm}. */
     public ProgramBuilder lsh32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.LSH, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.LSH, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst >>= rsrc}. */
     public ProgramBuilder rsh64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.RSH, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.RSH, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst >>= imm}. */
     public ProgramBuilder rsh64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.RSH, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.RSH, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst >>= wsrc}. */
     public ProgramBuilder rsh32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.RSH, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.RSH, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst >>= imm}. */
     public ProgramBuilder rsh32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.RSH, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.RSH, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst %= rsrc}. */
     public ProgramBuilder mod64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.MOD, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.MOD, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst %= imm}. */
     public ProgramBuilder mod64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.MOD, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.MOD, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst %= wsrc}. */
     public ProgramBuilder mod32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.MOD, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.MOD, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst %= imm}. */
     public ProgramBuilder mod32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.MOD, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.MOD, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst s%= rsrc} (cpu v4, Linux 6.6). */
     public ProgramBuilder smod64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.SMOD, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.SMOD, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst s%= imm}. */
     public ProgramBuilder smod64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.SMOD, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.SMOD, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst s%= wsrc} (cpu v4, Linux 6.6). */
     public ProgramBuilder smod32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.SMOD, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.SMOD, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst s%= imm}. */
     public ProgramBuilder smod32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.SMOD, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.SMOD, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst ^= rsrc}. */
     public ProgramBuilder xor64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.XOR, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.XOR, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst ^= imm}. */
     public ProgramBuilder xor64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.XOR, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.XOR, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst ^= wsrc}. */
     public ProgramBuilder xor32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.XOR, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.XOR, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst ^= imm}. */
     public ProgramBuilder xor32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.XOR, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.XOR, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = rsrc}. */
     public ProgramBuilder mov64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.MOV, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.MOV, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = imm}. */
     public ProgramBuilder mov64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.MOV, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.MOV, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst = wsrc}. */
     public ProgramBuilder mov32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.MOV, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.MOV, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst = imm}. */
     public ProgramBuilder mov32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.MOV, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.MOV, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst s>>= rsrc}. */
     public ProgramBuilder arsh64(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.ARSH, true, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.ARSH, true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst s>>= imm}. */
     public ProgramBuilder arsh64(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.ARSH, true, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.ARSH, true, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst s>>= wsrc}. */
     public ProgramBuilder arsh32(Reg dst, Reg src) {
-        return append(new AluInsn(AluOp.ARSH, false, dst, src, 0));
+        try {
+            return append(new AluInsn(AluOp.ARSH, false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst s>>= imm}. */
     public ProgramBuilder arsh32(Reg dst, int imm) {
-        return append(new AluInsn(AluOp.ARSH, false, dst, null, imm));
+        try {
+            return append(new AluInsn(AluOp.ARSH, false, dst, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst == rsrc goto label}. */
     public ProgramBuilder jeq(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JEQ, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JEQ, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst == imm goto label}. */
     public ProgramBuilder jeq(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JEQ, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JEQ, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst == wsrc goto label}. */
     public ProgramBuilder jeq32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JEQ, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JEQ, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst == imm goto label}. */
     public ProgramBuilder jeq32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JEQ, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JEQ, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst > rsrc goto label}. */
     public ProgramBuilder jgt(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JGT, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGT, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst > imm goto label}. */
     public ProgramBuilder jgt(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JGT, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGT, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst > wsrc goto label}. */
     public ProgramBuilder jgt32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JGT, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGT, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst > imm goto label}. */
     public ProgramBuilder jgt32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JGT, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGT, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst >= rsrc goto label}. */
     public ProgramBuilder jge(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JGE, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGE, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst >= imm goto label}. */
     public ProgramBuilder jge(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JGE, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGE, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst >= wsrc goto label}. */
     public ProgramBuilder jge32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JGE, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGE, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst >= imm goto label}. */
     public ProgramBuilder jge32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JGE, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JGE, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst & rsrc goto label}. */
     public ProgramBuilder jset(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSET, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSET, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst & imm goto label}. */
     public ProgramBuilder jset(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSET, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSET, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst & wsrc goto label}. */
     public ProgramBuilder jset32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSET, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSET, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst & imm goto label}. */
     public ProgramBuilder jset32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSET, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSET, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst != rsrc goto label}. */
     public ProgramBuilder jne(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JNE, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JNE, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst != imm goto label}. */
     public ProgramBuilder jne(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JNE, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JNE, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst != wsrc goto label}. */
     public ProgramBuilder jne32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JNE, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JNE, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst != imm goto label}. */
     public ProgramBuilder jne32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JNE, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JNE, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s> rsrc goto label}. */
     public ProgramBuilder jsgt(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSGT, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGT, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s> imm goto label}. */
     public ProgramBuilder jsgt(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSGT, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGT, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s> wsrc goto label}. */
     public ProgramBuilder jsgt32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSGT, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGT, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s> imm goto label}. */
     public ProgramBuilder jsgt32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSGT, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGT, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s>= rsrc goto label}. */
     public ProgramBuilder jsge(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSGE, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGE, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s>= imm goto label}. */
     public ProgramBuilder jsge(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSGE, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGE, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s>= wsrc goto label}. */
     public ProgramBuilder jsge32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSGE, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGE, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s>= imm goto label}. */
     public ProgramBuilder jsge32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSGE, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSGE, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst < rsrc goto label}. */
     public ProgramBuilder jlt(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JLT, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLT, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst < imm goto label}. */
     public ProgramBuilder jlt(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JLT, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLT, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst < wsrc goto label}. */
     public ProgramBuilder jlt32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JLT, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLT, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst < imm goto label}. */
     public ProgramBuilder jlt32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JLT, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLT, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst <= rsrc goto label}. */
     public ProgramBuilder jle(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JLE, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLE, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst <= imm goto label}. */
     public ProgramBuilder jle(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JLE, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLE, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst <= wsrc goto label}. */
     public ProgramBuilder jle32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JLE, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLE, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst <= imm goto label}. */
     public ProgramBuilder jle32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JLE, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JLE, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s< rsrc goto label}. */
     public ProgramBuilder jslt(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSLT, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLT, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s< imm goto label}. */
     public ProgramBuilder jslt(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSLT, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLT, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s< wsrc goto label}. */
     public ProgramBuilder jslt32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSLT, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLT, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s< imm goto label}. */
     public ProgramBuilder jslt32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSLT, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLT, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s<= rsrc goto label}. */
     public ProgramBuilder jsle(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSLE, false, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLE, false, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if rdst s<= imm goto label}. */
     public ProgramBuilder jsle(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSLE, false, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLE, false, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s<= wsrc goto label}. */
     public ProgramBuilder jsle32(Reg dst, Reg src, String label) {
-        return append(new JumpInsn(JumpOp.JSLE, true, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLE, true, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code if wdst s<= imm goto label}. */
     public ProgramBuilder jsle32(Reg dst, int imm, String label) {
-        return append(new JumpInsn(JumpOp.JSLE, true, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(JumpOp.JSLE, true, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = -rdst}. */
     public ProgramBuilder neg64(Reg dst) {
-        return append(new AluInsn(AluOp.NEG, true, dst, null, 0));
+        try {
+            return append(new AluInsn(AluOp.NEG, true, dst, null, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst = -wdst}. */
     public ProgramBuilder neg32(Reg dst) {
-        return append(new AluInsn(AluOp.NEG, false, dst, null, 0));
+        try {
+            return append(new AluInsn(AluOp.NEG, false, dst, null, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = (s8|s16|s32)rsrc} (cpu v4, Linux 6.6); {@code bits} is 8, 16 or 32. */
     public ProgramBuilder movsx64(Reg dst, Reg src, int bits) {
-        return append(new AluInsn(movsx(bits), true, dst, src, 0));
+        try {
+            return append(new AluInsn(movsx(bits), true, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code wdst = (s8|s16)wsrc} (cpu v4, Linux 6.6); {@code bits} is 8 or 16. */
     public ProgramBuilder movsx32(Reg dst, Reg src, int bits) {
-        return append(new AluInsn(movsx(bits), false, dst, src, 0));
+        try {
+            return append(new AluInsn(movsx(bits), false, dst, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     private static AluOp movsx(int bits) {
@@ -654,34 +1088,58 @@ public final class ProgramBuilder {
 
     /** {@code rdst = le16/le32/le64 rdst}: host to little endian. */
     public ProgramBuilder le(Reg dst, int width) {
-        return append(new EndianInsn(ByteSwap.LE, width, dst));
+        try {
+            return append(new EndianInsn(ByteSwap.LE, width, dst));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = be16/be32/be64 rdst}: host to big endian. */
     public ProgramBuilder be(Reg dst, int width) {
-        return append(new EndianInsn(ByteSwap.BE, width, dst));
+        try {
+            return append(new EndianInsn(ByteSwap.BE, width, dst));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = bswap16/32/64 rdst} (cpu v4, Linux 6.6). */
     public ProgramBuilder bswap(Reg dst, int width) {
-        return append(new EndianInsn(ByteSwap.BSWAP, width, dst));
+        try {
+            return append(new EndianInsn(ByteSwap.BSWAP, width, dst));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = addr_space_cast(rsrc, dstAs, srcAs)} (Linux 6.9, arena programs). */
     public ProgramBuilder addrSpaceCast(Reg dst, Reg src, int dstAs, int srcAs) {
-        return append(new AddrSpaceCastInsn(dst, src, dstAs, srcAs));
+        try {
+            return append(new AddrSpaceCastInsn(dst, src, dstAs, srcAs));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     // ---- ld_imm64 -----------------------------------------------------------------------------
 
     /** {@code rdst = imm64 ll}: a full 64-bit constant (two slots). */
     public ProgramBuilder ldImm64(Reg dst, long imm) {
-        return append(new LoadImm64Insn(dst, PseudoSource.NONE, imm, null));
+        try {
+            return append(new LoadImm64Insn(dst, PseudoSource.NONE, imm, null));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = map pointer}: the map's fd now if it has one, else resolved by name at load. */
     public ProgramBuilder ldMap(Reg dst, MapReference map) {
-        return append(Fragments.loadMap(dst, map));
+        try {
+            return append(Fragments.loadMap(dst, map));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = &map value + offset} (array maps, {@code BPF_PSEUDO_MAP_VALUE}). */
@@ -692,17 +1150,29 @@ public final class ProgramBuilder {
 
     /** {@code rdst = &kernel variable} by BTF id ({@code BPF_PSEUDO_BTF_ID}). */
     public ProgramBuilder ldBtfId(Reg dst, int btfId) {
-        return append(new LoadImm64Insn(dst, PseudoSource.BTF_ID, btfId & 0xffff_ffffL, null));
+        try {
+            return append(new LoadImm64Insn(dst, PseudoSource.BTF_ID, btfId & 0xffff_ffffL, null));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = &function at label}, for callbacks such as {@code bpf_loop} ({@code BPF_PSEUDO_FUNC}). */
     public ProgramBuilder ldFunc(Reg dst, String label) {
-        return append(new LoadImm64Insn(dst, PseudoSource.FUNC, 0, label));
+        try {
+            return append(new LoadImm64Insn(dst, PseudoSource.FUNC, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = map pointer} by index into the load's {@code fd_array} ({@code BPF_PSEUDO_MAP_IDX}). */
     public ProgramBuilder ldMapIdx(Reg dst, int index) {
-        return append(new LoadImm64Insn(dst, PseudoSource.MAP_IDX, index & 0xffff_ffffL, null));
+        try {
+            return append(new LoadImm64Insn(dst, PseudoSource.MAP_IDX, index & 0xffff_ffffL, null));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = &map value + offset}, map by {@code fd_array} index ({@code BPF_PSEUDO_MAP_IDX_VALUE}). */
@@ -715,97 +1185,173 @@ public final class ProgramBuilder {
 
     /** {@code rdst = *(u8 *)(rsrc + off)}. */
     public ProgramBuilder ldxb(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.B, false, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.B, false, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(u16 *)(rsrc + off)}. */
     public ProgramBuilder ldxh(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.H, false, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.H, false, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(u32 *)(rsrc + off)}. */
     public ProgramBuilder ldxw(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.W, false, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.W, false, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(u64 *)(rsrc + off)}. */
     public ProgramBuilder ldxdw(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.DW, false, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.DW, false, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(s8 *)(rsrc + off)} (cpu v4, Linux 6.6). */
     public ProgramBuilder ldsxb(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.B, true, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.B, true, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(s16 *)(rsrc + off)} (cpu v4, Linux 6.6). */
     public ProgramBuilder ldsxh(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.H, true, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.H, true, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(s32 *)(rsrc + off)} (cpu v4, Linux 6.6). */
     public ProgramBuilder ldsxw(Reg dst, Reg src, int off) {
-        return append(new LoadInsn(Size.W, true, dst, src, off));
+        try {
+            return append(new LoadInsn(Size.W, true, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code rdst = *(size *)(rsrc + off)}, width chosen at run time. */
     public ProgramBuilder ldx(Size size, Reg dst, Reg src, int off) {
-        return append(new LoadInsn(size, false, dst, src, off));
+        try {
+            return append(new LoadInsn(size, false, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u8 *)(rdst + off) = rsrc}. */
     public ProgramBuilder stxb(Reg dst, int off, Reg src) {
-        return append(new StoreInsn(Size.B, dst, off, src, 0));
+        try {
+            return append(new StoreInsn(Size.B, dst, off, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u16 *)(rdst + off) = rsrc}. */
     public ProgramBuilder stxh(Reg dst, int off, Reg src) {
-        return append(new StoreInsn(Size.H, dst, off, src, 0));
+        try {
+            return append(new StoreInsn(Size.H, dst, off, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u32 *)(rdst + off) = rsrc}. */
     public ProgramBuilder stxw(Reg dst, int off, Reg src) {
-        return append(new StoreInsn(Size.W, dst, off, src, 0));
+        try {
+            return append(new StoreInsn(Size.W, dst, off, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u64 *)(rdst + off) = rsrc}. */
     public ProgramBuilder stxdw(Reg dst, int off, Reg src) {
-        return append(new StoreInsn(Size.DW, dst, off, src, 0));
+        try {
+            return append(new StoreInsn(Size.DW, dst, off, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(size *)(rdst + off) = rsrc}, width chosen at run time. */
     public ProgramBuilder stx(Size size, Reg dst, int off, Reg src) {
-        return append(new StoreInsn(size, dst, off, src, 0));
+        try {
+            return append(new StoreInsn(size, dst, off, src, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u8 *)(rdst + off) = imm}. */
     public ProgramBuilder stb(Reg dst, int off, int imm) {
-        return append(new StoreInsn(Size.B, dst, off, null, imm));
+        try {
+            return append(new StoreInsn(Size.B, dst, off, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u16 *)(rdst + off) = imm}. */
     public ProgramBuilder sth(Reg dst, int off, int imm) {
-        return append(new StoreInsn(Size.H, dst, off, null, imm));
+        try {
+            return append(new StoreInsn(Size.H, dst, off, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u32 *)(rdst + off) = imm}. */
     public ProgramBuilder stw(Reg dst, int off, int imm) {
-        return append(new StoreInsn(Size.W, dst, off, null, imm));
+        try {
+            return append(new StoreInsn(Size.W, dst, off, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(u64 *)(rdst + off) = imm} (sign-extended). */
     public ProgramBuilder stdw(Reg dst, int off, int imm) {
-        return append(new StoreInsn(Size.DW, dst, off, null, imm));
+        try {
+            return append(new StoreInsn(Size.DW, dst, off, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code *(size *)(rdst + off) = imm}, width chosen at run time. */
     public ProgramBuilder st(Size size, Reg dst, int off, int imm) {
-        return append(new StoreInsn(size, dst, off, null, imm));
+        try {
+            return append(new StoreInsn(size, dst, off, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** An atomic operation on {@code *(size *)(rdst + off)} with {@code rsrc}; see {@link AtomicOp}. */
     public ProgramBuilder atomic(AtomicOp op, Size size, Reg dst, int off, Reg src) {
-        return append(new AtomicInsn(op, size, dst, src, off));
+        try {
+            return append(new AtomicInsn(op, size, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code lock *(u64 *)(rdst + off) += rsrc}. */
@@ -820,150 +1366,266 @@ public final class ProgramBuilder {
 
     /** {@code rdst = load_acquire((size *)(rsrc + off))} (Linux 6.15). */
     public ProgramBuilder loadAcquire(Size size, Reg dst, Reg src, int off) {
-        return append(new AtomicInsn(AtomicOp.LOAD_ACQUIRE, size, dst, src, off));
+        try {
+            return append(new AtomicInsn(AtomicOp.LOAD_ACQUIRE, size, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code store_release((size *)(rdst + off), rsrc)} (Linux 6.15). */
     public ProgramBuilder storeRelease(Size size, Reg dst, int off, Reg src) {
-        return append(new AtomicInsn(AtomicOp.STORE_RELEASE, size, dst, src, off));
+        try {
+            return append(new AtomicInsn(AtomicOp.STORE_RELEASE, size, dst, src, off));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = ntoh(*(size *)skb[imm])}: legacy absolute packet load (socket filters). */
     public ProgramBuilder ldAbs(Size size, int imm) {
-        return append(new PacketLoadInsn(size, false, null, imm));
+        try {
+            return append(new PacketLoadInsn(size, false, null, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = ntoh(*(size *)skb[rsrc + imm])}: legacy indirect packet load. */
     public ProgramBuilder ldInd(Size size, Reg src, int imm) {
-        return append(new PacketLoadInsn(size, true, src, imm));
+        try {
+            return append(new PacketLoadInsn(size, true, src, imm));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     // ---- control flow -------------------------------------------------------------------------
 
     /** A conditional jump chosen at run time. */
     public ProgramBuilder jump(JumpOp op, boolean jmp32, Reg dst, Reg src, String label) {
-        return append(new JumpInsn(op, jmp32, dst, src, 0, 0, label));
+        try {
+            return append(new JumpInsn(op, jmp32, dst, src, 0, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** A conditional jump against an immediate, chosen at run time. */
     public ProgramBuilder jump(JumpOp op, boolean jmp32, Reg dst, int imm, String label) {
-        return append(new JumpInsn(op, jmp32, dst, null, imm, 0, label));
+        try {
+            return append(new JumpInsn(op, jmp32, dst, null, imm, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code goto label} (becomes {@code gotol} if the label is beyond 16 bits). */
     public ProgramBuilder ja(String label) {
-        return append(new GotoInsn(false, 0, label));
+        try {
+            return append(new GotoInsn(false, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code gotol label}: always the 32-bit form (cpu v4, Linux 6.6). */
     public ProgramBuilder gotol(String label) {
-        return append(new GotoInsn(true, 0, label));
+        try {
+            return append(new GotoInsn(true, 0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code may_goto label} (Linux 6.9). */
     public ProgramBuilder mayGoto(String label) {
-        return append(new MayGotoInsn(0, label));
+        try {
+            return append(new MayGotoInsn(0, label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code call helper}: r1..r5 are the arguments, r0 the result; r1..r5 are clobbered. */
     public ProgramBuilder call(Helper helper) {
-        return append(CallInsn.helper(helper));
+        try {
+            return append(CallInsn.helper(helper));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code call imm}: a helper by number (for helpers newer than this catalogue). */
     public ProgramBuilder call(int helperNumber) {
-        return append(new CallInsn(CallInsn.Type.HELPER, helperNumber, 0, null));
+        try {
+            return append(new CallInsn(CallInsn.Type.HELPER, helperNumber, 0, null));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code call label}: a bpf-to-bpf call to the function starting at {@code label}. */
     public ProgramBuilder callLocal(String label) {
-        return append(CallInsn.local(label));
+        try {
+            return append(CallInsn.local(label));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code call kfunc}: a kernel function by its BTF id in vmlinux. */
     public ProgramBuilder callKfunc(int btfId) {
-        return append(CallInsn.kfunc(btfId, 0));
+        try {
+            return append(CallInsn.kfunc(btfId, 0));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code exit}: return r0. */
     public ProgramBuilder exit() {
-        return append(new ExitInsn());
+        try {
+            return append(new ExitInsn());
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     // ---- common sequences (see Fragments for the register rules) ------------------------------
 
     /** {@code r0 = bpf_ktime_get_ns()}. Clobbers r0..r5; see {@link Fragments#ktimeGetNs()}. */
     public ProgramBuilder ktimeGetNs() {
-        return append(Fragments.ktimeGetNs());
+        try {
+            return append(Fragments.ktimeGetNs());
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code pid} = low, {@code tgid} = high half of {@code bpf_get_current_pid_tgid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentPidTgid(Reg pid, Reg tgid) {
-        return append(Fragments.getCurrentPidTgid(pid, tgid));
+        try {
+            return append(Fragments.getCurrentPidTgid(pid, tgid));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code uid} = low, {@code gid} = high half of {@code bpf_get_current_uid_gid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentUidGid(Reg uid, Reg gid) {
-        return append(Fragments.getCurrentUidGid(uid, gid));
+        try {
+            return append(Fragments.getCurrentUidGid(uid, gid));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_get_current_comm(base + offset, size)}. Clobbers r0..r5. */
     public ProgramBuilder getCurrentComm(Reg base, int offset, int size) {
-        return append(Fragments.getCurrentComm(base, offset, size));
+        try {
+            return append(Fragments.getCurrentComm(base, offset, size));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_ringbuf_reserve(map, size, 0)}: a record or NULL. Clobbers r0..r5. */
     public ProgramBuilder ringbufReserve(MapReference map, int size) {
-        return append(Fragments.ringbufReserve(map, size));
+        try {
+            return append(Fragments.ringbufReserve(map, size));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code bpf_ringbuf_submit(record, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufSubmit(Reg record, int flags) {
-        return append(Fragments.ringbufSubmit(record, flags));
+        try {
+            return append(Fragments.ringbufSubmit(record, flags));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code bpf_ringbuf_discard(record, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufDiscard(Reg record, int flags) {
-        return append(Fragments.ringbufDiscard(record, flags));
+        try {
+            return append(Fragments.ringbufDiscard(record, flags));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_ringbuf_output(map, data, size, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufOutput(MapReference map, Reg data, int size, int flags) {
-        return append(Fragments.ringbufOutput(map, data, size, flags));
+        try {
+            return append(Fragments.ringbufOutput(map, data, size, flags));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_map_lookup_elem(map, keyPtr)}: value pointer or NULL. Clobbers r0..r5. */
     public ProgramBuilder mapLookup(MapReference map, Reg keyPtr) {
-        return append(Fragments.mapLookup(map, keyPtr));
+        try {
+            return append(Fragments.mapLookup(map, keyPtr));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_map_update_elem(map, keyPtr, valuePtr, flags)}. Clobbers r0..r5. */
     public ProgramBuilder mapUpdate(MapReference map, Reg keyPtr, Reg valuePtr, long flags) {
-        return append(Fragments.mapUpdate(map, keyPtr, valuePtr, flags));
+        try {
+            return append(Fragments.mapUpdate(map, keyPtr, valuePtr, flags));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_probe_read_kernel(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernel(Reg dst, int size, Reg unsafePtr) {
-        return append(Fragments.probeReadKernel(dst, size, unsafePtr));
+        try {
+            return append(Fragments.probeReadKernel(dst, size, unsafePtr));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUser(Reg dst, int size, Reg unsafePtr) {
-        return append(Fragments.probeReadUser(dst, size, unsafePtr));
+        try {
+            return append(Fragments.probeReadUser(dst, size, unsafePtr));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_probe_read_kernel_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
-        return append(Fragments.probeReadKernelStr(dst, size, unsafePtr));
+        try {
+            return append(Fragments.probeReadKernelStr(dst, size, unsafePtr));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
-        return append(Fragments.probeReadUserStr(dst, size, unsafePtr));
+        try {
+            return append(Fragments.probeReadUserStr(dst, size, unsafePtr));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code bpf_trace_printk(format, …)}, format written to the top of the stack. Clobbers r0..r5. */
     public ProgramBuilder tracePrintk(String format, Reg... args) {
-        return append(Fragments.tracePrintk(format, args));
+        try {
+            return append(Fragments.tracePrintk(format, args));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 }

@@ -86,7 +86,7 @@ public final class TextAssembler {
         }
         List<Instruction> out = new ArrayList<>();
         List<Integer> lineOf = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = text.split("\n", -1);   // a trailing \r is whitespace to the line parser
         for (int i = 0; i < lines.length; i++) {
             Instruction in = new Line(lines[i], i + 1).parse();
             if (in != null) {
