@@ -1,9 +1,14 @@
 package io.bpf4j.bench.structs;
 
+import io.bpf4j.structs.Chars;
 import io.bpf4j.structs.Field;
+import io.bpf4j.structs.RecordCodec;
 import io.bpf4j.structs.StructLayout;
 import io.bpf4j.structs.StructValue;
 import io.bpf4j.structs.StructView;
+import io.bpf4j.structs.U32;
+import io.bpf4j.structs.U64;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ppid, char comm[16]) as a consumer sees it: 4096 events laid out as in a ring buffer (8-byte
  * header, then the record) in a direct buffer, one event per operation, round robin.
  * {@code flyweight} reads every field through a reused {@link StructView} and measures the
- * comm without making a String (goal: 0 B/op); {@code value} decodes into a generic
- * {@link StructValue}. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes per event.
+ * comm without making a String (goal: 0 B/op); {@code record} decodes into a Java record through
+ * {@link RecordCodec} (the record, its comm String and the String's bytes); {@code value}
+ * decodes into a generic {@link StructValue}. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes per event.
  *
  * <pre>{@code
  * java -jar bpf-bench/target/benchmarks.jar EventDecodeBench -prof gc
@@ -42,6 +48,14 @@ public class EventDecodeBench {
     public static final StructLayout EXEC = StructLayout.builder("ProcessExecEvent")
             .u64("timestamp").u32("pid").u32("tgid").u32("uid").u32("ppid").chars("comm", 16)
             .build();
+
+    /** The same event as a Java record: its layout is computed from the annotations. */
+    public record ProcessExecEvent(@U64 long timestamp, @U32 int pid, @U32 int tgid, @U32 int uid, @U32 int ppid,
+                                   @Chars(16) String comm) {
+    }
+
+    private static final RecordCodec<ProcessExecEvent> CODEC =
+            StructLayout.codec(ProcessExecEvent.class, MethodHandles.lookup());
 
     private static final int EVENTS = 4096;
     private static final int STRIDE = 8 + 40;
@@ -74,6 +88,9 @@ public class EventDecodeBench {
                 ring.put(r + 24 + k, k < n.length ? n[k] : 0);
             }
         }
+        if (CODEC.layout().size() != EXEC.size()) {
+            throw new IllegalStateException("record layout " + CODEC.layout() + " differs from " + EXEC);
+        }
         view = EXEC.view();
         timestamp = EXEC.field("timestamp");
         pid = EXEC.field("pid");
@@ -94,6 +111,12 @@ public class EventDecodeBench {
         StructView v = view.wrap(ring, nextOffset());
         return v.getLong(timestamp) + v.getInt(pid) + v.getInt(tgid) + v.getInt(uid) + v.getInt(ppid)
                 + v.stringLength("comm");
+    }
+
+    /** The whole event into a record (comm as a String). */
+    @Benchmark
+    public ProcessExecEvent record() {
+        return CODEC.decode(ring, nextOffset());
     }
 
     /** The whole event into a generic value. */
