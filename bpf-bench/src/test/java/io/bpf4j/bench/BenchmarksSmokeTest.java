@@ -57,6 +57,13 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void everyBtfBenchmarkRunsOneShortIteration() throws RunnerException {
+        Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.btf\\..*").build()).run();
+        assertEquals(Set.of("btf.BtfBench.parseAndResolve", "btf.BtfBench.parseValidateAndResolve"), names(results));
+        assertAllScored(results);
+    }
+
+    @Test
     void everyDecodingBenchmarkRunsOneShortIteration() throws RunnerException {
         Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.structs\\..*").build()).run();
         assertEquals(Set.of("structs.EventDecodeBench.flyweight", "structs.EventDecodeBench.record",
