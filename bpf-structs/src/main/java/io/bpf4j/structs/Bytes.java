@@ -92,22 +92,67 @@ final class Bytes {
         return max;
     }
 
+    /**
+     * Recently decoded ASCII strings, direct-mapped by a hash of their bytes. Event strings repeat
+     * (the same few command names over and over), so a hit returns the String already made and
+     * decoding a {@code char[n]} field allocates nothing. Racy on purpose: Strings are immutable
+     * and safely published, every hit is checked byte by byte, and a lost update only costs a miss.
+     */
+    private static final String[] STRINGS = new String[1024];
+    private static final int CACHED_MAX = 64;
+
     /** The UTF-8 string in {@code char[max]} at {@code pos}, up to the first NUL. */
     static String string(ByteBuffer b, int pos, int max) {
-        int len = strlen(b, pos, max);
+        int h = 0;
+        int len = 0;
+        boolean ascii = true;
+        for (; len < max; len++) {
+            byte c = b.get(pos + len);
+            if (c == 0) {
+                break;
+            }
+            ascii &= c > 0;
+            h = h * 31 + c;
+        }
         if (len == 0) {
             return "";
         }
+        boolean cacheable = ascii && len <= CACHED_MAX;
+        int slot = (h ^ (h >>> 10)) & (STRINGS.length - 1);
+        if (cacheable) {
+            String hit = STRINGS[slot];
+            if (hit != null && sameAscii(hit, b, pos, len)) {
+                return hit;
+            }
+        }
+        String s;
         if (b.hasArray()) {
-            return new String(b.array(), b.arrayOffset() + pos, len, StandardCharsets.UTF_8);
+            s = new String(b.array(), b.arrayOffset() + pos, len, StandardCharsets.UTF_8);
+        } else {
+            byte[] scratch = SCRATCH.get();
+            if (scratch.length < len) {
+                scratch = new byte[Math.max(len, scratch.length * 2)];
+                SCRATCH.set(scratch);
+            }
+            b.get(pos, scratch, 0, len);
+            s = new String(scratch, 0, len, StandardCharsets.UTF_8);
         }
-        byte[] scratch = SCRATCH.get();
-        if (scratch.length < len) {
-            scratch = new byte[Math.max(len, scratch.length * 2)];
-            SCRATCH.set(scratch);
+        if (cacheable) {
+            STRINGS[slot] = s;
         }
-        b.get(pos, scratch, 0, len);
-        return new String(scratch, 0, len, StandardCharsets.UTF_8);
+        return s;
+    }
+
+    private static boolean sameAscii(String s, ByteBuffer b, int pos, int len) {
+        if (s.length() != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (s.charAt(i) != b.get(pos + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String string(byte[] a, int pos, int max) {

@@ -6,6 +6,7 @@ import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.Size;
 
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ public final class StructLayout {
      * As {@link #codec(Class)}, with the caller's lookup for records that are not public in an
      * exported package (a named module passes {@code MethodHandles.lookup()}).
      */
-    public static <R extends Record> RecordCodec<R> codec(Class<R> type, java.lang.invoke.MethodHandles.Lookup lookup) {
+    public static <R extends Record> RecordCodec<R> codec(Class<R> type, MethodHandles.Lookup lookup) {
         return RecordMapping.of(type, Objects.requireNonNull(lookup, "lookup")).codec();
     }
 

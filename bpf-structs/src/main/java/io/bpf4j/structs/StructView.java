@@ -37,7 +37,9 @@ public final class StructView {
     /** Points the view at the struct at absolute {@code offset} of {@code buffer}. */
     public StructView wrap(ByteBuffer buffer, int offset) {
         layout.checkBounds(buffer, offset);
-        this.buf = buffer;
+        if (buf != buffer) {
+            buf = buffer;   // usually the same ring from record to record: skip the GC write barrier
+        }
         this.base = offset;
         return this;
     }

@@ -94,4 +94,25 @@ class LabEventTest {
         String hex = HexFormat.of().formatHex(Program.of(all).assemble(ByteOrder.LITTLE_ENDIAN));
         return hex.substring(0, hex.length() - 16);
     }
+
+    @Test
+    void repeatedCommandNamesDecodeToTheSameStringAndDifferentOnesCorrectly() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(40).order(ByteOrder.nativeOrder());
+        Field comm = EXEC.field("comm");
+        String[] names = {"bash", "bask", "sshd", "a", "systemd-journald", "", "java", "bash", "héllo", "héllo"};
+        String previousBash = null;
+        for (String n : names) {
+            comm.putString(buf, 0, n);
+            String got = EXEC.decode(buf).getString("comm");
+            assertEquals(n, got);
+            assertEquals(n, comm.getString(buf, 0));
+            if (n.equals("bash")) {
+                String s = comm.getString(buf, 0);
+                if (previousBash != null) {
+                    assertTrue(s == previousBash, "a repeated name is the cached String");
+                }
+                previousBash = s;
+            }
+        }
+    }
 }
