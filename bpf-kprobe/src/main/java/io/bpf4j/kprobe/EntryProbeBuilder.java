@@ -29,7 +29,11 @@ import java.util.Optional;
 public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
     private final String function;
     private final boolean syscall;
-    private final List<Object[]> args = new ArrayList<>();
+    /** One requested argument: by index, or by name (index -1) resolved at build time. */
+    private record ArgRequest(int index, String name, Reg reg) {
+    }
+
+    private final List<ArgRequest> args = new ArrayList<>();
     private ParameterNames names;
     private Memory syscallMemory = Memory.KERNEL;
 
@@ -55,7 +59,7 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
         if (index < 0) {
             throw new IllegalArgumentException("argument index " + index + " is negative: expected 0 or more");
         }
-        args.add(new Object[] {index, reg});
+        args.add(new ArgRequest(index, null, reg));
         return this;
     }
 
@@ -64,7 +68,7 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("argument name missing");
         }
-        args.add(new Object[] {name, reg});
+        args.add(new ArgRequest(-1, name, reg));
         return this;
     }
 
@@ -90,21 +94,19 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
     public Map<Integer, Reg> resolvedArgs() {
         Map<Integer, Reg> out = new LinkedHashMap<>();
         List<String> params = null;
-        for (Object[] a : args) {
-            int index;
-            if (a[0] instanceof String) {
-                String n = (String) a[0];
+        for (ArgRequest a : args) {
+            int index = a.index();
+            if (a.name() != null) {
                 if (params == null) {
                     params = parameters();
                 }
-                index = params.indexOf(n);
+                index = params.indexOf(a.name());
                 if (index < 0) {
-                    throw new IllegalArgumentException(describe() + " has no parameter '" + n + "': its parameters are " + params);
+                    throw new IllegalArgumentException(describe() + " has no parameter '" + a.name() + "': its parameters are "
+                            + params);
                 }
-            } else {
-                index = (Integer) a[0];
             }
-            Reg reg = (Reg) a[1];
+            Reg reg = a.reg();
             Reg before = out.put(index, reg);
             if (before != null) {
                 throw new IllegalArgumentException(describe() + ": argument " + index + " is mapped twice, to " + before + " and to " + reg);

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * A tiny shared library compiled with gcc at test time, whose functions the kernel tests probe and
  * call through JNA with values they choose: {@code six} takes six integer arguments (all in
  * registers on x86_64 and arm64), {@code regs_arg} takes a pointer to a user-space copy of a
- * {@code struct pt_regs} (to prove the syscall prologue's offsets without kprobes).
+ * {@code struct pt_regs} (to prove the syscall prologue's offsets without kprobes), {@code str_arg}
+ * a string in user memory.
  */
 final class SixLibrary {
     static final String SOURCE = String.join("\n",
@@ -26,6 +27,12 @@ final class SixLibrary {
             "long regs_arg(const unsigned long *regs) {",
             "    return regs == 0 ? -1 : (long) regs[0];",
             "}",
+            "__attribute__((noinline, visibility(\"default\")))",
+            "long str_arg(long n, const char *s) {",
+            "    long len = 0;",
+            "    while (s[len]) len++;",
+            "    return len + n;",
+            "}",
             "");
 
     /** The functions, as JNA sees them. */
@@ -33,6 +40,8 @@ final class SixLibrary {
         long six(long a, long b, long c, long d, long e, long f);
 
         long regs_arg(Pointer regs);
+
+        long str_arg(long n, String s);
     }
 
     final Path path;

@@ -11,5 +11,6 @@ class SixLibraryTest {
     void fixtureLibraryComputesWhatTheTestsExpect(@TempDir Path dir) throws Exception {
         SixLibrary six = SixLibrary.compile(dir);
         assertEquals(SixLibrary.expected(1, 2, 3, 4, 5, 6), six.lib.six(1, 2, 3, 4, 5, 6));
+        assertEquals(8, six.lib.str_arg(3, "hello"));
     }
 }
