@@ -61,16 +61,21 @@ public final class Architectures {
      */
     public static Architecture current() {
         String forced = System.getProperty(PROPERTY);
-        String arch = forced != null ? forced : System.getProperty("os.arch", "unknown");
+        String osArch = System.getProperty("os.arch", "unknown");
+        String arch = forced != null ? forced : osArch;
         return byName(arch).orElseThrow(() -> new IllegalStateException(
-                "no bpf4j architecture plugin for " + (forced != null ? PROPERTY : "os.arch") + "=" + arch
+                "no bpf4j architecture plugin for " + (forced != null
+                        ? "-D" + PROPERTY + "=" + forced + " (os.arch=" + osArch + ")"
+                        : "os.arch=" + osArch)
                         + "; plugins found: " + describe(available())
                         + "; add the artifact io.bpf4j:" + artifactFor(arch)
-                        + " to the class or module path (or write a plugin: see io.bpf4j.core.arch.Architecture)"));
+                        + " to the class or module path, or write a plugin (docs/architecture-plugins.md)"));
     }
 
     private static String describe(List<Architecture> list) {
-        return list.isEmpty() ? "none" : list.stream().map(Architecture::name).collect(Collectors.joining(", "));
+        return list.isEmpty() ? "none" : list.stream()
+                .map(a -> a.name() + " (aliases " + String.join(", ", new java.util.TreeSet<>(a.aliases())) + ")")
+                .collect(Collectors.joining(", "));
     }
 
     private static String artifactFor(String arch) {
