@@ -50,7 +50,7 @@ class JavadocExamplesKernelTest {
 
             // RingBufferStats' javadoc:
             RingBufferStats s = reader.stats();
-            System.out.printf("%d records, %d discarded, %d bytes%n", s.records(), s.discarded(), s.bytes());
+            System.out.printf("%d records, %d discarded, %d bytes through the ring%n", s.records(), s.discarded(), s.bytes());
             assertEquals(4, s.records());
         }
     }

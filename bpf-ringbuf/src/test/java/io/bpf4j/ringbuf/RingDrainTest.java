@@ -139,7 +139,7 @@ class RingDrainTest {
         assertEquals(List.of(1L), seen);
         assertEquals(ring.producerPosition(), ring.consumerPosition());
         assertEquals(2, ring.stats().discarded());
-        assertEquals(16, ring.stats().bytes());
+        assertEquals(48 + 24 + 16, ring.stats().bytes(), "ring bytes: headers, padding and discarded records");
     }
 
     @Test
@@ -206,9 +206,43 @@ class RingDrainTest {
         assertEquals(2 * 24, ring.consumerPosition(), "positioned at the failing record");
         assertEquals(2 * 24, RingMemory.getLongAcquire(sim.consumerPage, 0));
         assertEquals(2, ring.stats().records());
+        assertEquals(2 * 24, ring.stats().bytes());
         assertEquals(3, ring.drain(failsOnTwo, Integer.MAX_VALUE));
         assertEquals(List.of(0L, 1L, -2L, 2L, 3L, 4L), seen);
         assertEquals(ring.producerPosition(), ring.consumerPosition());
+    }
+
+    @Test
+    void throwingAfterDiscardedRecordsCountsWhatWentBefore() {
+        SimulatedRing sim = new SimulatedRing(4096);
+        Ring ring = sim.consumer();
+        sim.emit(0, 16, false);
+        sim.emit(1, 16, true);
+        sim.emit(2, 16, false);
+        sim.emit(3, 16, false);
+        assertThrows(IllegalStateException.class, () -> ring.drain((d, o, l) -> {
+            if (d.getLong(o) == 3) {
+                throw new IllegalStateException("three");
+            }
+        }, Integer.MAX_VALUE));
+        assertEquals(3 * 24, ring.consumerPosition());
+        assertEquals(new RingBufferStats(2, 1, 3 * 24, 0, 0), ring.stats());
+        assertEquals(1, ring.drain((d, o, l) -> assertEquals(3, d.getLong(o)), Integer.MAX_VALUE));
+        assertEquals(new RingBufferStats(3, 1, 4 * 24, 0, 0), ring.stats());
+    }
+
+    @Test
+    void aThrownErrorIsHandledLikeAnException() {
+        SimulatedRing sim = new SimulatedRing(4096);
+        Ring ring = sim.consumer();
+        sim.emit(0, 16, false);
+        sim.emit(1, 16, false);
+        assertThrows(AssertionError.class, () -> ring.drain((d, o, l) -> {
+            if (d.getLong(o) == 1) {
+                throw new AssertionError("one");
+            }
+        }, Integer.MAX_VALUE));
+        assertEquals(24, ring.consumerPosition());
     }
 
     @Test
