@@ -8,14 +8,20 @@ import picocli.CommandLine.Command;
  *
  * <pre>{@code
  * ./bpf4j execsnoop --json
+ * ./bpf4j funclatency --symbol libc:getaddrinfo
  * ./bpf4j disasm prog.bin
  * }</pre>
+ *
+ * A tool that fails prints one line, {@code bpf4j <tool>: <what went wrong>}, and exits with 1;
+ * {@code BPF4J_DEBUG=1} adds the stack trace.
  */
 @Command(name = "bpf4j", mixinStandardHelpOptions = true, version = "bpf4j 0.1.0-SNAPSHOT",
         description = "Pure-Java eBPF tools.",
         subcommands = {
             CommandLine.HelpCommand.class,
             BenchCommand.class,
+            ExecsnoopCommand.class,
+            FunclatencyCommand.class,
         })
 public final class Bpf4j implements Runnable {
     @CommandLine.Spec
@@ -28,11 +34,29 @@ public final class Bpf4j implements Runnable {
 
     /** The configured command line, for tests that run subcommands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Bpf4j());
+        CommandLine cl = new CommandLine(new Bpf4j());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(Bpf4j::oneLineError);
+        return cl;
+    }
+
+    /** A failure is one line for the user; the stack trace only on request. */
+    private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println("bpf4j " + cmd.getCommandName() + ": " + describe(e));
+        if ("1".equals(System.getenv("BPF4J_DEBUG"))) {
+            e.printStackTrace(cmd.getErr());
+        }
+        cmd.getErr().flush();
+        return 1;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,0 +1,249 @@
+package io.bpf4j.examples;
+
+import static io.bpf4j.examples.ExecPrograms.EXEC;
+
+import io.bpf4j.kprobe.AttachPoint;
+import io.bpf4j.kprobe.ProbeKind;
+import io.bpf4j.kprobe.ProbeProgram;
+import io.bpf4j.ringbuf.RingBufferReader;
+import io.bpf4j.structs.StructView;
+import io.bpf4j.structs.btf.Btf;
+import io.bpf4j.structs.tracepoint.TracepointFormat;
+import io.bpf4j.syscall.BpfException;
+import io.bpf4j.syscall.BpfLink;
+import io.bpf4j.syscall.BpfMap;
+import io.bpf4j.syscall.BpfProgram;
+import io.bpf4j.syscall.MapSpec;
+import io.bpf4j.syscall.ProgramSpec;
+import io.bpf4j.syscall.Tracefs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The user-space side of {@code execsnoop} (Lab 5.4, Part 4): creates the maps, loads the
+ * programs of {@link ExecPrograms}, attaches them, and turns ring-buffer records into
+ * {@link ExecEvent}s. Closing it detaches the programs and closes every map, in reverse order.
+ *
+ * <pre>{@code
+ * try (ExecTracer t = ExecTracer.attach(new ExecTracer.Config(Attach.AUTO, Optional.empty(), false, false),
+ *         System.err::println)) {
+ *     t.poll(Duration.ofSeconds(1), e -> System.out.println(e));
+ * }
+ * }</pre>
+ */
+public final class ExecTracer implements AutoCloseable {
+    /** Ring-buffer size: room for about 450 events between two polls. */
+    static final int RING_BYTES = 256 * 1024;
+
+    /** Where to attach: {@code --attach kprobe|tracepoint|auto}. */
+    public enum Attach {
+        /** do_execveat_common's kprobe (and kretprobe with --latency); fails where kprobes are missing. */
+        KPROBE,
+        /** sched/sched_process_exec (syscalls/sys_enter_execve and sys_exit_execve with --latency). */
+        TRACEPOINT,
+        /** The kprobe if the kernel allows it, else the tracepoints. */
+        AUTO
+    }
+
+    /**
+     * What to trace.
+     *
+     * @param attach where
+     * @param uid only this user's execs, if present
+     * @param latency entry and return probes, with durations and return values
+     * @param args also the argument strings
+     */
+    public record Config(Attach attach, Optional<Integer> uid, boolean latency, boolean args) {
+    }
+
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+    private final BpfMap drops;
+    private final RingBufferReader reader;
+    private final StructView view = EXEC.view();
+    private final boolean latency;
+    private String attachedTo = "";
+
+    private ExecTracer(Config config, Consumer<String> notice) {
+        boolean ok = false;
+        try {
+            // tag::maps[]
+            BpfMap events = keep(BpfMap.create(MapSpec.ringBuf("exec_events", RING_BYTES)));
+            drops = keep(BpfMap.create(MapSpec.array("exec_drops", Long.BYTES, 1)));
+            BpfMap starts = keep(BpfMap.create(MapSpec.lruHash("exec_starts", Long.BYTES,
+                    ExecPrograms.START.size(), 10_240)));
+            // end::maps[]
+            this.latency = config.latency();
+            ExecPrograms programs = new ExecPrograms(Btf.kernel(), config.uid(), config.args());
+            List<BpfMap> maps = List.of(events, drops, starts);
+            if (config.attach() != Attach.TRACEPOINT) {
+                try {
+                    attachKprobes(programs, maps);
+                } catch (BpfException e) {
+                    if (config.attach() == Attach.KPROBE) {
+                        throw e;
+                    }
+                    closeLinks();
+                    attachedTo = "";
+                    notice.accept("no kprobe on do_execveat_common (" + e.getMessage()
+                            + "); using the " + (latency ? "syscalls/sys_{enter,exit}_execve" : "sched/sched_process_exec")
+                            + " tracepoint" + (latency ? "s" : "") + " instead");
+                }
+            }
+            if (attachedTo.isEmpty()) {
+                attachTracepoints(programs, maps);
+            }
+            reader = keep(RingBufferReader.open(events));
+            ok = true;
+        } finally {
+            if (!ok) {
+                close();
+            }
+        }
+    }
+
+    /** Creates the maps, loads and attaches the programs; {@code notice} hears of a fallback. */
+    public static ExecTracer attach(Config config, Consumer<String> notice) {
+        return new ExecTracer(config, notice);
+    }
+
+    private void attachKprobes(ExecPrograms p, List<BpfMap> maps) {
+        if (latency) {
+            attach(p.kprobeEnter(), maps);
+            attach(p.kretprobeExit(), maps);
+        } else {
+            attach(p.kprobeExec(), maps);
+        }
+    }
+
+    private void attachTracepoints(ExecPrograms p, List<BpfMap> maps) {
+        if (latency) {
+            attach(p.tracepointEnter(format("syscalls", "sys_enter_execve")), maps);
+            attach(p.tracepointExit(format("syscalls", "sys_exit_execve")), maps);
+        } else {
+            attach(p.tracepointExec(format("sched", "sched_process_exec")), maps);
+        }
+    }
+
+    /** The layout of a tracepoint's record, from its tracefs {@code format} file. */
+    private static TracepointFormat format(String category, String event) {
+        try {
+            return TracepointFormat.load(Tracefs.formatPath(category, event));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the format of tracepoint " + category + "/" + event, e);
+        }
+    }
+
+    /** Loads one probe program, binding its maps by name, and attaches it where it says. */
+    // tag::load[]
+    private void attach(ProbeProgram probe, List<BpfMap> maps) {
+        ProgramSpec spec = (probe.kind() == ProbeKind.TRACEPOINT
+                ? ProgramSpec.tracepoint(probe.name(), probe.program())
+                : ProgramSpec.kprobe(probe.name(), probe.program()))
+                .license("GPL")                                  // probe_read_* helpers need GPL
+                .maps(maps.toArray(new BpfMap[0]));
+        BpfProgram program = keep(BpfProgram.load(spec));
+        AttachPoint at = probe.target();
+        if (at instanceof AttachPoint.Tracepoint) {
+            AttachPoint.Tracepoint tp = (AttachPoint.Tracepoint) at;
+            keep(program.attachTracepoint(tp.category(), tp.name()));
+        } else {
+            String function = ((AttachPoint.KernelFunction) at).function();
+            keep(probe.kind().isReturn() ? program.attachKretprobe(function) : program.attachKprobe(function));
+        }
+        attachedTo += (attachedTo.isEmpty() ? "" : " + ") + at;
+    }
+    // end::load[]
+
+    /** Where the programs are attached, e.g. {@code tracepoint:sched/sched_process_exec}. */
+    public String attachedTo() {
+        return attachedTo;
+    }
+
+    /**
+     * Waits up to {@code timeout} for events and hands each to {@code handler}.
+     *
+     * @return the number of events handled
+     */
+    public int poll(Duration timeout, Consumer<ExecEvent> handler) {
+        // tag::poll[]
+        return reader.poll(timeout, (data, offset, length) -> handler.accept(decode(data, offset)));
+        // end::poll[]
+    }
+
+    /** Events the programs could not send because the ring buffer was full. */
+    public long dropped() {
+        byte[] value = drops.lookup(new byte[4]).orElse(new byte[8]);
+        return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    // tag::decode[]
+    private ExecEvent decode(ByteBuffer data, int offset) {
+        StructView e = view.wrap(data, offset);
+        return new ExecEvent(e.getLong("timestamp"), e.getInt("tgid"), e.getInt("ppid"), e.getInt("uid"),
+                e.getString("comm"), e.getString("filename"), args(e),
+                latency ? e.getLong("latency_ns") : -1, latency ? e.getLong("ret") : 0);
+    }
+    // end::decode[]
+
+    /** The NUL-separated argument strings of an event. */
+    private static List<String> args(StructView e) {
+        int size = e.getInt("args_size");
+        List<String> out = new ArrayList<>();
+        int start = e.offset() + EXEC.offset("args");
+        int from = 0;
+        for (int i = 0; i < size; i++) {
+            if (e.buffer().get(start + i) == 0) {
+                out.add(string(e.buffer(), start + from, i - from));
+                from = i + 1;
+            }
+        }
+        if (from < size) {
+            out.add(string(e.buffer(), start + from, size - from)); // cut short at ARGS_SIZE
+        }
+        return out;
+    }
+
+    private static String string(ByteBuffer b, int at, int length) {
+        byte[] bytes = new byte[length];
+        b.get(at, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        open.push(resource);
+        return resource;
+    }
+
+    private void closeLinks() {
+        // A failed kprobe attach leaves loaded programs (and maybe one link): drop them, keep the maps.
+        while (!(open.peek() instanceof BpfMap)) {
+            closeQuietly(open.pop());
+        }
+    }
+
+    /** Detaches the programs and closes the maps, last opened first. */
+    @Override
+    public void close() {
+        while (!open.isEmpty()) {
+            closeQuietly(open.pop());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Closing a descriptor fails only if it is already gone; nothing is left to undo.
+        }
+    }
+}

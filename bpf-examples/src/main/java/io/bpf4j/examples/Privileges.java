@@ -1,0 +1,64 @@
+package io.bpf4j.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tells, before anything is loaded, which privilege a tracing tool lacks, from the effective
+ * capabilities in {@code /proc/self/status}. Loading tracing programs needs {@code CAP_BPF} and
+ * {@code CAP_PERFMON} (Linux 5.8+), or {@code CAP_SYS_ADMIN}; root has them all.
+ *
+ * <pre>{@code
+ * Privileges.missingForTracing().ifPresent(why -> { System.err.println(why); System.exit(1); });
+ * }</pre>
+ */
+public final class Privileges {
+    static final int CAP_SYS_ADMIN = 21;
+    static final int CAP_PERFMON = 38;
+    static final int CAP_BPF = 39;
+
+    private Privileges() {
+    }
+
+    /** What is missing to load and attach tracing programs here, if anything. */
+    public static Optional<String> missingForTracing() {
+        try {
+            return missingForTracing(effectiveCapabilities());
+        } catch (IOException e) {
+            return Optional.empty(); // cannot tell: let the kernel answer
+        }
+    }
+
+    /** What is missing given effective capability bits {@code capEff}. */
+    static Optional<String> missingForTracing(long capEff) {
+        if (has(capEff, CAP_SYS_ADMIN) || (has(capEff, CAP_BPF) && has(capEff, CAP_PERFMON))) {
+            return Optional.empty();
+        }
+        List<String> missing = new ArrayList<>();
+        if (!has(capEff, CAP_BPF)) {
+            missing.add("CAP_BPF");
+        }
+        if (!has(capEff, CAP_PERFMON)) {
+            missing.add("CAP_PERFMON");
+        }
+        return Optional.of("needs root: missing " + String.join(" and ", missing)
+                + " (or CAP_SYS_ADMIN) to load and attach BPF programs; run it with sudo");
+    }
+
+    private static boolean has(long caps, int cap) {
+        return (caps & (1L << cap)) != 0;
+    }
+
+    private static long effectiveCapabilities() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("CapEff:")) {
+                return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+            }
+        }
+        throw new IOException("/proc/self/status has no CapEff line");
+    }
+}

@@ -1,0 +1,132 @@
+package io.bpf4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.syscall.testing.KernelTest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * execsnoop end to end, in this JVM: the tool runs as {@code ./bpf4j execsnoop --json ...} would
+ * while the test starts known programs, then each program must show up with its pid, parent,
+ * user, command name and file. Other processes on the machine exec too; events are matched by
+ * pid, which the kernel does not reuse while the test holds the process.
+ */
+@KernelTest
+class ExecsnoopKernelTest {
+    private static final Duration EVENT_WAIT = Duration.ofSeconds(20);
+    private static final long JVM_PID = ProcessHandle.current().pid();
+    private static final int NOBODY = 65534;
+
+    /** Runs {@code command} to its end and returns its pid. */
+    static long run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long pid = p.pid();
+        p.waitFor();
+        return pid;
+    }
+
+    static String[] asNobody(String... command) {
+        List<String> c = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        c.addAll(List.of(command));
+        return c.toArray(new String[0]);
+    }
+
+    /** The JSON event of {@code pid} exec'ing {@code filename}. */
+    static Map<String, Object> awaitExec(ToolRun run, long pid, String filename) throws InterruptedException {
+        String line = run.awaitOut(l -> {
+            Map<String, Object> e = JsonLines.parse(l);
+            return e.get("pid").equals(pid) && e.get("filename").equals(filename);
+        }, EVENT_WAIT);
+        return JsonLines.parse(line);
+    }
+
+    @Test
+    void everyExecShowsUpWithPidParentUserCommandAndFile() throws Exception {
+        try (ToolRun run = ToolRun.start("execsnoop", "--json")) {
+            long echo = run("/bin/echo", "hello");
+            long asNobody = run(asNobody("/usr/bin/env", "/usr/bin/true"));
+
+            Map<String, Object> e = awaitExec(run, echo, "/bin/echo");
+            assertEquals(JVM_PID, e.get("ppid"), "parent of a process this JVM started");
+            assertEquals(0L, e.get("uid"));
+            assertEquals("echo", e.get("comm"));
+            assertTrue((Long) e.get("time") > 0);
+
+            // setpriv (as root) execs env as nobody in the same process.
+            Map<String, Object> n = awaitExec(run, asNobody, "/usr/bin/env");
+            assertEquals(JVM_PID, n.get("ppid"));
+            assertEquals((long) NOBODY, n.get("uid"));
+            assertEquals("env", n.get("comm"));
+            // env then execs true, again in the same process.
+            Map<String, Object> t = awaitExec(run, asNobody, "/usr/bin/true");
+            assertEquals("true", t.get("comm"));
+            assertEquals((long) NOBODY, t.get("uid"));
+        }
+    }
+
+    @Test
+    void uidFilterInTheKernelDropsEveryOtherUser() throws Exception {
+        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--uid", String.valueOf(NOBODY))) {
+            long root = run("/bin/echo", "root");
+            long nobody = run(asNobody("/bin/echo", "nobody"));
+            Map<String, Object> e = awaitExec(run, nobody, "/bin/echo");
+            assertEquals((long) NOBODY, e.get("uid"));
+            run.stop();
+            for (String line : run.outLines()) {
+                Map<String, Object> o = JsonLines.parse(line);
+                assertEquals((long) NOBODY, o.get("uid"), "only nobody's execs pass: " + line);
+                assertTrue(!o.get("pid").equals(root), line);
+            }
+        }
+    }
+
+    @Test
+    void argsAreCapturedWithArgs() throws Exception {
+        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--args")) {
+            long pid = run("/bin/echo", "one", "two words");
+            Map<String, Object> e = awaitExec(run, pid, "/bin/echo");
+            assertEquals(List.of("/bin/echo", "one", "two words"), e.get("args"));
+        }
+    }
+
+    @Test
+    void latencyReportsDurationAndReturnValueOfGoodAndFailedExecs() throws Exception {
+        String missing = "/nonexistent-" + UUID.randomUUID();
+        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--latency")) {
+            long ok = run("/bin/echo", "fine");
+            // sh's exec builtin calls execve in the shell's own process (whose pid we know); it fails.
+            long failed = run("/bin/sh", "-c", "exec " + missing);
+
+            Map<String, Object> good = awaitExec(run, ok, "/bin/echo");
+            assertEquals(0L, good.get("ret"));
+            assertTrue((Long) good.get("latency_ns") > 0, good.toString());
+            assertEquals("echo", good.get("comm"));
+            assertEquals(JVM_PID, good.get("ppid"));
+
+            Map<String, Object> bad = awaitExec(run, failed, missing);
+            assertEquals(-2L, bad.get("ret"), "ENOENT");
+            assertTrue((Long) bad.get("latency_ns") > 0, bad.toString());
+            assertEquals("sh", bad.get("comm"), "a failed exec keeps the caller's name");
+        }
+    }
+
+    @Test
+    void tableAndSummaryAtTheEndOfDuration() throws Exception {
+        ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), "execsnoop", "--duration", "1");
+        assertEquals(0, run.exitCode(), String.join("\n", run.errLines()));
+        List<String> out = run.outLines();
+        assertEquals(List.of("TIME", "PID", "PPID", "UID", "COMM", "FILENAME"), List.of(out.get(0).trim().split(" +")));
+        List<String> err = run.errLines();
+        assertEquals(ExecsnoopCommand.READY, err.get(err.size() - 2));
+        String summary = err.get(err.size() - 1);
+        assertTrue(summary.matches("execsnoop: \\d+ events? seen, \\d+ dropped \\(ring buffer full\\)"), summary);
+        assertEquals(out.size() - 1, Long.parseLong(summary.split(" ")[1]), "one table row per event seen");
+    }
+}
