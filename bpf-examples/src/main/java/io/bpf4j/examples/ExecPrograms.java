@@ -12,22 +12,17 @@ import static io.bpf4j.core.Reg.R10;
 
 import io.bpf4j.core.Helper;
 import io.bpf4j.core.MapReference;
-import io.bpf4j.core.Program;
 import io.bpf4j.core.ProgramBuilder;
-import io.bpf4j.core.arch.Architectures;
-import io.bpf4j.kprobe.AttachPoint;
 import io.bpf4j.kprobe.Kprobe;
 import io.bpf4j.kprobe.ProbeHelpers;
-import io.bpf4j.kprobe.ProbeKind;
 import io.bpf4j.kprobe.ProbeProgram;
+import io.bpf4j.kprobe.TracepointProbe;
 import io.bpf4j.structs.StackSlot;
 import io.bpf4j.structs.StructLayout;
 import io.bpf4j.structs.btf.Btf;
 import io.bpf4j.structs.btf.FieldPathReads;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
-import io.bpf4j.structs.tracepoint.TracepointReads;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The BPF side of {@code execsnoop}: Lab 5.4's programs, written with bpf4j's public API only.
@@ -121,17 +116,21 @@ public final class ExecPrograms {
      */
     public ProbeProgram tracepointExec(TracepointFormat format) {
         // tag::tracepoint[]
-        return tracepoint("sched", "sched_process_exec", "exec_tp", b -> b
-                .with(this::onlyUid)
-                .with(this::reserveEvent)
-                .with(this::fillTask)
-                // The path is a __data_loc string inside the tracepoint's record.
-                .append(TracepointReads.readDataLocString(format.field("filename"), R9,
-                        R6, EXEC.offset("filename"), FILENAME_SIZE))
-                .with(this::fillArgs)
-                .append(EXEC.zero(R6, "latency_ns", "ret"))
-                .ringbufSubmit(R6, 0)
-                .mov(R0, 0).exit());
+        return TracepointProbe.of("sched", "sched_process_exec")
+                .format(format)
+                .context(R9)
+                .name("exec_tp")
+                .body((b, record) -> b
+                        .with(this::onlyUid)
+                        .with(this::reserveEvent)
+                        .with(this::fillTask)
+                        // The path is a __data_loc string inside the tracepoint's record.
+                        .append(record.readString("filename", R6, EXEC.offset("filename"), FILENAME_SIZE))
+                        .with(this::fillArgs)
+                        .append(EXEC.zero(R6, "latency_ns", "ret"))
+                        .ringbufSubmit(R6, 0)
+                        .mov(R0, 0).exit())
+                .build();
         // end::tracepoint[]
     }
 
@@ -143,20 +142,29 @@ public final class ExecPrograms {
      */
     public ProbeProgram tracepointEnter(TracepointFormat format) {
         StackSlot start = START.onStack(8);                   // r10-8 holds the key
-        return tracepoint("syscalls", "sys_enter_execve", "exec_enter", b -> b
-                .with(this::onlyUid)
-                .append(TracepointReads.load(format.field("filename"), R9, R7))  // r7 = const char __user *
-                .append(start.addressOf(R1, "filename"))
-                .probeReadUserStr(R1, FILENAME_SIZE, R7)
-                .with(x -> saveStart(x, start))
-                .mov(R0, 0).exit());
+        return TracepointProbe.of("syscalls", "sys_enter_execve")
+                .format(format)
+                .context(R9)
+                .field("filename", R7)                        // r7 = const char __user *
+                .name("exec_enter")
+                .body(b -> b
+                        .with(this::onlyUid)
+                        .append(start.addressOf(R1, "filename"))
+                        .probeReadUserStr(R1, FILENAME_SIZE, R7)
+                        .with(x -> saveStart(x, start))
+                        .mov(R0, 0).exit())
+                .build();
     }
 
     /** {@code syscalls/sys_exit_execve}: one event with the duration and the return value. */
     public ProbeProgram tracepointExit(TracepointFormat format) {
-        return tracepoint("syscalls", "sys_exit_execve", "exec_exit", b -> b
-                .append(TracepointReads.load(format.field("ret"), R9, R7))      // r7 = exec's return value
-                .with(x -> emitWithLatency(x)));
+        return TracepointProbe.of("syscalls", "sys_exit_execve")
+                .format(format)
+                .context(R9)
+                .field("ret", R7)                             // r7 = exec's return value
+                .name("exec_exit")
+                .body(this::emitWithLatency)
+                .build();
     }
 
     /** A kprobe on do_execveat_common's entry, the kprobe twin of {@link #tracepointEnter}. */
@@ -237,17 +245,6 @@ public final class ExecPrograms {
                 .mov(R0, 0).exit();
     }
     // end::latency[]
-
-    /**
-     * A tracepoint program: r9 = the tracepoint's record, then {@code body}. (bpf-kprobe's probe
-     * builders cover kprobes and uprobes; a tracepoint needs no prologue beyond this move.)
-     */
-    private static ProbeProgram tracepoint(String category, String event, String name, Consumer<ProgramBuilder> body) {
-        ProgramBuilder b = Program.builder().mov(R9, R1);
-        body.accept(b);
-        return new ProbeProgram(name, ProbeKind.TRACEPOINT, new AttachPoint.Tracepoint(category, event), b.build(),
-                Architectures.current());
-    }
 
     // ---- fragments every program shares -----------------------------------------------------
 

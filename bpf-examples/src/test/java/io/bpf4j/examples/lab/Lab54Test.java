@@ -14,6 +14,7 @@ import io.bpf4j.core.Disassembler;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.MapReference;
 import io.bpf4j.core.Program;
+import io.bpf4j.core.ProgramBuilder;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
@@ -114,27 +115,31 @@ class Lab54Test {
 
     // tag::task3_1[]
     static ProbeProgram execEntryHandler(MapReference ringbuf) {
-        StructLayout e = PROCESS_EXEC_EVENT;
         return Kprobe.entry("do_execveat_common")
                 .context(R9)
                 .arg(1, R7)                                   // filename in r7
                 // The body; the prologue is generated for the host's architecture.
-                .body(b -> b
-                        .ringbufReserve(ringbuf, e.size())
-                        .jeq(R0, 0, "out")
-                        .mov(R6, R0)
-                        .ktimeGetNs().append(e.store("timestamp", R6, R0))
-                        .getCurrentPidTgid(R1, R2)
-                        .append(e.store("pid", R6, R1))
-                        .append(e.store("tgid", R6, R2))
-                        .getCurrentUidGid(R1, null).append(e.store("uid", R6, R1))
-                        .append(e.storeImm("ppid", R6, 0))
-                        .getCurrentComm(R6, e.offset("comm"), 16)
-                        .ringbufSubmit(R6, 0)
-                        .label("out")
-                        .mov(R0, 0)
-                        .exit())
+                .body(b -> sendExecEvent(b, ringbuf))
                 .build();
+    }
+
+    /** The lab's event, filled in and sent: a body any probe type can use. */
+    static void sendExecEvent(ProgramBuilder b, MapReference ringbuf) {
+        StructLayout e = PROCESS_EXEC_EVENT;
+        b.ringbufReserve(ringbuf, e.size())
+                .jeq(R0, 0, "out")
+                .mov(R6, R0)
+                .ktimeGetNs().append(e.store("timestamp", R6, R0))
+                .getCurrentPidTgid(R1, R2)
+                .append(e.store("pid", R6, R1))
+                .append(e.store("tgid", R6, R2))
+                .getCurrentUidGid(R1, null).append(e.store("uid", R6, R1))
+                .append(e.storeImm("ppid", R6, 0))
+                .getCurrentComm(R6, e.offset("comm"), 16)
+                .ringbufSubmit(R6, 0)
+                .label("out")
+                .mov(R0, 0)
+                .exit();
     }
     // end::task3_1[]
 

@@ -1,0 +1,70 @@
+package io.bpf4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.kprobe.ProbeKind;
+import io.bpf4j.kprobe.ProbeProgram;
+import io.bpf4j.structs.btf.Btf;
+import io.bpf4j.structs.tracepoint.TracepointFormat;
+import io.bpf4j.syscall.BpfMap;
+import io.bpf4j.syscall.BpfProgram;
+import io.bpf4j.syscall.MapSpec;
+import io.bpf4j.syscall.ProgramSpec;
+import io.bpf4j.syscall.Tracefs;
+import io.bpf4j.syscall.testing.KernelTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every program the tools can use passes the kernel's verifier, in every option combination,
+ * including the kprobe ones this kernel cannot attach (CONFIG_KPROBES off): a kprobe program is
+ * verified the same whether or not kprobes exist, so loading proves it for kernels that have them.
+ */
+@KernelTest
+class ProgramsLoadKernelTest {
+    private static void load(ProbeProgram p, BpfMap... maps) {
+        ProgramSpec spec = p.kind() == ProbeKind.TRACEPOINT
+                ? ProgramSpec.tracepoint(p.name(), p.program())
+                : ProgramSpec.kprobe(p.name(), p.program());
+        try (BpfProgram loaded = BpfProgram.load(spec.license("GPL").maps(maps))) {
+            assertTrue(loaded.fd() > 0);
+        }
+    }
+
+    @Test
+    void execsnoopProgramsPassTheVerifierWithEveryOption() throws Exception {
+        TracepointFormat exec = TracepointFormat.load(Tracefs.formatPath("sched", "sched_process_exec"));
+        TracepointFormat enter = TracepointFormat.load(Tracefs.formatPath("syscalls", "sys_enter_execve"));
+        TracepointFormat exit = TracepointFormat.load(Tracefs.formatPath("syscalls", "sys_exit_execve"));
+        try (BpfMap events = BpfMap.create(MapSpec.ringBuf("exec_events", ExecTracer.RING_BYTES));
+             BpfMap drops = BpfMap.create(MapSpec.array("exec_drops", Long.BYTES, 1));
+             BpfMap starts = BpfMap.create(MapSpec.lruHash("exec_starts", Long.BYTES, ExecPrograms.START.size(), 64))) {
+            for (Optional<Integer> uid : List.of(Optional.<Integer>empty(), Optional.of(1000))) {
+                for (boolean args : new boolean[] {false, true}) {
+                    ExecPrograms p = new ExecPrograms(Btf.kernel(), uid, args);
+                    List<ProbeProgram> all = new ArrayList<>(List.of(p.kprobeExec(), p.kprobeEnter(), p.kretprobeExit(),
+                            p.tracepointExec(exec), p.tracepointEnter(enter), p.tracepointExit(exit)));
+                    for (ProbeProgram prog : all) {
+                        load(prog, events, drops, starts);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void funclatencyProgramsPassTheVerifierInEveryUnit() {
+        try (BpfMap starts = BpfMap.create(MapSpec.lruHash("lat_starts", Long.BYTES, Long.BYTES, 64));
+             BpfMap hist = BpfMap.create(MapSpec.array("lat_hist", Log2Histogram.BUCKETS * Long.BYTES, 1))) {
+            for (FuncLatencyTracer.Unit unit : FuncLatencyTracer.Unit.values()) {
+                for (Optional<Integer> pid : List.of(Optional.<Integer>empty(), Optional.of(1))) {
+                    FuncLatencyPrograms p = new FuncLatencyPrograms("/bin/sh", "main", pid, unit.nanos());
+                    load(p.entry(), starts, hist);
+                    load(p.exit(), starts, hist);
+                }
+            }
+        }
+    }
+}
