@@ -6,9 +6,9 @@ import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.ProgramSpec;
+import io.bpf4j.syscall.UprobeTarget;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -18,8 +18,8 @@ import java.util.Optional;
  * {@link FuncLatencyPrograms}, and reading (and resetting) the histogram.
  *
  * <pre>{@code
- * try (FuncLatencyTracer t = FuncLatencyTracer.attach(Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6"),
- *         "getaddrinfo", Optional.empty(), FuncLatencyTracer.Unit.USECS)) {
+ * try (FuncLatencyTracer t = FuncLatencyTracer.attach("libc", "getaddrinfo", Optional.empty(),
+ *         FuncLatencyTracer.Unit.USECS)) {
  *     Thread.sleep(5000);
  *     t.takeHistogram().print(out, "usecs");
  * }
@@ -58,12 +58,12 @@ public final class FuncLatencyTracer implements AutoCloseable {
     /** The counts already handed out by {@link #takeHistogram()}. */
     private final long[] taken = new long[Log2Histogram.BUCKETS];
 
-    private FuncLatencyTracer(Path binary, String symbol, Optional<Integer> pid, Unit unit) {
+    private FuncLatencyTracer(String binary, String symbol, Optional<Integer> pid, Unit unit) {
         boolean ok = false;
         try {
             BpfMap starts = keep(BpfMap.create(MapSpec.lruHash("lat_starts", Long.BYTES, Long.BYTES, 10_240)));
             hist = keep(BpfMap.create(MapSpec.array("lat_hist", SLOTS_BYTES, 1)));
-            FuncLatencyPrograms programs = new FuncLatencyPrograms(binary.toString(), symbol, pid, unit.nanos());
+            FuncLatencyPrograms programs = new FuncLatencyPrograms(binary, symbol, pid, unit.nanos());
             attach(programs.entry(), starts);
             attach(programs.exit(), starts);
             ok = true;
@@ -74,8 +74,11 @@ public final class FuncLatencyTracer implements AutoCloseable {
         }
     }
 
-    /** Creates the maps, loads the uprobes and attaches them to {@code symbol} in {@code binary}. */
-    public static FuncLatencyTracer attach(Path binary, String symbol, Optional<Integer> pid, Unit unit) {
+    /**
+     * Creates the maps, loads the uprobes and attaches them to {@code symbol} in {@code binary}
+     * (a path, or a library name such as {@code libc}, found as the dynamic loader would).
+     */
+    public static FuncLatencyTracer attach(String binary, String symbol, Optional<Integer> pid, Unit unit) {
         return new FuncLatencyTracer(binary, symbol, pid, unit);
     }
 
@@ -83,9 +86,8 @@ public final class FuncLatencyTracer implements AutoCloseable {
         BpfProgram program = keep(BpfProgram.load(ProgramSpec.kprobe(probe.name(), probe.program())
                 .license("GPL").maps(starts, hist)));
         AttachPoint.UserFunction at = (AttachPoint.UserFunction) probe.target();
-        keep(probe.kind().isReturn()
-                ? program.attachUretprobe(Path.of(at.binary()), at.symbol())
-                : program.attachUprobe(Path.of(at.binary()), at.symbol()));
+        UprobeTarget target = UprobeTarget.of(at.binary(), at.symbol());
+        keep(probe.kind().isReturn() ? program.attachUretprobe(target) : program.attachUprobe(target));
     }
 
     /**

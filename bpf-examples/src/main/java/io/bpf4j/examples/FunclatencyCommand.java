@@ -1,5 +1,6 @@
 package io.bpf4j.examples;
 
+import io.bpf4j.syscall.UprobeTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,12 +63,13 @@ public final class FunclatencyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Path file = Libraries.resolve(target.binary());
+        // A library name (libc) is found as the dynamic loader would; say which file that is.
+        Path file = UprobeTarget.of(target.binary(), target.symbol()).resolve().file();
         Duration interval = ExecsnoopCommand.durationOf(intervalSeconds);
         long calls = 0;
         try (ToolSession s = ToolSession.start(ExecsnoopCommand.durationOf(durationSeconds))) {
             session = s;
-            try (FuncLatencyTracer tracer = FuncLatencyTracer.attach(file, target.symbol(), Optional.ofNullable(pid), unit)) {
+            try (FuncLatencyTracer tracer = FuncLatencyTracer.attach(file.toString(), target.symbol(), Optional.ofNullable(pid), unit)) {
                 err.println("Tracing " + target.symbol() + " in " + file + "... Hit Ctrl-C to end.");
                 err.flush();
                 long nextPrint = interval == null ? Long.MAX_VALUE : System.nanoTime() + interval.toNanos();
