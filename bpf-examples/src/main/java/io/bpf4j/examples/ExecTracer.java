@@ -13,6 +13,7 @@ import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.BpfLink;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
+import io.bpf4j.syscall.Errno;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.ProgramSpec;
 import io.bpf4j.syscall.Tracefs;
@@ -94,9 +95,11 @@ public final class ExecTracer implements AutoCloseable {
                     }
                     closeLinks();
                     attachedTo = "";
-                    notice.accept("no kprobe on do_execveat_common (" + e.getMessage()
-                            + "); using the " + (latency ? "syscalls/sys_{enter,exit}_execve" : "sched/sched_process_exec")
-                            + " tracepoint" + (latency ? "s" : "") + " instead");
+                    String instead = latency ? "the syscalls/sys_enter_execve and sys_exit_execve tracepoints"
+                            : "the sched/sched_process_exec tracepoint";
+                    notice.accept(e.errno() == Errno.EOPNOTSUPP
+                            ? "this kernel has no kprobes (CONFIG_KPROBES is off): using " + instead
+                            : "no kprobe on do_execveat_common (" + e.errno() + ": " + e.hint() + "): using " + instead);
                 }
             }
             if (attachedTo.isEmpty()) {

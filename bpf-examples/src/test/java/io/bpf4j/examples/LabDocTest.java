@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * {@code // end::TAG[]} of FILE (a path in this module), indentation removed. The files are
  * compiled with the module and their code runs in tests: the lab snippets in {@link LabWalkthroughTest},
  * the tool's own code in the execsnoop end-to-end tests.
+ *
+ * <p>After changing a tagged region, rewrite the doc's blocks from the code with
+ * {@code ./mvnw -pl bpf-examples test -Dtest=LabDocTest -Dbpf4j.updateDocs=true}, and read the diff.
  */
 class LabDocTest {
     static final Path MODULE = Path.of("").toAbsolutePath();
@@ -31,6 +34,9 @@ class LabDocTest {
 
     @Test
     void everyCodeBlockIsATaggedRegionOfCompiledCode() throws IOException {
+        if (Boolean.getBoolean("bpf4j.updateDocs")) {
+            rewriteBlocksFromCode();
+        }
         List<Block> blocks = blocks(Files.readAllLines(DOC));
         assertFalse(blocks.isEmpty(), "no code blocks in " + DOC);
         List<String> problems = new ArrayList<>();
@@ -69,6 +75,29 @@ class LabDocTest {
                 "Task 4.1", "Task 4.2", "Verification", "Challenge 1", "Challenge 2", "Challenge 3", "Challenge 4")) {
             assertTrue(doc.contains("## " + heading) || doc.contains("### " + heading), "no section for " + heading);
         }
+    }
+
+    /** Replaces each marked block's text by its region's current text. */
+    private static void rewriteBlocksFromCode() throws IOException {
+        List<String> lines = Files.readAllLines(DOC);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            out.add(line);
+            Matcher m = MARKER.matcher(line.trim());
+            if (m.matches() && i + 1 < lines.size() && lines.get(i + 1).startsWith("```")) {
+                String region = region(MODULE.resolve(m.group(1)), m.group(2));
+                out.add(lines.get(++i));
+                while (++i < lines.size() && !lines.get(i).startsWith("```")) {
+                    // skip the old text
+                }
+                if (region != null) {
+                    out.addAll(List.of(region.split("\n", -1)));
+                }
+                out.add("```");
+            }
+        }
+        Files.write(DOC, out);
     }
 
     static List<Block> blocks(List<String> lines) {
