@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,6 +63,8 @@ public final class Btf {
     private static final int SCANS_BEFORE_INDEX = 8;
     /** Longest typedef/qualifier/pointer chain followed before calling it a loop. */
     static final int MAX_CHAIN = 64;
+    /** Most member records one member search reads (task_struct and all it embeds: about 400). */
+    private static final int MEMBER_BUDGET = 1 << 20;
 
     /** Bytes after the 12-byte common header: a fixed part per kind, and a part per vlen item. */
     private static final int[] FIXED = new int[32];
@@ -471,7 +475,24 @@ public final class Btf {
         }
         byte[] bytes = new byte[e - s];
         data.get(s, bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        for (byte c : bytes) {
+            if (c < 0) {
+                return utf8(bytes, at);
+            }
+        }
+        return new String(bytes, StandardCharsets.ISO_8859_1); // ASCII, as every kernel name is
+    }
+
+    /** Strict UTF-8: a name that does not decode could never be found again by lookups. */
+    private static String utf8(byte[] bytes, int at) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new BtfFormatException(at, "name is not valid UTF-8");
+        }
     }
 
     /** True if the string at {@code off} equals {@code name}; false for offsets out of range. */
@@ -838,7 +859,7 @@ public final class Btf {
      */
     public String typeName(int id) {
         checkId(id);
-        return TypeNames.render(this, id, "", 0).trim();
+        return TypeNames.render(this, id);
     }
 
     // ---- members and field paths --------------------------------------------------------------
@@ -891,7 +912,7 @@ public final class Btf {
 
     /** Member {@code name} of struct/union type {@code sid} (searching anonymous members too). */
     BtfType.Member memberOf(int sid, String name, String context) {
-        BtfType.Member m = findMember(sid, name.getBytes(StandardCharsets.UTF_8), name, 0);
+        BtfType.Member m = findMember(sid, name.getBytes(StandardCharsets.UTF_8), name, 0, new int[1]);
         if (m == null) {
             throw new IllegalArgumentException("no member '" + name + "' in " + typeName(sid)
                     + (context.equals(name) ? "" : " (path '" + context + "')"));
@@ -900,7 +921,7 @@ public final class Btf {
     }
 
     /** Scans the member records in place, decoding only the one found. */
-    private BtfType.Member findMember(int sid, byte[] name, String nameString, int depth) {
+    private BtfType.Member findMember(int sid, byte[] name, String nameString, int depth, int[] scanned) {
         if (depth > MAX_CHAIN) {
             throw new BtfFormatException(where(sid), "anonymous members nested more than " + MAX_CHAIN + " deep");
         }
@@ -909,6 +930,11 @@ public final class Btf {
         int info = b.data.getInt(p + 4);
         boolean kflag = info < 0;
         int vlen = info & 0xffff;
+        if ((scanned[0] += vlen) > MEMBER_BUDGET) {
+            // Only corrupted data shares one anonymous struct this often; stop before it explodes.
+            throw new BtfFormatException(p, "more than " + MEMBER_BUDGET + " members searched for '" + nameString
+                    + "' through anonymous members");
+        }
         for (int i = 0, m = p + 12; i < vlen; i++, m += 12) {
             int nameOff = b.data.getInt(m);
             int off = b.data.getInt(m + 8);
@@ -922,7 +948,7 @@ public final class Btf {
                 int inner = resolveId(b.ref(b.data.getInt(m + 4), m + 4));
                 int k = kindCode(inner);
                 if (k == 4 || k == 5) {
-                    BtfType.Member found = findMember(inner, name, nameString, depth + 1);
+                    BtfType.Member found = findMember(inner, name, nameString, depth + 1, scanned);
                     if (found != null) {
                         return new BtfType.Member(found.name(), found.type(), bits + found.bitOffset(),
                                 found.bitfieldSize());

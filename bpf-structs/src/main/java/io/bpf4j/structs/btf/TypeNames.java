@@ -4,11 +4,28 @@ import java.util.List;
 
 /** Renders BTF types as C declarations ("struct task_struct *", "char [16]", "int (*)(void *)"). */
 final class TypeNames {
-    private TypeNames() {
+    /** Most types visited for one name: a real kernel name needs a few dozen. */
+    private static final int BUDGET = 1 << 14;
+
+    /** The C spelling of type {@code id}. */
+    static String render(Btf btf, int id) {
+        return new TypeNames(btf).render(id, "", 0).trim();
+    }
+
+    private final Btf btf;
+    private int visited;
+
+    private TypeNames(Btf btf) {
+        this.btf = btf;
     }
 
     /** The declaration of {@code declarator} (possibly "") with type {@code id}. */
-    static String render(Btf btf, int id, String declarator, int depth) {
+    private String render(int id, String declarator, int depth) {
+        if (++visited > BUDGET) {
+            // Corrupted data can make a prototype's parameters point back at it: stop, do not explode.
+            throw new BtfFormatException(btf.where(id), "type " + id + " needs more than " + BUDGET
+                    + " types to spell (a loop through function prototypes?)");
+        }
         if (depth > Btf.MAX_CHAIN) {
             throw new BtfFormatException(btf.where(id), "type " + id + " nests more than " + Btf.MAX_CHAIN
                     + " levels deep (a loop?)");
@@ -34,11 +51,11 @@ final class TypeNames {
                 int target = ((BtfType.PtrType) btf.type(id)).type();
                 int tk = btf.kindCode(target);
                 boolean wrap = tk == BtfKind.ARRAY.code() || tk == BtfKind.FUNC_PROTO.code();
-                return render(btf, target, wrap ? "(*" + declarator + ")" : "*" + declarator, depth + 1);
+                return render(target, wrap ? "(*" + declarator + ")" : "*" + declarator, depth + 1);
             }
             case ARRAY: {
                 BtfType.ArrayType a = (BtfType.ArrayType) btf.type(id);
-                return render(btf, a.elementType(), declarator + "[" + (a.length() & 0xffffffffL) + "]", depth + 1);
+                return render(a.elementType(), declarator + "[" + (a.length() & 0xffffffffL) + "]", depth + 1);
             }
             case CONST:
             case VOLATILE:
@@ -46,23 +63,23 @@ final class TypeNames {
                 BtfType.QualifierType q = (BtfType.QualifierType) btf.type(id);
                 String word = q.kind().name().toLowerCase();
                 if (btf.kindCode(q.type()) == BtfKind.PTR.code()) {
-                    return render(btf, q.type(), word + (declarator.isEmpty() ? "" : " " + declarator), depth + 1);
+                    return render(q.type(), word + (declarator.isEmpty() ? "" : " " + declarator), depth + 1);
                 }
-                return word + " " + render(btf, q.type(), declarator, depth + 1);
+                return word + " " + render(q.type(), declarator, depth + 1);
             }
             case TYPE_TAG:
-                return render(btf, ((BtfType.TypeTagType) btf.type(id)).type(), declarator, depth + 1);
+                return render(((BtfType.TypeTagType) btf.type(id)).type(), declarator, depth + 1);
             case FUNC_PROTO: {
                 BtfType.FuncProtoType fp = (BtfType.FuncProtoType) btf.type(id);
-                return render(btf, fp.returnType(), declarator + "(" + params(btf, fp.params(), depth) + ")", depth + 1);
+                return render(fp.returnType(), declarator + "(" + params(fp.params(), depth) + ")", depth + 1);
             }
             case FUNC: {
                 BtfType.FuncType f = (BtfType.FuncType) btf.type(id);
-                return render(btf, f.proto(), f.name() + declarator, depth + 1);
+                return render(f.proto(), f.name() + declarator, depth + 1);
             }
             case VAR: {
                 BtfType.VarType v = (BtfType.VarType) btf.type(id);
-                return render(btf, v.type(), v.name(), depth + 1);
+                return render(v.type(), v.name(), depth + 1);
             }
             case DATASEC:
                 return "SEC(\"" + btf.nameOf(id) + "\")";
@@ -73,7 +90,7 @@ final class TypeNames {
         }
     }
 
-    private static String params(Btf btf, List<BtfType.Param> params, int depth) {
+    private String params(List<BtfType.Param> params, int depth) {
         if (params.isEmpty()) {
             return "void";
         }
@@ -82,7 +99,7 @@ final class TypeNames {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(p.type() == 0 ? "..." : render(btf, p.type(), p.name(), depth + 1));
+            sb.append(p.type() == 0 ? "..." : render(p.type(), p.name(), depth + 1));
         }
         return sb.toString();
     }
