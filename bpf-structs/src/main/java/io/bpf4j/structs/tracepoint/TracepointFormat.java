@@ -185,9 +185,16 @@ public record TracepointFormat(String name, int id, List<TracepointField> fields
                     fields.add(new TracepointField(f.declaration(), f.type(), f.name(), f.offset(), f.size(),
                             f.signed(), f.arrayLength(), f.kind(), common && f.name().startsWith("common_")));
                 } else if (line.startsWith("print fmt:")) {
-                    print = line.substring(10).trim();
+                    // The last entry; its text may span lines (a format string with a newline in it).
+                    StringBuilder sb = new StringBuilder(line.substring(10).trim());
+                    for (int j = i + 1; j < lines.length; j++) {
+                        sb.append('\n').append(lines[j]);
+                    }
+                    print = sb.toString().trim();
+                    break;
                 } else if (!line.equals("format:")) {
-                    throw new TracepointFormatException(lineNo, "unexpected line '" + line
+                    String shown = line.length() > 60 ? line.substring(0, 60) + "..." : line;
+                    throw new TracepointFormatException(lineNo, "unexpected line '" + shown
                             + "': expected name:, ID:, format:, field: or print fmt:");
                 }
             }
