@@ -6,7 +6,6 @@ import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -55,7 +54,7 @@ final class RecordMapping {
             PUT_RAW = SELF.findStatic(me, "putRaw", methodType(void.class, ByteBuffer.class, int.class, byte[].class, int.class, String.class));
             NON_NULL = SELF.findStatic(me, "nonNull", methodType(Object.class, Object.class, String.class));
             GET_RECORDS = SELF.findStatic(me, "getRecords", methodType(Object[].class, ByteBuffer.class, int.class,
-                    MethodHandle.class, Class.class, int.class, int.class));
+                    MethodHandle.class, MethodHandle.class, int.class, int.class));
             PUT_RECORDS = SELF.findStatic(me, "putRecords", methodType(void.class, ByteBuffer.class, int.class,
                     Object[].class, MethodHandle.class, int.class, int.class, String.class));
             GET_ARRAY = Map.of(
@@ -345,7 +344,8 @@ final class RecordMapping {
                 r = p.nested.decoder.asType(methodType(jt, ByteBuffer.class, int.class));
                 break;
             default:
-                r = MethodHandles.insertArguments(GET_RECORDS, 2, p.nested.decoder, jt.getComponentType(),
+                MethodHandle newArray = MethodHandles.arrayConstructor(jt).asType(methodType(Object[].class, int.class));
+                r = MethodHandles.insertArguments(GET_RECORDS, 2, p.nested.decoder, newArray,
                         p.count, p.nested.layout.size()).asType(methodType(jt, ByteBuffer.class, int.class));
                 break;
         }
@@ -504,9 +504,9 @@ final class RecordMapping {
         }
     }
 
-    private static Object[] getRecords(ByteBuffer b, int p, MethodHandle decoder, Class<?> type, int n, int stride)
+    private static Object[] getRecords(ByteBuffer b, int p, MethodHandle decoder, MethodHandle newArray, int n, int stride)
             throws Throwable {
-        Object[] out = (Object[]) Array.newInstance(type, n);
+        Object[] out = (Object[]) newArray.invokeExact(n);
         for (int i = 0; i < n; i++) {
             out[i] = (Object) decoder.invokeExact(b, p + i * stride);
         }

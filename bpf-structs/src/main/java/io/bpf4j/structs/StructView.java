@@ -83,7 +83,10 @@ public final class StructView {
         return getLong(path);
     }
 
-    /** A {@code char[n]} field as a string up to its first NUL (allocates the String). */
+    /**
+     * A {@code char[n]} field as a string up to its first NUL. A short ASCII string seen recently
+     * (a command name) comes from a small cache and allocates nothing; others allocate the String.
+     */
     public String getString(String path) {
         return layout.field(path).getString(buf, base);
     }
