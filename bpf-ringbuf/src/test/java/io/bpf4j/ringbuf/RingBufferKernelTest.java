@@ -104,6 +104,28 @@ class RingBufferKernelTest {
     }
 
     @Test
+    void bothLoopFormsOfTheProducerEmitTheSameRecords() {
+        List<List<Long>> seen = new ArrayList<>();
+        for (RingBufProducer.Loop loop : new RingBufProducer.Loop[] {null, RingBufProducer.Loop.MAY_GOTO}) {
+            try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_loops", 1 << 16));
+                 RingBufProducer producer = loop == null ? RingBufProducer.load(map) : RingBufProducer.load(map, loop);
+                 RingBufferReader reader = RingBufferReader.open(map)) {
+                System.out.println("producer loop: " + producer.loop());
+                List<Long> records = new ArrayList<>();
+                assertEquals(0, producer.produceMixed(40, 1000, 0, 3));
+                assertEquals(0, producer.produceEmpty(2, 0));
+                reader.consume((data, offset, length) -> {
+                    records.add((long) length);
+                    records.add(length >= 8 ? data.getLong(offset) : -1);
+                });
+                seen.add(records);
+            }
+        }
+        assertEquals(2 * (40 - 13 + 2), seen.get(0).size());
+        assertEquals(seen.get(0), seen.get(1));
+    }
+
+    @Test
     void zeroLengthRecordsAreDelivered() {
         try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_empty", 1 << 16));
              RingBufProducer producer = RingBufProducer.load(map);

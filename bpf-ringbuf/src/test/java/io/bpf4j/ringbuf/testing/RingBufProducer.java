@@ -2,8 +2,10 @@ package io.bpf4j.ringbuf.testing;
 
 import static io.bpf4j.core.Reg.R0;
 import static io.bpf4j.core.Reg.R1;
+import static io.bpf4j.core.Reg.R10;
 import static io.bpf4j.core.Reg.R2;
 import static io.bpf4j.core.Reg.R3;
+import static io.bpf4j.core.Reg.R4;
 import static io.bpf4j.core.Reg.R6;
 import static io.bpf4j.core.Reg.R7;
 import static io.bpf4j.core.Reg.R8;
@@ -13,9 +15,11 @@ import io.bpf4j.core.Helper;
 import io.bpf4j.core.MapReference;
 import io.bpf4j.core.Program;
 import io.bpf4j.core.ProgramBuilder;
+import io.bpf4j.core.Reg;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.ProgramSpec;
+import io.bpf4j.syscall.VerifierException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -23,13 +27,14 @@ import java.nio.ByteOrder;
  * A deterministic ring-buffer producer: a {@code BPF_PROG_TYPE_SYSCALL} program that one
  * {@code BPF_PROG_TEST_RUN} drives to emit {@code count} records in a loop. It is the program of
  * {@code shared/anchors/ringbuf/producer.bpf.c} (the libbpf reference the benchmarks compare
- * against), built with bpf-core, plus two modes for tests; the loop is open-coded with
- * {@code may_goto} instead of {@code bpf_loop} (see {@link #program}).
+ * against), built with bpf-core, plus two modes for tests. It loops with {@code bpf_loop} as the
+ * anchor does, or with {@code may_goto} where the loader cannot yet give {@code bpf_loop}'s callback
+ * the BTF it needs ({@link Loop}).
  *
  * <p>Context, in and out (the kernel copies it back after the run):
  * <pre>
  *  offset  field     meaning
- *   0      count     records to emit (at most 1 &lt;&lt; 23 per run: the may_goto budget, as bpf_loop's)
+ *   0      count     records to emit (at most 1 &lt;&lt; 23 per run: BPF_MAX_LOOPS)
  *   8      size      ANCHOR mode: 16, 64 or 256 (&lt;= 16, &lt;= 64, else)
  *  16      seq       sequence number of the first record
  *  24      flags     bpf_ringbuf_submit/discard flags (BPF_RB_NO_WAKEUP = 1, BPF_RB_FORCE_WAKEUP = 2)
@@ -73,19 +78,44 @@ public final class RingBufProducer implements AutoCloseable {
     /** {@code BPF_RB_FORCE_WAKEUP}. */
     public static final long FORCE_WAKEUP = 2;
 
-    /** Largest {@code count} per run ({@code BPF_MAX_LOOPS}, the may_goto budget). */
+    private static final int STACK_CTX = -CONTEXT_SIZE; // bpf_loop: the context's copy on the stack
+
+    /** Largest {@code count} per run ({@code BPF_MAX_LOOPS}: bpf_loop's limit and may_goto's budget). */
     public static final int MAX_COUNT = 1 << 23;
 
     private final BpfProgram program;
+    private final Loop loop;
     private final ThreadLocal<ByteBuffer> contexts = ThreadLocal.withInitial(RingBufProducer::newContext);
 
-    private RingBufProducer(BpfProgram program) {
+    private RingBufProducer(BpfProgram program, Loop loop) {
         this.program = program;
+        this.loop = loop;
     }
 
-    /** Loads the producer for {@code ring} (the kernel checks it with the verifier). */
+    /**
+     * Loads the producer for {@code ring}: the anchor's {@code bpf_loop} form where this build of
+     * bpf-syscall loads the BTF func_info it needs, else the {@code may_goto} form (same records).
+     */
     public static RingBufProducer load(BpfMap ring) {
-        return new RingBufProducer(BpfProgram.load(ProgramSpec.syscall("rb_produce", program(ring)).license("GPL")));
+        try {
+            return load(ring, Loop.BPF_LOOP);
+        } catch (VerifierException e) {
+            if (!String.valueOf(e.getMessage()).contains("missing btf func_info")) {
+                throw e;
+            }
+            return load(ring, Loop.MAY_GOTO);
+        }
+    }
+
+    /** Loads the producer for {@code ring} looping as {@code loop} says (the kernel's verifier checks it). */
+    public static RingBufProducer load(BpfMap ring, Loop loop) {
+        return new RingBufProducer(BpfProgram.load(ProgramSpec.syscall("rb_produce", program(ring, loop)).license("GPL")),
+                loop);
+    }
+
+    /** How the loaded program loops. */
+    public Loop loop() {
+        return loop;
     }
 
     /** A zeroed context buffer (direct, native order) for {@link #run(ByteBuffer)}. */
@@ -156,15 +186,59 @@ public final class RingBufProducer implements AutoCloseable {
         return size <= 16 ? 16 : size <= 64 ? 64 : 256;
     }
 
-    /** The producer program writing into {@code ring}. */
+    /** How the program loops over its {@code count} records. */
+    public enum Loop {
+        /**
+         * {@code bpf_loop(count, emit, &args, 0)} with {@code emit} a callback subprogram, exactly as
+         * the anchor. Its {@code ld_imm64} of a function (BPF_PSEUDO_FUNC) needs BTF func_info at
+         * load time ("missing btf func_info" otherwise).
+         */
+        BPF_LOOP,
+        /** An open-coded loop bounded by {@code may_goto} (Linux 6.9), as {@code bpf_for}/{@code can_loop}. */
+        MAY_GOTO
+    }
+
+    /** The producer program writing into {@code ring}, looping with {@code bpf_loop} as the anchor does. */
     public static Program program(MapReference ring) {
-        // The anchor loops with bpf_loop(count, emit, ...). Its callback is a BPF_PSEUDO_FUNC
-        // reference, which the verifier accepts only with BTF func_info for each subprogram
-        // ("missing btf func_info"), and bpf-syscall loads no BTF yet. So the same loop is open-coded
-        // and bounded by may_goto (Linux 6.9), as bpf_for()/can_loop do: same count limit (8M
-        // iterations per run), same records, one run of the program per test-run.
+        return program(ring, Loop.BPF_LOOP);
+    }
+
+    /** The producer program writing into {@code ring}, looping as {@code loop} says. */
+    public static Program program(MapReference ring, Loop loop) {
+        return loop == Loop.BPF_LOOP ? bpfLoopProgram(ring) : mayGotoProgram(ring);
+    }
+
+    private static Program bpfLoopProgram(MapReference ring) {
         ProgramBuilder b = Program.builder();
-        // r6 = ctx, r7 = i, r8 = seq + i, r9 = the record.
+        // main(ctx): bpf_loop's callback context must live on the stack, so copy the context there.
+        b.mov64(R6, R1);
+        for (int off = 0; off < CONTEXT_SIZE; off += 8) {
+            b.ldxdw(R2, R6, off).stxdw(R10, STACK_CTX + off, R2);
+        }
+        b.ldxdw(R1, R6, COUNT)
+                .ldFunc(R2, "emit")
+                .mov64(R3, R10).add64(R3, STACK_CTX)
+                .mov64(R4, 0)
+                .call(Helper.LOOP)
+                .ldxdw(R2, R10, STACK_CTX + DROPPED)
+                .stxdw(R6, DROPPED, R2)
+                .mov64(R0, 0)
+                .exit();
+        // emit(i, args): one record; r7 = args, r8 = seq + i.
+        b.label("emit")
+                .mov64(R7, R2)
+                .ldxdw(R8, R7, SEQ)
+                .add64(R8, R1);
+        record(b, ring, R7, "next");
+        b.label("next")
+                .mov64(R0, 0) // 0: bpf_loop goes on
+                .exit();
+        return b.build();
+    }
+
+    private static Program mayGotoProgram(MapReference ring) {
+        ProgramBuilder b = Program.builder();
+        // r6 = ctx, r7 = i, r8 = seq + i.
         b.mov64(R6, R1)
                 .mov64(R7, 0);
         b.label("loop")
@@ -172,11 +246,26 @@ public final class RingBufProducer implements AutoCloseable {
                 .jge(R7, R2, "done")
                 .mayGoto("done")
                 .ldxdw(R8, R6, SEQ)
-                .add64(R8, R7)
-                .ldxdw(R2, R6, MODE)
+                .add64(R8, R7);
+        record(b, ring, R6, "next");
+        b.label("next")
+                .add64(R7, 1)
+                .ja("loop");
+        b.label("done")
+                .mov64(R0, 0)
+                .exit();
+        return b.build();
+    }
+
+    /**
+     * One record, the anchor's {@code emit} body: {@code args} holds the context, r8 the sequence
+     * number; r9 holds the record; ends by jumping to {@code next}.
+     */
+    private static void record(ProgramBuilder b, MapReference ring, Reg args, String next) {
+        b.ldxdw(R2, args, MODE)
                 .jeq(R2, EMPTY, "empty")
                 .jeq(R2, MIXED, "mixed")
-                .ldxdw(R2, R6, SIZE)
+                .ldxdw(R2, args, SIZE)
                 .jgt(R2, 64, "s256")
                 .jgt(R2, 16, "s64")
                 .ja("s16");
@@ -196,38 +285,32 @@ public final class RingBufProducer implements AutoCloseable {
                 .stxdw(R9, 0, R8)
                 .call(Helper.KTIME_GET_NS)
                 .stxdw(R9, 8, R0)
-                .ldxdw(R2, R6, DISCARD)
+                .ldxdw(R2, args, DISCARD)
                 .jeq(R2, 0, "submit")
                 .mov64(R3, R8).mod64(R3, R2)
                 .jne(R3, 0, "submit")
                 .mov64(R1, R9)
-                .ldxdw(R2, R6, FLAGS)
+                .ldxdw(R2, args, FLAGS)
                 .call(Helper.RINGBUF_DISCARD)
-                .ja("next");
+                .ja(next);
         b.label("submit")
                 .mov64(R1, R9)
-                .ldxdw(R2, R6, FLAGS)
+                .ldxdw(R2, args, FLAGS)
                 .call(Helper.RINGBUF_SUBMIT)
-                .ja("next");
+                .ja(next);
         b.label("empty")
                 .ldMap(R1, ring).mov64(R2, 0).mov64(R3, 0)
                 .call(Helper.RINGBUF_RESERVE)
                 .jeq(R0, 0, "drop")
                 .mov64(R1, R0)
-                .ldxdw(R2, R6, FLAGS)
+                .ldxdw(R2, args, FLAGS)
                 .call(Helper.RINGBUF_SUBMIT)
-                .ja("next");
+                .ja(next);
         b.label("drop")
-                .ldxdw(R2, R6, DROPPED)
+                .ldxdw(R2, args, DROPPED)
                 .add64(R2, 1)
-                .stxdw(R6, DROPPED, R2);
-        b.label("next")
-                .add64(R7, 1)
-                .ja("loop");
-        b.label("done")
-                .mov64(R0, 0)
-                .exit();
-        return b.build();
+                .stxdw(args, DROPPED, R2)
+                .ja(next);
     }
 
     private static void reserve(ProgramBuilder b, MapReference ring, String label, int size) {
