@@ -1,5 +1,7 @@
 package io.bpf4j.examples;
 
+import io.bpf4j.syscall.BpfException;
+import io.bpf4j.syscall.Errno;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -69,10 +71,7 @@ public final class ExecsnoopCommand implements Callable<Integer> {
         long dropped;
         try (ToolSession s = ToolSession.start(durationOf(durationSeconds))) {
             session = s;
-            try (ExecTracer tracer = ExecTracer.attach(config, notice -> {
-                err.println("bpf4j execsnoop: " + notice);
-                err.flush();
-            })) {
+            try (ExecTracer tracer = attach(config, err)) {
                 printer.header();
                 err.println(READY);
                 err.flush();
@@ -94,6 +93,21 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             session = null;
         }
         return 0;
+    }
+
+    private ExecTracer attach(ExecTracer.Config config, PrintWriter err) {
+        try {
+            return ExecTracer.attach(config, notice -> {
+                err.println("bpf4j execsnoop: " + notice);
+                err.flush();
+            });
+        } catch (BpfException e) {
+            if (config.attach() == ExecTracer.Attach.KPROBE && e.errno() == Errno.EOPNOTSUPP) {
+                throw new IllegalStateException("this kernel has no kprobes (CONFIG_KPROBES is off):"
+                        + " use --attach tracepoint, or auto", e);
+            }
+            throw e;
+        }
     }
 
     /** Ends a run started by {@link #call()} from another thread, as Ctrl-C would. */

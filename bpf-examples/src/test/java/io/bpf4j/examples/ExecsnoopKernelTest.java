@@ -2,9 +2,12 @@ package io.bpf4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.bpf4j.syscall.testing.KernelTest;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,5 +131,15 @@ class ExecsnoopKernelTest {
         String summary = err.get(err.size() - 1);
         assertTrue(summary.matches("execsnoop: \\d+ events? seen, \\d+ dropped \\(ring buffer full\\)"), summary);
         assertEquals(out.size() - 1, Long.parseLong(summary.split(" ")[1]), "one table row per event seen");
+    }
+
+    @Test
+    void kprobeOnAKernelWithoutKprobesIsOneLineAndExit1() throws Exception {
+        assumeFalse(Files.exists(Path.of("/sys/bus/event_source/devices/kprobe")), "this kernel has kprobes");
+        ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), "execsnoop", "--attach", "kprobe", "--duration", "1");
+        assertEquals(1, run.exitCode());
+        assertEquals(List.of("bpf4j execsnoop: this kernel has no kprobes (CONFIG_KPROBES is off):"
+                + " use --attach tracepoint, or auto"), run.errLines());
+        assertEquals(List.of(), run.outLines());
     }
 }
