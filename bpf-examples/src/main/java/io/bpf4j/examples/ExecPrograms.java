@@ -86,7 +86,8 @@ public final class ExecPrograms {
 
     /**
      * A kprobe on {@code do_execveat_common(int fd, struct filename *filename, ...)}: one event
-     * as each exec starts (comm is still the caller's name then).
+     * as each exec starts (comm is still the caller's name then, and the new program's arguments
+     * do not exist yet).
      */
     public ProbeProgram kprobeExec() {
         // tag::kprobe[]
@@ -102,8 +103,7 @@ public final class ExecPrograms {
                         .append(FieldPathReads.read(btf.path("filename.name"), R7, R8, -8))
                         .append(EXEC.addressOf(R1, R6, "filename"))
                         .probeReadKernelStr(R1, FILENAME_SIZE, R8)
-                        .with(this::fillArgs)
-                        .append(EXEC.zero(R6, "latency_ns", "ret"))
+                        .append(EXEC.zero(R6, "latency_ns", "args_size"))  // no arguments yet
                         .ringbufSubmit(R6, 0)
                         .mov(R0, 0).exit())
                 .build();

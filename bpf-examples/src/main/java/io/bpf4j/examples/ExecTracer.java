@@ -86,7 +86,14 @@ public final class ExecTracer implements AutoCloseable {
             this.latency = config.latency();
             ExecPrograms programs = new ExecPrograms(Btf.kernel(), config.uid(), config.args());
             List<BpfMap> maps = List.of(events, drops, starts);
-            if (config.attach() != Attach.TRACEPOINT) {
+            // The kprobe fires as exec starts, before the new program's arguments exist; the
+            // kretprobe of --latency and the tracepoints run after exec has succeeded.
+            boolean kprobeHasArgs = !config.args() || config.latency();
+            if (config.attach() == Attach.KPROBE && !kprobeHasArgs) {
+                throw new IllegalArgumentException("--args needs --attach tracepoint (or --latency): the kprobe"
+                        + " fires before the new program's arguments exist");
+            }
+            if (config.attach() == Attach.KPROBE || config.attach() == Attach.AUTO && kprobeHasArgs) {
                 try {
                     attachKprobes(programs, maps);
                 } catch (BpfException e) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -43,7 +44,8 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             + "(failed execs included).")
     boolean latency;
 
-    @Option(names = "--args", description = "Show the arguments as well.")
+    @Option(names = "--args", description = "Show the arguments as well (read once exec has succeeded,"
+            + " so not with the kprobe alone).")
     boolean args;
 
     @Option(names = "--json", description = "One JSON object per line: time (ns, CLOCK_MONOTONIC), pid, ppid, "
@@ -59,6 +61,10 @@ public final class ExecsnoopCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (args && !latency && attach == ExecTracer.Attach.KPROBE) {
+            throw new ParameterException(spec.commandLine(), "--args needs --attach tracepoint (or --latency):"
+                    + " the kprobe fires before the new program's arguments exist");
+        }
         Optional<String> missing = Privileges.missingForTracing();
         if (missing.isPresent()) {
             err.println("bpf4j execsnoop: " + missing.get());

@@ -63,6 +63,13 @@ class CommandLineTest {
     }
 
     @Test
+    void argsWithTheKprobeAloneIsAUsageError() {
+        Result r = run("execsnoop", "--attach", "kprobe", "--args");
+        assertEquals(2, r.exit);
+        assertTrue(r.err.startsWith("--args needs --attach tracepoint (or --latency)"), r.err);
+    }
+
+    @Test
     void funclatencyTakesTheLibraryFromTheSymbolOrFromBinary() {
         assertEquals(new FunclatencyCommand.Target("libc", "getaddrinfo"), target("--symbol", "libc:getaddrinfo"));
         assertEquals(new FunclatencyCommand.Target("/lib/x.so", "f"), target("--binary", "/lib/x.so", "--symbol", "f"));

@@ -102,7 +102,7 @@ class ExecsnoopKernelTest {
     @Test
     void latencyReportsDurationAndReturnValueOfGoodAndFailedExecs() throws Exception {
         String missing = "/nonexistent-" + UUID.randomUUID();
-        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--latency")) {
+        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--latency", "--args")) {
             long ok = run("/bin/echo", "fine");
             // sh's exec builtin calls execve in the shell's own process (whose pid we know); it fails.
             long failed = run("/bin/sh", "-c", "exec " + missing);
@@ -112,11 +112,13 @@ class ExecsnoopKernelTest {
             assertTrue((Long) good.get("latency_ns") > 0, good.toString());
             assertEquals("echo", good.get("comm"));
             assertEquals(JVM_PID, good.get("ppid"));
+            assertEquals(List.of("/bin/echo", "fine"), good.get("args"));
 
             Map<String, Object> bad = awaitExec(run, failed, missing);
             assertEquals(-2L, bad.get("ret"), "ENOENT");
             assertTrue((Long) bad.get("latency_ns") > 0, bad.toString());
             assertEquals("sh", bad.get("comm"), "a failed exec keeps the caller's name");
+            assertEquals(List.of(), bad.get("args"), "no new program, no arguments");
         }
     }
 
