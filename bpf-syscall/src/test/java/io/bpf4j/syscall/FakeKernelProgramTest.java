@@ -24,8 +24,8 @@ class FakeKernelProgramTest {
 
     @Test
     void firstLoadRunsWithoutLogAndSucceeds() {
-        try (BpfProgram p = BpfProgram.load(kernel, ProgramSpec.socketFilter("ok", usesMap("m")).maps(
-                BpfMap.create(kernel, MapSpec.array("m", 4, 1))))) {
+        try (BpfMap m = BpfMap.create(kernel, MapSpec.array("m", 4, 1));
+             BpfProgram p = BpfProgram.load(kernel, ProgramSpec.socketFilter("ok", usesMap("m")).maps(m))) {
             assertEquals(1, kernel.loads().size());
             assertEquals(0, kernel.loads().get(0).logLevel());
             assertTrue(p.fd() > 0);
