@@ -13,7 +13,8 @@ package io.bpf4j.ringbuf;
  * @param bytes ring bytes consumed: headers, padding and discarded records included (what the
  *              ring carried; counting sample bytes instead would cost the drain loop ~7%)
  * @param polls blocking or busy polls started
- * @param wakeups polls that returned because a ring became readable (not on timeout or close)
+ * @param wakeups polls that returned because a ring became readable (epoll reported it, or a busy
+ *                poll saw its producer position move); not those ending on timeout or close
  */
 public record RingBufferStats(long records, long discarded, long bytes, long polls, long wakeups) {
     /** The component-wise sum. */

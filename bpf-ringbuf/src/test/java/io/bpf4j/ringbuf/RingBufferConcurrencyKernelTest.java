@@ -93,6 +93,48 @@ class RingBufferConcurrencyKernelTest {
         }
     }
 
+    /**
+     * Single records with the default wake-up policy (the kernel wakes the consumer only when it
+     * commits the record at the published consumer position) from two threads, while the consumer
+     * sleeps in epoll between them. A lost wake-up leaves a record in the ring while poll sleeps
+     * through its whole timeout and returns 0: that must never happen while records are coming.
+     */
+    @Test
+    void noWakeUpIsLostUnderAStreamOfSingleRecords() throws Exception {
+        int perProducer = 5000;
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_wakeups", 1 << 20));
+             RingBufProducer producer = RingBufProducer.load(map);
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            Tally tally = new Tally(false);
+            List<CompletableFuture<Long>> producers = new ArrayList<>();
+            for (int p = 0; p < PRODUCERS; p++) {
+                long base = (long) p << PRODUCER_SHIFT;
+                producers.add(CompletableFuture.supplyAsync(() -> {
+                    long dropped = 0;
+                    for (int i = 0; i < perProducer; i++) {
+                        LockSupport.parkNanos(20_000);
+                        dropped += producer.produce(1, 16, base + i, 0);
+                    }
+                    return dropped;
+                }));
+            }
+            long expected = (long) PRODUCERS * perProducer;
+            while (tally.total < expected) {
+                long t0 = System.nanoTime();
+                int n = reader.poll(Duration.ofSeconds(5), tally);
+                boolean sleptThroughTimeout = System.nanoTime() - t0 >= Duration.ofSeconds(5).toNanos(); // not EINTR
+                if (n == 0 && sleptThroughTimeout && tally.total < expected && reader.consume(tally) > 0) {
+                    throw new AssertionError("poll slept 5 s with records in the ring: a lost wake-up after "
+                            + tally.total + " records");
+                }
+            }
+            for (CompletableFuture<Long> f : producers) {
+                assertEquals(0L, f.get(30, TimeUnit.SECONDS));
+            }
+            System.out.println("single-record stream: " + reader.stats());
+        }
+    }
+
     @Test
     void whenTheRingFillsConsumedPlusFailedEqualsAttempted() throws Exception {
         int ringSize = 1 << 14;

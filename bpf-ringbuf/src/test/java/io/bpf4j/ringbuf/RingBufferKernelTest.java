@@ -229,6 +229,7 @@ class RingBufferKernelTest {
             producer.produce(1, 16, 42, RingBufProducer.NO_WAKEUP); // no wake-up needed: it spins
             assertEquals(1, polled.get(LONG.toSeconds() + 5, TimeUnit.SECONDS));
             assertEquals(0, reader.busyPoll(Duration.ofMillis(1), 1, false, (data, offset, length) -> fail("nothing there")));
+            assertEquals(new RingBufferStats(1, 0, 24, 2, 1), reader.stats());
         }
     }
 

@@ -168,6 +168,7 @@ public final class EpollRings {
                     if (r.ring().hasPending()) {
                         int n = drainAll(limit, handler);
                         if (n > 0) {
+                            r.ring().countWakeup(); // the spin found it: this poll's wake-up
                             return n;
                         }
                         break;
