@@ -167,7 +167,7 @@ class RingBufferKernelTest {
         try (BpfMap hash = BpfMap.create(MapSpec.hash("not_a_ring", 4, 8, 16))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RingBufferReader.open(hash));
             assertTrue(e.getMessage().contains("not_a_ring") && e.getMessage().contains("not a ring buffer")
-                    && e.getMessage().contains("BPF_MAP_TYPE_RINGBUF"), e.getMessage());
+                    && e.getMessage().contains("it is a BPF_MAP_TYPE_HASH, expected BPF_MAP_TYPE_RINGBUF"), e.getMessage());
         }
     }
 

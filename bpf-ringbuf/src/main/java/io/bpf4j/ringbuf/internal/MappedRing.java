@@ -2,6 +2,7 @@ package io.bpf4j.ringbuf.internal;
 
 import io.bpf4j.ringbuf.RingBufferLayout;
 import io.bpf4j.syscall.Kernel;
+import io.bpf4j.syscall.MapType;
 import io.bpf4j.syscall.MappedRegion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,8 +14,6 @@ import java.nio.charset.StandardCharsets;
  * kernel maps twice in a row) read-only, exactly as the kernel allows them.
  */
 public final class MappedRing {
-    /** {@code BPF_MAP_TYPE_RINGBUF} in {@code enum bpf_map_type}. */
-    static final int BPF_MAP_TYPE_RINGBUF = 27;
     // struct bpf_map_info (include/uapi/linux/bpf.h): u32 type @0, ..., u32 max_entries @16, char name[16] @24.
     private static final int INFO_TYPE = 0;
     private static final int INFO_MAX_ENTRIES = 16;
@@ -48,9 +47,10 @@ public final class MappedRing {
         int type = info.getInt(INFO_TYPE);
         long size = Integer.toUnsignedLong(info.getInt(INFO_MAX_ENTRIES));
         String name = cString(info, INFO_NAME, INFO_NAME_LEN);
-        if (type != BPF_MAP_TYPE_RINGBUF) {
-            throw new IllegalArgumentException("map '" + name + "' (fd " + mapFd + ") is not a ring buffer: its type is "
-                    + type + ", expected BPF_MAP_TYPE_RINGBUF (" + BPF_MAP_TYPE_RINGBUF + ")");
+        if (type != MapType.RINGBUF.code()) {
+            throw new IllegalArgumentException("map '" + name + "' (fd " + mapFd + ") is not a ring buffer: it is a "
+                    + typeName(type) + ", expected BPF_MAP_TYPE_RINGBUF"
+                    + (type == MapType.USER_RINGBUF.code() ? " (a user ring buffer is written by user space, not read)" : ""));
         }
         int page = PageSize.get();
         try {
@@ -75,6 +75,14 @@ public final class MappedRing {
             kernel.munmap(producer);
             kernel.munmap(consumer);
             throw e;
+        }
+    }
+
+    private static String typeName(int type) {
+        try {
+            return MapType.of(type).kernelName();
+        } catch (IllegalArgumentException e) {
+            return "map of type " + type;
         }
     }
 
