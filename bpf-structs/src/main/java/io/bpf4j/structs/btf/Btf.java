@@ -976,6 +976,18 @@ public final class Btf {
         return FieldPaths.resolve(this, expression);
     }
 
+    /**
+     * Struct {@code struct} as a bpf-structs layout with the kernel's offsets and size: all its
+     * members, or only {@code members} (see {@link BtfLayouts}).
+     *
+     * <pre>{@code
+     * StructLayout t = Btf.kernel().layout("task_struct", "pid", "tgid", "comm");
+     * }</pre>
+     */
+    public io.bpf4j.structs.StructLayout layout(String struct, String... members) {
+        return members.length == 0 ? BtfLayouts.layout(this, struct) : BtfLayouts.layout(this, struct, members);
+    }
+
     // ---- functions ----------------------------------------------------------------------------
 
     /**

@@ -137,6 +137,32 @@ class KernelBtfTest {
     }
 
     @Test
+    void kernelStructsBecomeLayoutsWithTheKernelsOffsets() {
+        Btf btf = Btf.kernel();
+        io.bpf4j.structs.StructLayout t = btf.layout("task_struct", "pid", "tgid", "real_parent", "comm");
+        for (String m : List.of("pid", "tgid", "real_parent", "comm")) {
+            assertEquals(btf.offsetOf("task_struct", m), t.offset(m), m);
+        }
+        assertEquals(btf.struct("task_struct").size(), t.size());
+        int built = 0;
+        int n = btf.typeCount();
+        for (int id = 1; id < n; id++) {
+            BtfType ty = btf.type(id);
+            if (ty.kind() == BtfKind.STRUCT && !ty.name().isEmpty() && btf.findId(ty.name(), BtfKind.STRUCT).getAsInt() == id) {
+                try {
+                    io.bpf4j.structs.StructLayout l = btf.layout(ty.name());
+                    assertEquals(((BtfType.StructType) ty).size(), l.size(), ty.name());
+                    built++;
+                } catch (IllegalArgumentException e) {
+                    // empty structs and structs of bitfields only have no layout
+                    assertTrue(e.getMessage().contains("no members"), ty.name() + ": " + e.getMessage());
+                }
+            }
+        }
+        System.out.println(built + " kernel structs converted to layouts");
+    }
+
+    @Test
     void kernelBtfIsReadOnceAndShared() {
         assertSame(Btf.kernel(), Btf.kernel());
     }
