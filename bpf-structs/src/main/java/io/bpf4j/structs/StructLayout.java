@@ -165,6 +165,9 @@ public final class StructLayout {
 
     /** The field at {@code path}: a name, a path through nested structs or an array element. */
     public Field field(String path) {
+        if (path == null) {
+            throw new IllegalArgumentException(name + ": field path is null");
+        }
         Field f = byPath.get(path);
         if (f != null) {
             return f;
@@ -216,13 +219,15 @@ public final class StructLayout {
                 prefix = current.name() + ".";
             }
             String fieldName = segment;
-            int index = -1;
+            boolean indexed = false;
+            int index = 0;
             int bracket = segment.indexOf('[');
             if (bracket >= 0) {
                 if (!segment.endsWith("]")) {
                     throw new IllegalArgumentException(name + ": malformed field path '" + path + "'");
                 }
                 fieldName = segment.substring(0, bracket);
+                indexed = true;
                 try {
                     index = Integer.parseInt(segment.substring(bracket + 1, segment.length() - 1));
                 } catch (NumberFormatException e) {
@@ -240,7 +245,7 @@ public final class StructLayout {
                         + Names.didYouMean(fieldName, known));
             }
             current = f.rename(prefix + fieldName, delta);
-            if (index >= 0) {
+            if (indexed) {
                 current = element(current, index, prefix + segment);
             }
         }

@@ -50,6 +50,10 @@ class BadInputTest {
         assertMentions(error(() -> outer.offset("hdr.pid.x")), "Outer.hdr.pid is u32: it has no field 'x'");
         assertMentions(error(() -> EXEC.offset("pid[0]")), "not an array");
         assertMentions(error(() -> EXEC.offset("comm[16]")), "index 16 out of range 0..15");
+        assertMentions(error(() -> EXEC.offset("comm[-1]")), "index -1 out of range 0..15");
+        assertMentions(error(() -> EXEC.offset("comm[x]")), "malformed index");
+        assertMentions(error(() -> EXEC.offset("comm[1")), "malformed field path");
+        assertMentions(error(() -> EXEC.offset(null)), "field path is null");
     }
 
     @Test
