@@ -52,6 +52,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Decoding</b> reads a buffer in <em>the buffer's byte order</em> (BPF writes host order:
  * give buffers {@code ByteOrder.nativeOrder()}, as the ring-buffer reader does); it never moves the
  * buffer's position. See also {@link #view()} for a flyweight and {@link #codec(Class)} for records.
+ *
+ * <p>A layout is immutable and safe to share between threads (resolved indexed paths are cached
+ * in a concurrent map); so are {@link RecordCodec}s and {@link StructValue}s. A {@link StructView}
+ * is a mutable cursor: one per thread.
  */
 @EmitsInstructions
 public final class StructLayout {
