@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         description = "Pure-Java eBPF tools.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DisasmCommand.class,
+            AsmCommand.class,
             BenchCommand.class,
             ExecsnoopCommand.class,
             FunclatencyCommand.class,
