@@ -81,6 +81,7 @@ public final class ExecsnoopCommand implements Callable<Integer> {
                 printer.header();
                 err.println(READY);
                 err.flush();
+                s.startClock();
                 long[] count = {0};
                 while (s.running()) {
                     tracer.poll(s.pollTimeout(Duration.ofMillis(100)), e -> {

@@ -72,6 +72,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
             try (FuncLatencyTracer tracer = FuncLatencyTracer.attach(file.toString(), target.symbol(), Optional.ofNullable(pid), unit)) {
                 err.println("Tracing " + target.symbol() + " in " + file + "... Hit Ctrl-C to end.");
                 err.flush();
+                s.startClock();
                 long nextPrint = interval == null ? Long.MAX_VALUE : System.nanoTime() + interval.toNanos();
                 while (s.running()) {
                     long wait = Math.min(100_000_000L, Math.max(0, nextPrint - System.nanoTime()));

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * try (ToolSession session = ToolSession.start(Duration.ofSeconds(2))) {
+ *     // ... attach ...
+ *     session.startClock();
  *     while (session.running()) {
  *         reader.poll(Duration.ofMillis(100), handler);
  *     }
@@ -23,29 +25,45 @@ public final class ToolSession implements AutoCloseable {
     /** How long a signal waits for the tool to clean up before the JVM exits anyway. */
     private static final long CLEANUP_WAIT_SECONDS = 10;
 
-    private final long deadline;
+    private final Duration duration;
+    private volatile long deadline = Long.MAX_VALUE;
+    private volatile boolean counting;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread hook;
     private volatile boolean stopRequested;
 
     private ToolSession(Duration duration) {
-        this.deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        this.duration = duration;
         this.hook = new Thread(this::onSignal, "bpf4j-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Starts a session that ends after {@code duration}, or only on a signal if it is null. */
+    /**
+     * Starts a session that ends {@code duration} after {@link #startClock()}, or only on a signal
+     * if it is null. Signals are handled from now on, so a Ctrl-C while attaching still cleans up.
+     */
     public static ToolSession start(Duration duration) {
         return new ToolSession(duration);
     }
 
+    /** Starts counting {@code --duration}: call once the tool is attached and tracing. */
+    public void startClock() {
+        if (duration != null) {
+            deadline = System.nanoTime() + duration.toNanos();
+            counting = true;
+        }
+    }
+
     /** True until a signal, {@link #stop()} or the deadline. */
     public boolean running() {
-        return !stopRequested && System.nanoTime() - deadline < 0;
+        return !stopRequested && (!counting || System.nanoTime() - deadline < 0);
     }
 
     /** How long to wait for events before looking at {@link #running()} again. */
     public Duration pollTimeout(Duration max) {
+        if (!counting) {
+            return max;
+        }
         long left = deadline - System.nanoTime();
         return left < max.toNanos() ? Duration.ofNanos(Math.max(left, 0)) : max;
     }
