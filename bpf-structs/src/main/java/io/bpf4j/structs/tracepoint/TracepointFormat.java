@@ -1,5 +1,7 @@
 package io.bpf4j.structs.tracepoint;
 
+import io.bpf4j.structs.ScalarType;
+import io.bpf4j.structs.StructLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -85,6 +87,91 @@ public record TracepointFormat(String name, int id, List<TracepointField> fields
             end = Math.max(end, f.offset() + f.size());
         }
         return end;
+    }
+
+    /**
+     * The record as a bpf-structs layout, every field at the kernel's offset: integers as the
+     * scalar of their size and sign, {@code char} arrays as {@code chars}, other arrays as arrays of
+     * their element size, {@code __data_loc}/{@code __rel_loc} fields as their u32 location word
+     * (see {@link DataLoc}); flexible arrays (size 0) are left out.
+     *
+     * <pre>{@code
+     * StructLayout ctx = exec.layout();
+     * ctx.offset("pid");                      // 12
+     * ctx.load(Reg.R7, Reg.R6, "pid");        // r7 = *(u32 *)(r6 +12)
+     * }</pre>
+     */
+    public StructLayout layout() {
+        boolean packed = false;
+        int maxAlign = 1;
+        for (TracepointField f : fields) {
+            int a = align(f);
+            packed |= a > 0 && f.offset() % a != 0;
+            maxAlign = Math.max(maxAlign, a);
+        }
+        int size = size();
+        packed |= size % maxAlign != 0;
+        StructLayout.Builder b = StructLayout.builder(name).cName(name);
+        if (packed) {
+            b.packed();
+        }
+        for (TracepointField f : fields) {
+            if (f.size() == 0) {
+                continue;
+            }
+            b.at(f.offset());
+            if (f.isDynamic()) {
+                b.u32(f.name());
+            } else if (f.kind() == TracepointField.Kind.ARRAY) {
+                int n = f.arrayLength() > 0 ? f.arrayLength() : f.size();
+                ScalarType e = f.size() % n == 0 ? scalar(f.size() / n, f.signed()) : null;
+                if (f.isString()) {
+                    b.chars(f.name(), f.size());
+                } else if (e != null) {
+                    b.array(f.name(), e, n);
+                } else {
+                    b.array(f.name(), ScalarType.U8, f.size());
+                }
+            } else {
+                ScalarType t = scalar(f.size(), f.signed());
+                if (t != null) {
+                    b.scalar(f.name(), t);
+                } else {
+                    b.array(f.name(), ScalarType.U8, f.size());
+                }
+            }
+        }
+        return b.size(size).build();
+    }
+
+    /** Natural alignment the layout will give a field (0 for a field left out). */
+    private static int align(TracepointField f) {
+        if (f.size() == 0) {
+            return 0;
+        }
+        if (f.isDynamic()) {
+            return 4;
+        }
+        if (f.kind() == TracepointField.Kind.ARRAY) {
+            int n = f.arrayLength() > 0 ? f.arrayLength() : f.size();
+            if (f.isString() || f.size() % n != 0) {
+                return 1;
+            }
+            ScalarType e = scalar(f.size() / n, f.signed());
+            return e == null ? 1 : e.bytes();
+        }
+        ScalarType t = scalar(f.size(), f.signed());
+        return t == null ? 1 : t.bytes();
+    }
+
+    private static ScalarType scalar(int size, boolean signed) {
+        switch (size) {
+            case 1: return signed ? ScalarType.S8 : ScalarType.U8;
+            case 2: return signed ? ScalarType.S16 : ScalarType.U16;
+            case 4: return signed ? ScalarType.S32 : ScalarType.U32;
+            case 8: return signed ? ScalarType.S64 : ScalarType.U64;
+            default: return null;
+        }
     }
 
     private List<String> names() {

@@ -66,6 +66,7 @@ class KernelTracepointTest {
             }
             assertEquals(file.getParent().getFileName().toString(), f.name(), file.toString());
             assertMatchesFile(text, f);
+            assertEquals(f.size(), f.layout().size(), file.toString());
         }
         System.out.println(files.size() + " tracepoint format files parsed");
     }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.structs.Field;
+import io.bpf4j.structs.ScalarType;
+import io.bpf4j.structs.StructLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -100,6 +103,24 @@ class TracepointFormatTest {
         assertEquals(-1L, v.get("old_pid"));
         assertEquals(365L, v.get("common_type"));
         assertEquals(new DataLoc(20, 14), f.field("filename").location(rec.getInt(8)));
+    }
+
+    @Test
+    void formatsBecomeLayoutsWithTheKernelsOffsets() throws IOException {
+        StructLayout exec = exec().layout();
+        assertEquals(20, exec.size());
+        assertEquals(List.of(0, 2, 3, 4, 8, 12, 16), exec.fields().stream().map(Field::offset).collect(Collectors.toList()));
+        assertEquals(ScalarType.S32, exec.field("pid").type());
+        assertEquals(ScalarType.U32, exec.field("filename").type());
+        StructLayout sw = TracepointFormat.parse(resource("sched_switch.format")).layout();
+        assertEquals(Field.Kind.CHARS, sw.field("prev_comm").kind());
+        assertEquals(40, sw.offset("next_comm"));
+        assertEquals(64, sw.size());
+        StructLayout fn = TracepointFormat.parse(resource("function.format")).layout();
+        assertFalse(fn.hasField("args"));
+        assertEquals(24, fn.size());
+        ByteBuffer rec = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder()).putInt(12, 77);
+        assertEquals(77, exec.decode(rec).getLong("pid"));
     }
 
     @Test
