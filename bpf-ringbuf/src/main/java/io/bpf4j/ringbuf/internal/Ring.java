@@ -10,6 +10,8 @@ import static io.bpf4j.ringbuf.RingBufferLayout.PRODUCER_POS_OFFSET;
 import io.bpf4j.ringbuf.RawRecordHandler;
 import io.bpf4j.ringbuf.RingBufferLayout;
 import io.bpf4j.ringbuf.RingBufferStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -33,11 +35,12 @@ public final class Ring {
     private long batchStart; // where the current batch began
     private long cursor;     // the record being handed to the handler
 
+    // Counters: written by the consumer thread only, read by stats() from any thread. Opaque
+    // accesses keep them untorn and eventually visible without a fence or an allocation per batch.
     private long records;
     private long discarded;
     private long bytes;
-    private volatile long wakeups;
-    private volatile RingBufferStats published = new RingBufferStats(0, 0, 0, 0, 0);
+    private long wakeups;
     // Plain: read per record, where it only needs to see a close made by the handler itself
     // (same thread); a close from another thread is seen through stopping, per batch.
     private boolean stopRequested;
@@ -239,12 +242,9 @@ public final class Ring {
     }
 
     private void count(long delivered, long skipped, long ringBytes) {
-        if (delivered != 0 || skipped != 0) {
-            records += delivered;
-            discarded += skipped;
-            bytes += ringBytes;
-            published = new RingBufferStats(records, discarded, bytes, 0, 0);
-        }
+        RECORDS.setOpaque(this, records + delivered);
+        DISCARDED.setOpaque(this, discarded + skipped);
+        BYTES.setOpaque(this, bytes + ringBytes);
     }
 
     /** Makes a running or later {@link #drain} return after the record in hand (the reader is closing). */
@@ -254,14 +254,26 @@ public final class Ring {
     }
 
     /** Counts a wake-up of the consumer by this ring (the consumer thread only). */
-    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the consumer thread
     public void countWakeup() {
-        wakeups++;
+        WAKEUPS.setOpaque(this, wakeups + 1);
     }
 
     /** Records, discarded, bytes and wake-ups so far ({@code polls} is the poller's); safe from any thread. */
     public RingBufferStats stats() {
-        RingBufferStats s = published;
-        return new RingBufferStats(s.records(), s.discarded(), s.bytes(), 0, wakeups);
+        return new RingBufferStats((long) RECORDS.getOpaque(this), (long) DISCARDED.getOpaque(this),
+                (long) BYTES.getOpaque(this), 0, (long) WAKEUPS.getOpaque(this));
+    }
+
+    private static final VarHandle RECORDS = counter("records");
+    private static final VarHandle DISCARDED = counter("discarded");
+    private static final VarHandle BYTES = counter("bytes");
+    private static final VarHandle WAKEUPS = counter("wakeups");
+
+    private static VarHandle counter(String name) {
+        try {
+            return MethodHandles.lookup().findVarHandle(Ring.class, name, long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }
