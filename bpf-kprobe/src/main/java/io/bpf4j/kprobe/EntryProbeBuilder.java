@@ -35,7 +35,6 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
 
     private final List<ArgRequest> args = new ArrayList<>();
     private ParameterNames names;
-    private Memory syscallMemory = Memory.KERNEL;
 
     EntryProbeBuilder(ProbeKind kind, AttachPoint target, String function, boolean syscall) {
         super(kind, target, function);
@@ -78,15 +77,6 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
             throw new IllegalArgumentException("parameter names missing");
         }
         this.names = names;
-        return this;
-    }
-
-    /**
-     * For syscall probes: where the syscall's {@code pt_regs} lives (kernel memory, the default).
-     * {@link Memory#USER} is for proving the prologue against a user-space copy of the struct.
-     */
-    EntryProbeBuilder syscallMemory(Memory memory) {
-        this.syscallMemory = memory;
         return this;
     }
 
@@ -142,6 +132,6 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
     @Override
     List<Instruction> prologue(Architecture a) {
         Map<Integer, Reg> map = resolvedArgs();
-        return syscall ? Prologue.syscall(a, context, syscallMemory, map) : Prologue.of(a, context, map);
+        return syscall ? Prologue.syscall(a, context, Memory.KERNEL, map) : Prologue.of(a, context, map);
     }
 }
