@@ -160,7 +160,11 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Opens a program pinned at {@code path}. */
     public static BpfProgram openPinned(String path) {
-        Kernel kernel = Kernel.system();
+        return openPinned(Kernel.system(), path);
+    }
+
+    /** Opens a program pinned at {@code path} through {@code kernel}. */
+    public static BpfProgram openPinned(Kernel kernel, String path) {
         int fd = kernel.objGet(path, 0);
         try {
             ByteBuffer info = Direct.slot(Direct.CURSOR, Attr.PROG_INFO_SIZE_READ);

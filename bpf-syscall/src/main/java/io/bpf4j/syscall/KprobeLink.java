@@ -96,7 +96,7 @@ final class KprobeLink {
     private static String functionHint(String function, Errno e) {
         if (e == Errno.ENOENT || e == Errno.EINVAL) {
             return "kernel function '" + function + "' not found or not probeable: check /proc/kallsyms; notrace, "
-                    + "inlined and blacklisted functions (" + "<tracefs>/../kprobes/blacklist) cannot be probed";
+                    + "inlined and blacklisted functions (/sys/kernel/debug/kprobes/blacklist) cannot be probed";
         }
         return null;
     }

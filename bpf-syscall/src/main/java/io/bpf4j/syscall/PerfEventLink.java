@@ -34,6 +34,7 @@ class PerfEventLink implements BpfLink {
         boolean useLinks = LINKS_FOR_PERF.get() >= 0;
         try {
             for (int i = 0; i < perfFds.length; i++) {
+                BpfException linkError = null;
                 if (useLinks) {
                     try {
                         linkFds[i] = kernel.linkCreate(progFd, perfFds[i], AttachType.PERF_EVENT.code(), 0, 0);
@@ -44,15 +45,22 @@ class PerfEventLink implements BpfLink {
                                 && e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.ENOTSUPP)) {
                             throw new BpfException("BPF_LINK_CREATE (" + description + ")", e.errno(), attachHint(e.errno()), e);
                         }
-                        LINKS_FOR_PERF.set(-1);
-                        useLinks = false;
+                        // Perhaps a kernel before 5.15 (no perf-event links): the ioctl decides.
+                        linkError = e;
                     }
                 }
                 try {
                     kernel.ioctl(perfFds[i], PERF_EVENT_IOC_SET_BPF, progFd);
                     kernel.ioctl(perfFds[i], PERF_EVENT_IOC_ENABLE, 0);
                 } catch (BpfException e) {
-                    throw new BpfException("PERF_EVENT_IOC_SET_BPF (" + description + ")", e.errno(), attachHint(e.errno()), e);
+                    BpfException first = linkError != null ? linkError : e;
+                    throw new BpfException((linkError != null ? "BPF_LINK_CREATE" : "PERF_EVENT_IOC_SET_BPF") + " ("
+                            + description + ")", first.errno(), attachHint(first.errno()), first);
+                }
+                if (linkError != null) {
+                    // The ioctl worked where the link did not: this kernel has no perf-event links.
+                    LINKS_FOR_PERF.set(-1);
+                    useLinks = false;
                 }
             }
         } catch (RuntimeException e) {

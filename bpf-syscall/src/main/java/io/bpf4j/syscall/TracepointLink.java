@@ -31,7 +31,9 @@ final class TracepointLink {
             if (cleanup != null) {
                 cleanup.run();
             }
-            throw new BpfException("perf_event_open (" + description + ")", e.errno(), e.hint(), e);
+            String hint = e.errno() == Errno.EINVAL ? "the kernel rejected perf_event_attr.config (tracepoint id " + id
+                    + ") or its sample settings" : e.errno() == Errno.ENOENT ? "no tracepoint with id " + id : e.hint();
+            throw new BpfException("perf_event_open (" + description + ")", e.errno(), hint, e);
         }
         return new PerfEventLink(kernel, progFd, new int[] {pfd}, description, cleanup);
     }
