@@ -28,9 +28,9 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jar=$here/target/benchmarks.jar
 jmh_quick=(-f 1 -wi 3 -w 1 -i 5 -r 1)
 
-# Records per drain round, by record size: as many as fit in about 12 MiB of the 16 MiB ring
-# (record + 8-byte header). The JMH drain benchmark uses the same table (RingBufDrainBench).
-records_for() { case $1 in 16) echo 500000 ;; 64) echo 170000 ;; 256) echo 48000 ;; esac; }
+# Records per drain round at every size: 48,000 x (256 + 8-byte header) fills 12.7 of the
+# 16 MiB ring. The JMH drain benchmark drains the same number (RingBufDrainBench.RECORDS).
+records=48000
 sizes=(16 64 256)
 
 if [ "$(id -u)" != 0 ]; then
@@ -63,13 +63,13 @@ anchors=${ANCHORS:-/tmp/bpf4j-anchors}
 if [ -x "$anchors/ringbuf-bench" ] && [ -x "$anchors/btf-bench" ]; then
   echo "== anchors ($anchors), for agreement with our references"
   for s in "${sizes[@]}"; do
-    (cd "$anchors" && ./ringbuf-bench drain "$s" "$(records_for "$s")" 20) | tee -a "$out/anchors.txt"
+    (cd "$anchors" && ./ringbuf-bench drain "$s" "$records" 20) | tee -a "$out/anchors.txt"
   done
   (cd "$anchors" && ./ringbuf-bench latency "$samples") | tee -a "$out/anchors.txt"
   "$anchors/btf-bench" 20 | tee -a "$out/anchors.txt"
 fi
 
-record() { echo "$1|$2|$3" >>"$out/raw.txt"; }   # metric | side | value
+record() { [ -n "$3" ] && echo "$1|$2|$3" >>"$out/raw.txt" || true; }   # metric | side | value
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" | head -n 1; }
 # score of a JMH benchmark (name suffix) from a CSV result file, optionally for one size param
 jmh_score() {
@@ -82,14 +82,14 @@ for r in $(seq 1 "$rounds"); do
   echo "== round $r of $rounds"
   # ring-buffer drain
   for s in "${sizes[@]}"; do
-    line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref drain "$s" "$(records_for "$s")" 20)
+    line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref drain "$s" "$records" 20)
     echo "   libbpf $line"; echo "$line" >>"$out/libbpf-drain.txt"
     record "ringbuf drain ${s}B" libbpf "$(echo "$line" | field mean_rps)"
   done
   csv=$out/bpf4j-drain-$r.csv
   "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" 'io\.bpf4j\.bench\.kernel\.RingBufDrainBench\.zeroCopy$' \
       -p size=16,64,256 "${jmh_quick[@]}" -rf csv -rff "$csv" >"$out/bpf4j-drain-$r.log" 2>&1 \
-      || { tail -n 30 "$out/bpf4j-drain-$r.log"; exit 1; }
+      || { echo "   bpf4j drain FAILED (last lines of $out/bpf4j-drain-$r.log):"; tail -n 15 "$out/bpf4j-drain-$r.log"; }
   for s in "${sizes[@]}"; do
     v=$(jmh_score "$csv" zeroCopy "$s"); echo "   bpf4j  drain size=$s mean_rps=$v"
     record "ringbuf drain ${s}B" bpf4j "$v"
@@ -101,7 +101,7 @@ for r in $(seq 1 "$rounds"); do
     echo "   libbpf $line"
     jline=$("$java" --enable-native-access=ALL-UNNAMED -cp "$jar" io.bpf4j.bench.kernel.PollLatency "$mode" "$samples" \
               2>>"$out/bpf4j-latency.log" | grep '^latency' || true)
-    [ -n "$jline" ] || { tail -n 30 "$out/bpf4j-latency.log"; exit 1; }
+    [ -n "$jline" ] || { echo "   bpf4j latency $mode FAILED (last lines of $out/bpf4j-latency.log):"; tail -n 15 "$out/bpf4j-latency.log"; }
     echo "   bpf4j  $jline"
     if [ $mode = epoll ]; then
       record "latency p50 epoll" libbpf "$(echo "$line" | field p50_us)"
@@ -119,7 +119,7 @@ for r in $(seq 1 "$rounds"); do
   record "btf parse" libbpf "$(echo "$line" | field warm_mean_ms)"
   csv=$out/bpf4j-btf-$r.csv
   "$java" -jar "$jar" 'io\.bpf4j\.bench\.btf\.BtfBench\.parseAndResolve$' "${jmh_quick[@]}" -rf csv -rff "$csv" \
-      >"$out/bpf4j-btf-$r.log" 2>&1 || { tail -n 30 "$out/bpf4j-btf-$r.log"; exit 1; }
+      >"$out/bpf4j-btf-$r.log" 2>&1 || { echo "   bpf4j btf FAILED:"; tail -n 15 "$out/bpf4j-btf-$r.log"; }
   v=$(jmh_score "$csv" parseAndResolve); echo "   bpf4j  btf warm_mean_ms=$v"
   record "btf parse" bpf4j "$v"
 
@@ -128,7 +128,7 @@ for r in $(seq 1 "$rounds"); do
   record "assemble 1M insns" libbpf "$(echo "$line" | field mean_ips)"
   csv=$out/bpf4j-asm-$r.csv
   "$java" -jar "$jar" 'io\.bpf4j\.bench\.asm\.AssembleBench\.assembleMillion$' "${jmh_quick[@]}" -rf csv -rff "$csv" \
-      >"$out/bpf4j-asm-$r.log" 2>&1 || { tail -n 30 "$out/bpf4j-asm-$r.log"; exit 1; }
+      >"$out/bpf4j-asm-$r.log" 2>&1 || { echo "   bpf4j assemble FAILED:"; tail -n 15 "$out/bpf4j-asm-$r.log"; }
   v=$(jmh_score "$csv" assembleMillion); echo "   bpf4j  assemble mean_ips=$v"
   record "assemble 1M insns" bpf4j "$v"
 done
@@ -137,6 +137,7 @@ done
 awk -F'|' -v json="$here/target/compare.json" '
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ");
+    if (n == 0) return "";
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
@@ -146,14 +147,18 @@ awk -F'|' -v json="$here/target/compare.json" '
     printf "[\n" > json
     for (k = 1; k <= m; k++) {
       name = order[k]; l = median(vals[name, "libbpf"]); b = median(vals[name, "bpf4j"])
-      if (name ~ /^ringbuf drain/) { unit = "M records/s"; l /= 1e6; b /= 1e6; hib = "true" }
+      scale = 1
+      if (name ~ /^ringbuf drain/) { unit = "M records/s"; scale = 1e6; hib = "true" }
       else if (name ~ /^latency/) { unit = "µs"; hib = "false" }
       else if (name ~ /^btf/) { unit = "ms"; hib = "false" }
-      else { unit = "M insns/s"; l /= 1e6; b /= 1e6; hib = "true" }
-      ratio = l > 0 ? b / l : 0
-      printf "%-24s %14.2f %14.2f %8.2f  %s\n", name, l, b, ratio, unit
-      printf "  {\"metric\": \"%s\", \"unit\": \"%s\", \"libbpf\": %.4f, \"bpf4j\": %.4f, \"ratio\": %.4f, \"higherIsBetter\": %s}%s\n",
-             name, unit, l, b, ratio, hib, k < m ? "," : "" > json
+      else { unit = "M insns/s"; scale = 1e6; hib = "true" }
+      ls = l == "" ? "n/a" : sprintf("%.2f", l / scale); lj = l == "" ? "null" : sprintf("%.4f", l / scale)
+      bs = b == "" ? "n/a" : sprintf("%.2f", b / scale); bj = b == "" ? "null" : sprintf("%.4f", b / scale)
+      ok = l != "" && b != "" && l > 0
+      rs = ok ? sprintf("%.2f", b / l) : "n/a"; rj = ok ? sprintf("%.4f", b / l) : "null"
+      printf "%-24s %14s %14s %8s  %s\n", name, ls, bs, rs, unit
+      printf "  {\"metric\": \"%s\", \"unit\": \"%s\", \"libbpf\": %s, \"bpf4j\": %s, \"ratio\": %s, \"higherIsBetter\": %s}%s\n",
+             name, unit, lj, bj, rj, hib, k < m ? "," : "" > json
     }
     printf "]\n" > json
   }' "$out/raw.txt" | tee "$out/table.txt"
