@@ -4,7 +4,10 @@
 # Builds the C references in src/reference (libbpf; installs clang and libbpf-dev from Debian
 # when missing) and benchmarks.jar, then alternates reference and bpf4j runs ROUNDS times
 # (default 3) and prints one table: metric, libbpf, bpf4j, ratio (= bpf4j / libbpf; the median
-# of the rounds on each side). The rows also go to bpf-bench/target/compare.json as
+# of the rounds on each side). The bpf4j side is io.bpf4j.bench.SideBySide, which repeats each
+# C program's procedure in Java (same rounds, same statistic, after JIT warm-up rounds); rates
+# and times are the best round of each run (the least disturbed on a shared machine), latency
+# the percentiles of all samples. The rows also go to bpf-bench/target/compare.json as
 # [{"metric","unit","libbpf","bpf4j","ratio","higherIsBetter"}]. Raw outputs of every run stay
 # in bpf-bench/target/compare/. Needs root: both sides load BPF programs.
 #
@@ -26,7 +29,6 @@ out=$here/target/compare
 refs=$out/refs
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 jar=$here/target/benchmarks.jar
-jmh_quick=(-f 1 -wi 3 -w 1 -i 5 -r 1)
 
 # Records per drain round at every size: 48,000 x (256 + 8-byte header) fills 12.7 of the
 # 16 MiB ring. The JMH drain benchmark drains the same number (RingBufDrainBench.RECORDS).
@@ -71,38 +73,25 @@ fi
 
 record() { [ -n "$3" ] && echo "$1|$2|$3" >>"$out/raw.txt" || true; }   # metric | side | value
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" | head -n 1; }
-# score of a JMH benchmark (name suffix) from a CSV result file, optionally for one size param
-jmh_score() {
-  awk -F, -v b="$2" -v p="${3:-}" '
-    NR > 1 { gsub(/"/, ""); n = split($1, parts, ".");
-             if (parts[n] == b && (p == "" || $NF == p)) { print $5; exit } }' "$1"
-}
+
+side() { "$java" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g -cp "$jar" io.bpf4j.bench.SideBySide "$@" 2>>"$out/bpf4j.log"; }
 
 for r in $(seq 1 "$rounds"); do
   echo "== round $r of $rounds"
-  # ring-buffer drain
   for s in "${sizes[@]}"; do
     line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref drain "$s" "$records" 20)
-    echo "   libbpf $line"; echo "$line" >>"$out/libbpf-drain.txt"
-    record "ringbuf drain ${s}B" libbpf "$(echo "$line" | field mean_rps)"
-  done
-  csv=$out/bpf4j-drain-$r.csv
-  "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" 'io\.bpf4j\.bench\.kernel\.RingBufDrainBench\.zeroCopy$' \
-      -p size=16,64,256 "${jmh_quick[@]}" -rf csv -rff "$csv" >"$out/bpf4j-drain-$r.log" 2>&1 \
-      || { echo "   bpf4j drain FAILED (last lines of $out/bpf4j-drain-$r.log):"; tail -n 15 "$out/bpf4j-drain-$r.log"; }
-  for s in "${sizes[@]}"; do
-    v=$(jmh_score "$csv" zeroCopy "$s"); echo "   bpf4j  drain size=$s mean_rps=$v"
-    record "ringbuf drain ${s}B" bpf4j "$v"
+    echo "   libbpf $line"
+    record "ringbuf drain ${s}B" libbpf "$(echo "$line" | field best_rps)"
+    line=$(side drain "$s" "$records" 20 || true)
+    echo "   bpf4j  ${line:-FAILED (see $out/bpf4j.log)}"
+    record "ringbuf drain ${s}B" bpf4j "$(echo "$line" | field best_rps)"
   done
 
-  # wake-up latency, blocking and busy polling
   for mode in epoll busy; do
     line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref latency "$samples" $([ $mode = busy ] && echo busy))
     echo "   libbpf $line"
-    jline=$("$java" --enable-native-access=ALL-UNNAMED -cp "$jar" io.bpf4j.bench.kernel.PollLatency "$mode" "$samples" \
-              2>>"$out/bpf4j-latency.log" | grep '^latency' || true)
-    [ -n "$jline" ] || { echo "   bpf4j latency $mode FAILED (last lines of $out/bpf4j-latency.log):"; tail -n 15 "$out/bpf4j-latency.log"; }
-    echo "   bpf4j  $jline"
+    jline=$(side latency "$samples" $([ $mode = busy ] && echo busy) || true)
+    echo "   bpf4j  ${jline:-FAILED (see $out/bpf4j.log)}"
     if [ $mode = epoll ]; then
       record "latency p50 epoll" libbpf "$(echo "$line" | field p50_us)"
       record "latency p99 epoll" libbpf "$(echo "$line" | field p99_us)"
@@ -114,23 +103,15 @@ for r in $(seq 1 "$rounds"); do
     fi
   done
 
-  # BTF
   line=$("$refs/btf-ref" 20); echo "   libbpf $line"
-  record "btf parse" libbpf "$(echo "$line" | field warm_mean_ms)"
-  csv=$out/bpf4j-btf-$r.csv
-  "$java" -jar "$jar" 'io\.bpf4j\.bench\.btf\.BtfBench\.parseAndResolve$' "${jmh_quick[@]}" -rf csv -rff "$csv" \
-      >"$out/bpf4j-btf-$r.log" 2>&1 || { echo "   bpf4j btf FAILED:"; tail -n 15 "$out/bpf4j-btf-$r.log"; }
-  v=$(jmh_score "$csv" parseAndResolve); echo "   bpf4j  btf warm_mean_ms=$v"
-  record "btf parse" bpf4j "$v"
+  record "btf parse" libbpf "$(echo "$line" | field best_ms)"
+  line=$(side btf 20 || true); echo "   bpf4j  ${line:-FAILED (see $out/bpf4j.log)}"
+  record "btf parse" bpf4j "$(echo "$line" | field best_ms)"
 
-  # assembly
   line=$("$refs/asm-ref" 50); echo "   C      $line"
-  record "assemble 1M insns" libbpf "$(echo "$line" | field mean_ips)"
-  csv=$out/bpf4j-asm-$r.csv
-  "$java" -jar "$jar" 'io\.bpf4j\.bench\.asm\.AssembleBench\.assembleMillion$' "${jmh_quick[@]}" -rf csv -rff "$csv" \
-      >"$out/bpf4j-asm-$r.log" 2>&1 || { echo "   bpf4j assemble FAILED:"; tail -n 15 "$out/bpf4j-asm-$r.log"; }
-  v=$(jmh_score "$csv" assembleMillion); echo "   bpf4j  assemble mean_ips=$v"
-  record "assemble 1M insns" bpf4j "$v"
+  record "assemble 1M insns" libbpf "$(echo "$line" | field best_ips)"
+  line=$(side assemble 50 || true); echo "   bpf4j  ${line:-FAILED (see $out/bpf4j.log)}"
+  record "assemble 1M insns" bpf4j "$(echo "$line" | field best_ips)"
 done
 
 # One row per metric: the median of the rounds on each side; rates shown in millions.

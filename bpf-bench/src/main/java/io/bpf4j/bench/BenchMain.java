@@ -11,6 +11,7 @@ import java.util.List;
  * <pre>{@code
  * java -jar bpf-bench/target/benchmarks.jar                    # everything
  * java -jar bpf-bench/target/benchmarks.jar Assemble -prof gc  # JMH options as usual
+ * java -jar bpf-bench/target/benchmarks.jar latency epoll 20000 # wake-up latency (not JMH)
  * }</pre>
  */
 public final class BenchMain {
@@ -22,6 +23,10 @@ public final class BenchMain {
 
     /** Runs JMH with {@code args}. */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("latency")) {
+            io.bpf4j.bench.kernel.PollLatency.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         org.openjdk.jmh.Main.main(withKernelExclusion(args));
     }
 

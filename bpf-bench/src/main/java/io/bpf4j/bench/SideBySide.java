@@ -1,6 +1,8 @@
 package io.bpf4j.bench;
 
 import io.bpf4j.bench.asm.Programs;
+import io.bpf4j.bench.kernel.DrainRounds;
+import io.bpf4j.bench.kernel.PollLatency;
 import io.bpf4j.core.Program;
 import io.bpf4j.structs.btf.Btf;
 import java.io.IOException;
@@ -35,6 +37,25 @@ public final class SideBySide {
             case "assemble":
                 System.out.println(assemble(args.length > 1 ? Integer.parseInt(args[1]) : 50));
                 break;
+            case "drain":
+            case "latency": {
+                String why = KernelAccess.unavailableReason();
+                if (why != null) {
+                    System.err.println(mode + " skipped: " + why);
+                    System.exit(3);
+                }
+                if (mode.equals("drain") && args.length == 4) {
+                    System.out.println(DrainRounds.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                            Integer.parseInt(args[3])));
+                } else if (mode.equals("latency") && args.length >= 2) {
+                    System.out.println(PollLatency.run(args.length > 2 && args[2].equals("busy"),
+                            Integer.parseInt(args[1])));
+                } else {
+                    System.err.println("usage: SideBySide drain SIZE RECORDS ROUNDS | latency SAMPLES [busy]");
+                    System.exit(2);
+                }
+                break;
+            }
             default:
                 System.err.println("usage: SideBySide btf ROUNDS | assemble ROUNDS | drain SIZE RECORDS ROUNDS"
                         + " | latency SAMPLES [busy]");
