@@ -137,12 +137,12 @@ public final class ExecPrograms {
     // ---- Challenge 4: exec latency, entry and return ---------------------------------------
 
     /**
-     * {@code syscalls/sys_enter_execve}: note the time and the path (a user pointer in the
-     * record) for this thread.
+     * {@code syscalls/sys_enter_execve} (or {@code sys_enter_execveat}, as {@code format} says):
+     * note the time and the path (a user pointer in the record) for this thread.
      */
     public ProbeProgram tracepointEnter(TracepointFormat format) {
         StackSlot start = START.onStack(8);                   // r10-8 holds the key
-        return TracepointProbe.of("syscalls", "sys_enter_execve")
+        return TracepointProbe.of("syscalls", format.name())
                 .format(format)
                 .context(R9)
                 .field("filename", R7)                        // r7 = const char __user *
@@ -156,9 +156,12 @@ public final class ExecPrograms {
                 .build();
     }
 
-    /** {@code syscalls/sys_exit_execve}: one event with the duration and the return value. */
+    /**
+     * {@code syscalls/sys_exit_execve} (or {@code sys_exit_execveat}): one event with the duration
+     * and the return value.
+     */
     public ProbeProgram tracepointExit(TracepointFormat format) {
-        return TracepointProbe.of("syscalls", "sys_exit_execve")
+        return TracepointProbe.of("syscalls", format.name())
                 .format(format)
                 .context(R9)
                 .field("ret", R7)                             // r7 = exec's return value

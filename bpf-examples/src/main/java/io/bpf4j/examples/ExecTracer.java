@@ -50,7 +50,7 @@ public final class ExecTracer implements AutoCloseable {
     public enum Attach {
         /** do_execveat_common's kprobe (and kretprobe with --latency); fails where kprobes are missing. */
         KPROBE,
-        /** sched/sched_process_exec (syscalls/sys_enter_execve and sys_exit_execve with --latency). */
+        /** sched/sched_process_exec (with --latency: syscalls/sys_{enter,exit}_execve{,at}). */
         TRACEPOINT,
         /** The kprobe if the kernel allows it, else the tracepoints. */
         AUTO
@@ -102,7 +102,7 @@ public final class ExecTracer implements AutoCloseable {
                     }
                     closeLinks();
                     attachedTo = "";
-                    String instead = latency ? "the syscalls/sys_enter_execve and sys_exit_execve tracepoints"
+                    String instead = latency ? "the syscalls/sys_{enter,exit}_execve{,at} tracepoints"
                             : "the sched/sched_process_exec tracepoint";
                     notice.accept(e.errno() == Errno.EOPNOTSUPP
                             ? "this kernel has no kprobes (CONFIG_KPROBES is off): using " + instead
@@ -137,8 +137,10 @@ public final class ExecTracer implements AutoCloseable {
 
     private void attachTracepoints(ExecPrograms p, List<BpfMap> maps) {
         if (latency) {
-            attach(p.tracepointEnter(format("syscalls", "sys_enter_execve")), maps);
-            attach(p.tracepointExit(format("syscalls", "sys_exit_execve")), maps);
+            for (String call : List.of("execve", "execveat")) {
+                attach(p.tracepointEnter(format("syscalls", "sys_enter_" + call)), maps);
+                attach(p.tracepointExit(format("syscalls", "sys_exit_" + call)), maps);
+            }
         } else {
             attach(p.tracepointExec(format("sched", "sched_process_exec")), maps);
         }

@@ -38,6 +38,8 @@ class ProgramsLoadKernelTest {
         TracepointFormat exec = TracepointFormat.load(Tracefs.formatPath("sched", "sched_process_exec"));
         TracepointFormat enter = TracepointFormat.load(Tracefs.formatPath("syscalls", "sys_enter_execve"));
         TracepointFormat exit = TracepointFormat.load(Tracefs.formatPath("syscalls", "sys_exit_execve"));
+        TracepointFormat enterAt = TracepointFormat.load(Tracefs.formatPath("syscalls", "sys_enter_execveat"));
+        TracepointFormat exitAt = TracepointFormat.load(Tracefs.formatPath("syscalls", "sys_exit_execveat"));
         try (BpfMap events = BpfMap.create(MapSpec.ringBuf("exec_events", ExecTracer.RING_BYTES));
              BpfMap drops = BpfMap.create(MapSpec.array("exec_drops", Long.BYTES, 1));
              BpfMap starts = BpfMap.create(MapSpec.lruHash("exec_starts", Long.BYTES, ExecPrograms.START.size(), 64))) {
@@ -45,7 +47,8 @@ class ProgramsLoadKernelTest {
                 for (boolean args : new boolean[] {false, true}) {
                     ExecPrograms p = new ExecPrograms(Btf.kernel(), uid, args);
                     List<ProbeProgram> all = new ArrayList<>(List.of(p.kprobeExec(), p.kprobeEnter(), p.kretprobeExit(),
-                            p.tracepointExec(exec), p.tracepointEnter(enter), p.tracepointExit(exit)));
+                            p.tracepointExec(exec), p.tracepointEnter(enter), p.tracepointExit(exit),
+                            p.tracepointEnter(enterAt), p.tracepointExit(exitAt)));
                     for (ProbeProgram prog : all) {
                         load(prog, events, drops, starts);
                     }
