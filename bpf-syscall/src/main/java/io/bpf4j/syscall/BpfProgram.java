@@ -91,6 +91,8 @@ public final class BpfProgram implements AutoCloseable {
             }
             if (again.errno() == Errno.ENOSPC && size < LOG_MAX) {
                 size = again.logTrueSize() > size ? again.logTrueSize() + 1 : size * 4;
+                LOG.debug("verifier log of '{}' did not fit: retrying with {} bytes (log_true_size {})", spec.name(), size,
+                        again.logTrueSize());
                 continue;
             }
             String text = cString(log);

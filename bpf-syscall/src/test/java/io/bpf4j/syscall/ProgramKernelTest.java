@@ -64,6 +64,25 @@ class ProgramKernelTest {
     }
 
     @Test
+    void verifierLogLargerThanTheFirstBufferIsKeptWhole() {
+        // 4,000 instructions before the faulty read: the level-1 log (one line per instruction)
+        // outgrows the first 64 KiB buffer, the kernel answers ENOSPC with log_true_size, and the
+        // load is retried with a buffer that size.
+        io.bpf4j.core.ProgramBuilder b = Program.builder();
+        for (int i = 0; i < 4000; i++) {
+            b.mov64(Reg.R1, i);
+        }
+        Program big = b.mov64(Reg.R0, Reg.R2).exit().build();
+        VerifierException e = assertThrows(VerifierException.class,
+                () -> BpfProgram.load(ProgramSpec.socketFilter("big_log", big)));
+        assertEquals(4000, e.failingInstruction());
+        assertTrue(e.log().length() > 64 * 1024, "log of " + e.log().length() + " chars");
+        assertTrue(e.log().startsWith("func#0 @0") || e.log().contains("0: R1=ctx() R10=fp0"), e.log().substring(0, 200));
+        assertTrue(e.log().contains("\n3999: (b7) r1 = 3999"), "middle of the log missing");
+        assertTrue(e.log().contains("R2 !read_ok"));
+    }
+
+    @Test
     void syscallProgramTestRunTakesContextInAndGivesItBack() {
         Program p = Program.builder()
                 .ldxdw(Reg.R2, Reg.R1, 0)
