@@ -17,10 +17,10 @@ package io.bpf4j.core;
  */
 public record AluInsn(AluOp op, boolean alu64, Reg dst, Reg src, int imm) implements Instruction {
     public AluInsn {
-        String what = (op == null ? "alu" : op.name().toLowerCase()) + (alu64 ? "64" : "32");
         if (op == null) {
             throw new IllegalArgumentException("alu: operation missing");
         }
+        String what = NAMES[op.ordinal() * 2 + (alu64 ? 1 : 0)];   // precomputed: no allocation per instruction
         Checks.written(dst, what);
         if (src != null && imm != 0) {
             throw new IllegalArgumentException(what + ": imm " + imm + " given with a source register: expected 0");
@@ -44,6 +44,15 @@ public record AluInsn(AluOp op, boolean alu64, Reg dst, Reg src, int imm) implem
         if ((op == AluOp.DIV || op == AluOp.SDIV || op == AluOp.MOD || op == AluOp.SMOD)
                 && src == null && imm == 0) {
             throw new IllegalArgumentException(what + ": division by the immediate 0");
+        }
+    }
+
+    private static final String[] NAMES = new String[AluOp.values().length * 2];
+
+    static {
+        for (AluOp op : AluOp.values()) {
+            NAMES[op.ordinal() * 2] = op.name().toLowerCase(java.util.Locale.ROOT) + "32";
+            NAMES[op.ordinal() * 2 + 1] = op.name().toLowerCase(java.util.Locale.ROOT) + "64";
         }
     }
 

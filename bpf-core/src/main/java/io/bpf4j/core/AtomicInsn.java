@@ -20,7 +20,7 @@ public record AtomicInsn(AtomicOp op, Size size, Reg dst, Reg src, int off) impl
         if (op == null || size == null) {
             throw new IllegalArgumentException("atomic: operation or size missing");
         }
-        String what = "atomic " + op.name().toLowerCase() + " " + size.name().toLowerCase();
+        String what = NAMES[op.ordinal() * 4 + size.ordinal()];   // precomputed: no allocation per instruction
         Checks.present(dst, "destination", what);
         Checks.present(src, "source", what);
         Checks.s16(off, what);
@@ -30,6 +30,17 @@ public record AtomicInsn(AtomicOp op, Size size, Reg dst, Reg src, int off) impl
         }
         if (op == AtomicOp.LOAD_ACQUIRE) {
             Checks.written(dst, what);
+        }
+    }
+
+    private static final String[] NAMES = new String[AtomicOp.values().length * 4];
+
+    static {
+        for (AtomicOp op : AtomicOp.values()) {
+            for (Size size : Size.values()) {
+                NAMES[op.ordinal() * 4 + size.ordinal()] = "atomic " + op.name().toLowerCase(java.util.Locale.ROOT) + " "
+                        + size.name().toLowerCase(java.util.Locale.ROOT);
+            }
         }
     }
 

@@ -16,10 +16,11 @@ public record EndianInsn(ByteSwap op, int width, Reg dst) implements Instruction
         if (op == null) {
             throw new IllegalArgumentException("byte swap: operation missing");
         }
-        String what = op.mnemonic() + width;
-        Checks.written(dst, what);
         if (width != 16 && width != 32 && width != 64) {
             throw new IllegalArgumentException(op.mnemonic() + ": width " + width + " unsupported: expected 16, 32 or 64");
+        }
+        if (dst == null || dst == Reg.R10) {
+            Checks.written(dst, op.mnemonic() + width);
         }
     }
 

@@ -23,13 +23,22 @@ public record JumpInsn(JumpOp op, boolean jmp32, Reg dst, Reg src, int imm, int 
         if (op == null) {
             throw new IllegalArgumentException("jump: comparison missing");
         }
-        String what = op.name().toLowerCase() + (jmp32 ? "32" : "");
+        String what = NAMES[op.ordinal() * 2 + (jmp32 ? 1 : 0)];   // precomputed: no allocation per instruction
         Checks.present(dst, "compared", what);
         if (src != null && imm != 0) {
             throw new IllegalArgumentException(what + ": imm " + imm + " given with a source register: expected 0");
         }
         if (label == null) {
             Checks.s16(off, what);
+        }
+    }
+
+    private static final String[] NAMES = new String[JumpOp.values().length * 2];
+
+    static {
+        for (JumpOp op : JumpOp.values()) {
+            NAMES[op.ordinal() * 2] = op.name().toLowerCase(java.util.Locale.ROOT);
+            NAMES[op.ordinal() * 2 + 1] = op.name().toLowerCase(java.util.Locale.ROOT) + "32";
         }
     }
 

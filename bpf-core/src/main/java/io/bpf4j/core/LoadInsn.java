@@ -20,12 +20,21 @@ public record LoadInsn(Size size, boolean signExtend, Reg dst, Reg src, int off)
         if (size == null) {
             throw new IllegalArgumentException("ldx: size missing");
         }
-        String what = (signExtend ? "ldsx" : "ldx") + size.name().toLowerCase();
+        String what = NAMES[(signExtend ? 4 : 0) + size.ordinal()];   // precomputed: no allocation per instruction
         Checks.written(dst, what);
         Checks.present(src, "base", what);
         Checks.s16(off, what);
         if (signExtend && size == Size.DW) {
             throw new IllegalArgumentException("ldsxdw: a 64-bit load has nothing to sign-extend: use ldxdw");
+        }
+    }
+
+    private static final String[] NAMES = new String[8];
+
+    static {
+        for (Size size : Size.values()) {
+            NAMES[size.ordinal()] = "ldx" + size.name().toLowerCase(java.util.Locale.ROOT);
+            NAMES[4 + size.ordinal()] = "ldsx" + size.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

@@ -20,11 +20,20 @@ public record StoreInsn(Size size, Reg dst, int off, Reg src, int imm) implement
         if (size == null) {
             throw new IllegalArgumentException("store: size missing");
         }
-        String what = (src != null ? "stx" : "st") + size.name().toLowerCase();
+        String what = NAMES[(src != null ? 4 : 0) + size.ordinal()];   // precomputed: no allocation per instruction
         Checks.present(dst, "base", what);
         Checks.s16(off, what);
         if (src != null && imm != 0) {
             throw new IllegalArgumentException(what + ": imm " + imm + " given with a source register: expected 0");
+        }
+    }
+
+    private static final String[] NAMES = new String[8];
+
+    static {
+        for (Size size : Size.values()) {
+            NAMES[size.ordinal()] = "st" + size.name().toLowerCase(java.util.Locale.ROOT);
+            NAMES[4 + size.ordinal()] = "stx" + size.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
