@@ -232,6 +232,34 @@ class RingDrainTest {
     }
 
     @Test
+    void throwingInALaterBatchKeepsWhatEarlierBatchesConsumed() {
+        SimulatedRing sim = new SimulatedRing(4096);
+        Ring ring = sim.consumer();
+        sim.emit(0, 16, false);
+        sim.emit(1, 16, false);
+        boolean[] thrown = {false};
+        List<Long> seen = new ArrayList<>();
+        RawRecordHandler h = (d, o, l) -> {
+            long s = d.getLong(o);
+            if (s == 1) { // produced while the first batch drains: the drain reads them as a second batch
+                sim.emit(2, 16, false);
+                sim.emit(3, 16, false);
+            }
+            if (s == 3 && !thrown[0]) {
+                thrown[0] = true;
+                throw new IllegalStateException("three");
+            }
+            seen.add(s);
+        };
+        assertThrows(IllegalStateException.class, () -> ring.drain(h, Integer.MAX_VALUE));
+        assertEquals(List.of(0L, 1L, 2L), seen);
+        assertEquals(3 * 24, ring.consumerPosition());
+        assertEquals(new RingBufferStats(3, 0, 3 * 24, 0, 0), ring.stats());
+        assertEquals(1, ring.drain(h, Integer.MAX_VALUE));
+        assertEquals(List.of(0L, 1L, 2L, 3L), seen);
+    }
+
+    @Test
     void aThrownErrorIsHandledLikeAnException() {
         SimulatedRing sim = new SimulatedRing(4096);
         Ring ring = sim.consumer();

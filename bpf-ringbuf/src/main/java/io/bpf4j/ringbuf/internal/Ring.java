@@ -124,6 +124,7 @@ public final class Ring {
             }
             view.clear(); // a handler may have moved its view's limit: restore it once per batch
             batchStart = cons;
+            cursor = cons; // so that recovery never walks outside this batch
             int remaining = limit - total;
             int delivered = 0;
             long skipped = 0;
