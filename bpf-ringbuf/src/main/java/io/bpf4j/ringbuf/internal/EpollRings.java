@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * consumer is inside.
  *
  * <p>A poll drains first (data already there costs no system call), then waits in
- * {@code epoll_wait} and drains again. Wait-free for the producer: it wakes us only when it
- * commits the record at our published position ({@code bpf_ringbuf_commit}).
+ * {@code epoll_wait} and drains again. The producer never waits for us: it wakes us only when it
+ * commits the record at our published position ({@code bpf_ringbuf_commit}), which is why every
+ * publish is followed by a full fence (see {@link Ring}).
  */
 public final class EpollRings {
     private static final Logger LOG = LoggerFactory.getLogger(EpollRings.class);
@@ -29,7 +30,7 @@ public final class EpollRings {
     private final int wakeFd;
     private final EpollEvents events = new EpollEvents(32);
     private final Lifecycle life;
-    private MappedRing[] rings = new MappedRing[0];
+    private volatile MappedRing[] rings = new MappedRing[0]; // copy-on-add; close() reads it from any thread
     private RawRecordHandler[] handlers = new RawRecordHandler[0];
     private volatile long polls;
     private int nextRing;
