@@ -261,7 +261,7 @@ public final class BpfProgram implements AutoCloseable {
     public int run(ByteBuffer ctx) {
         int fd = fd();
         try {
-            return kernel.progTestRun(fd, new Kernel.TestRunRequest(null, null, ctx, null, 0, 0, 0)).retval();
+            return kernel.progTestRunContext(fd, ctx);
         } catch (BpfException e) {
             throw new BpfException("BPF_PROG_TEST_RUN on " + this, e.errno(), testRunHint(e.errno()), e);
         }

@@ -102,6 +102,15 @@ public interface Kernel {
     /** {@code BPF_PROG_TEST_RUN}. */
     TestRunResult progTestRun(int progFd, TestRunRequest request);
 
+    /**
+     * {@code BPF_PROG_TEST_RUN} with only a context (direct buffer, its remaining bytes; a
+     * {@code SYSCALL} program's context is written back into it); returns the program's return
+     * value. The JNA implementation allocates nothing, for producers driven in a loop.
+     */
+    default int progTestRunContext(int progFd, ByteBuffer ctx) {
+        return progTestRun(progFd, new TestRunRequest(null, null, ctx, null, 0, 0, 0)).retval();
+    }
+
     /** {@code BPF_OBJ_PIN}. */
     void objPin(int fd, String path);
 

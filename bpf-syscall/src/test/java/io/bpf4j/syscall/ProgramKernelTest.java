@@ -108,6 +108,31 @@ class ProgramKernelTest {
     }
 
     @Test
+    void runningASyscallProgramInALoopAllocatesNothing() throws ReflectiveOperationException {
+        Program p = Program.builder().ldxdw(Reg.R2, Reg.R1, 0).add64(Reg.R2, 1).stxdw(Reg.R1, 0, Reg.R2)
+                .mov64(Reg.R0, 0).exit().build();
+        // Through reflection: the tests compile inside the io.bpf4j.syscall module, which does not read
+        // jdk.management; they run on the class path, where it is visible.
+        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        java.lang.reflect.Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
+                .getMethod("getCurrentThreadAllocatedBytes");
+        try (BpfProgram prog = BpfProgram.load(ProgramSpec.syscall("no_alloc", p).license("GPL"))) {
+            ByteBuffer ctx = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < 20_000; i++) {
+                prog.run(ctx);
+            }
+            long before = (Long) allocatedBytes.invoke(threads);
+            for (int i = 0; i < 10_000; i++) {
+                prog.run(ctx);
+            }
+            long allocated = (Long) allocatedBytes.invoke(threads) - before;
+            assertEquals(30_000, ctx.getLong(0));
+            // A few hundred bytes of slack for the measurement itself; one object per run would be 160 KB.
+            assertTrue(allocated < 4096, allocated + " bytes allocated over 10,000 runs");
+        }
+    }
+
+    @Test
     void tracepointProgramCountsThisProcesssGetppidCallsExactly() {
         try (BpfMap counts = BpfMap.create(MapSpec.array("getppid_n", 8, 1));
              BpfProgram prog = BpfProgram.load(ProgramSpec.tracepoint("count_getppid", countingProgram(counts, tgid()))

@@ -72,6 +72,20 @@ public final class SystemKernel implements Kernel {
         final ByteBuffer buf = memory.getByteBuffer(0, SCRATCH).order(ByteOrder.nativeOrder());
         final long address = Pointer.nativeValue(memory);
         int stringTop;
+        /** The last buffer whose address was asked for, so a loop over one buffer allocates nothing. */
+        ByteBuffer lastBuffer;
+        long lastAddress;
+
+        long addressOf(ByteBuffer b) {
+            if (b == null) {
+                return 0;
+            }
+            if (b != lastBuffer) {
+                lastAddress = SystemKernel.addressOf(b) - b.position();
+                lastBuffer = b;
+            }
+            return lastAddress + b.position();
+        }
 
         /** Zeroes the attr area and returns its address. */
         long attr(int size) {
@@ -338,6 +352,18 @@ public final class SystemKernel implements Kernel {
         bpfOrThrow(Attr.BPF_PROG_TEST_RUN, a, Attr.TEST_SIZE);
         return new TestRunResult(b.getInt(Attr.TEST_RETVAL), b.getInt(Attr.TEST_DURATION),
                 b.getInt(Attr.TEST_DATA_SIZE_OUT), b.getInt(Attr.TEST_CTX_SIZE_OUT));
+    }
+
+    @Override
+    public int progTestRunContext(int progFd, ByteBuffer ctx) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.TEST_SIZE);
+        ByteBuffer b = s.buf;
+        b.putInt(Attr.TEST_PROG_FD, progFd);
+        b.putInt(Attr.TEST_CTX_SIZE_IN, ctx.remaining());
+        b.putLong(Attr.TEST_CTX_IN, s.addressOf(ctx));
+        bpfOrThrow(Attr.BPF_PROG_TEST_RUN, a, Attr.TEST_SIZE);
+        return b.getInt(Attr.TEST_RETVAL);
     }
 
     @Override
