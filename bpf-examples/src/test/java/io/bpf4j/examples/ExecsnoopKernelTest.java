@@ -144,4 +144,24 @@ class ExecsnoopKernelTest {
                 + " use --attach tracepoint, or auto"), run.errLines());
         assertEquals(List.of(), run.outLines());
     }
+
+    @Test
+    void eventsLostToAFullRingBufferAreCountedInTheKernelAndReported() throws Exception {
+        int execs = 1000;   // 1000 records of 584 bytes do not fit the 256 KiB ring
+        try (ToolRun run = ToolRun.start("execsnoop", "--json")) {
+            run.pauseOut();  // the tool blocks on its first write: nothing drains the ring
+            for (int i = 0; i < execs; i++) {
+                run("/bin/true");
+            }
+            run.resumeOut();
+            run.stop();
+            String summary = run.errLines().get(run.errLines().size() - 1);
+            String[] words = summary.split(" ");
+            long seen = Long.parseLong(words[1]);
+            long dropped = Long.parseLong(words[4]);
+            assertTrue(dropped > 0, summary);
+            assertTrue(seen + dropped >= execs, summary);
+            assertEquals(seen, run.outLines().size(), "one line per event seen");
+        }
+    }
 }

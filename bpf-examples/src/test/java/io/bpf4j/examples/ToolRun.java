@@ -139,13 +139,26 @@ final class ToolRun implements AutoCloseable {
         }
     }
 
+    /** Makes the tool's writes to stdout block, as a stuck terminal or pipe would. */
+    void pauseOut() {
+        out.paused.drainPermits();
+    }
+
+    /** Lets the tool write to stdout again. */
+    void resumeOut() {
+        out.paused.release(Integer.MAX_VALUE / 2);
+    }
+
     /** A writer that hands over complete lines. */
     private static final class LineQueue extends Writer {
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final java.util.concurrent.Semaphore paused = new java.util.concurrent.Semaphore(Integer.MAX_VALUE / 2);
         private final StringBuilder partial = new StringBuilder();
 
         @Override
         public synchronized void write(char[] buf, int off, int len) {
+            paused.acquireUninterruptibly();
+            paused.release();
             for (int i = off; i < off + len; i++) {
                 char c = buf[i];
                 if (c == '\n') {
