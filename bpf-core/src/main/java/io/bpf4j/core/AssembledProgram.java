@@ -9,7 +9,7 @@ import java.util.Map;
  * "insn 7" can be traced back to an instruction, its label and its Java source line.
  *
  * <pre>{@code
- * AssembledProgram a = program.assembleDetailed(ByteOrder.nativeOrder());
+ * AssembledProgram a = program.assembleDetailed(ByteOrder.nativeOrder(), true);
  * a.bytecode().length / 8;          // slots
  * a.instructionAtSlot(7);           // index into program.instructions()
  * }</pre>

@@ -6,7 +6,7 @@ package io.bpf4j.core;
  *
  * <pre>{@code
  * new AtomicInsn(AtomicOp.ADD, Size.DW, Reg.R1, Reg.R2, 0);   // lock *(u64 *)(r1 +0) += r2
- * new AtomicInsn(AtomicOp.CMPXCHG, Size.W, Reg.R1, Reg.R2, 4); // w0 = cmpxchg((u32 *)(r1 +4), w0, w2)
+ * new AtomicInsn(AtomicOp.CMPXCHG, Size.W, Reg.R1, Reg.R2, 4); // r0 = atomic_cmpxchg((u32 *)(r1 +4), r0, r2)
  * }</pre>
  *
  * @param op the operation

@@ -15,7 +15,7 @@ package io.bpf4j.core;
  * </pre>
  *
  * <pre>{@code
- * new LoadImm64Insn(Reg.R1, PseudoSource.MAP_FD, 5, null);   // r1 = map[id:5] (fd 5)
+ * new LoadImm64Insn(Reg.R1, PseudoSource.MAP_FD, 5, null);   // r1 = map[fd:5]
  * }</pre>
  */
 public enum PseudoSource {
