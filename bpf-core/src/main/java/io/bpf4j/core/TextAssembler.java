@@ -427,7 +427,7 @@ public final class TextAssembler {
                     return new LoadImm64Insn(dst.reg, PseudoSource.BTF_ID, u32(id, a), null);
                 }
                 default:
-                    if (name.startsWith("atomic")) {
+                    if (name.startsWith("atomic_") || name.startsWith("atomic64_")) {
                         return atomicCall(dst, name, at);
                     }
                     throw new TextParseException(line, at + 1, "unknown operand '" + name + "'");
