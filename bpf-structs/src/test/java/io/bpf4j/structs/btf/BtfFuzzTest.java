@@ -68,6 +68,13 @@ class BtfFuzzTest {
     static void walk(Btf btf, Random rnd) {
         btf.validate();
         int n = btf.typeCount();
+        for (int id = 0; id < n; id++) {
+            try {
+                btf.type(id);
+            } catch (BtfFormatException e) {
+                throw new AssertionError("validate() passed but type " + id + " does not decode", e);
+            }
+        }
         for (int pick = 0; pick < 6; pick++) {
             int id = rnd.nextInt(n);
             btf.typeName(id);
