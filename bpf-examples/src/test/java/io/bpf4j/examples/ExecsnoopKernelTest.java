@@ -164,4 +164,33 @@ class ExecsnoopKernelTest {
             assertEquals(seen, run.outLines().size(), "one line per event seen");
         }
     }
+
+    /** This process's BPF maps, programs and links, and perf events (the tracepoint attachments). */
+    static List<String> bpfDescriptors() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("anon_inode:bpf") || target.equals("anon_inode:[perf_event]")) {
+                        out.add(target);
+                    }
+                } catch (IOException gone) {
+                    // closed while listing
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void leavesNoMapProgramLinkOrPerfEventOpen() throws Exception {
+        List<String> before = bpfDescriptors();
+        for (String[] args : List.of(new String[] {"execsnoop", "--duration", "0.2"},
+                new String[] {"execsnoop", "--latency", "--args", "--uid", "0", "--duration", "0.2"})) {
+            ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), args);
+            assertEquals(0, run.exitCode(), String.join("\n", run.errLines()));
+            assertEquals(before, bpfDescriptors(), "after " + String.join(" ", args));
+        }
+    }
 }

@@ -85,4 +85,21 @@ class LauncherIT {
         assertEquals(1, err.size(), String.join("\n", err));
         assertTrue(err.get(0).startsWith("bpf4j execsnoop: needs root: missing CAP_BPF and CAP_PERFMON"), err.get(0));
     }
+
+    @Test
+    void sigtermDetachesAndPrintsTheSummary() throws Exception {
+        Process tool = launch(List.of(), "execsnoop");   // no --duration: runs until a signal
+        BufferedReader err = new BufferedReader(new InputStreamReader(tool.getErrorStream(), StandardCharsets.UTF_8));
+        for (String l; (l = err.readLine()) != null && !l.equals(ExecsnoopCommand.READY); ) {
+            // notices before the readiness line
+        }
+        // SIGTERM to the launcher's pid, which exec'd java. (Process.destroy would also close our
+        // end of its pipes, and we still want to read the summary.)
+        tool.toHandle().destroy();
+        List<String> rest = lines(err);
+        assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(143, tool.exitValue(), "128 + SIGTERM");
+        assertEquals(1, rest.size(), String.join("\n", rest));
+        assertTrue(rest.get(0).matches("execsnoop: \\d+ events? seen, 0 dropped \\(ring buffer full\\)"), rest.get(0));
+    }
 }

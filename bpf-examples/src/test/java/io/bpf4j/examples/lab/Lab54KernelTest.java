@@ -84,6 +84,18 @@ class Lab54KernelTest {
     // end::task4_2[]
 
     @Test
+    void part3ProgramsPassTheVerifier() {
+        try (BpfMap ringbuf = BpfMap.create(MapSpec.ringBuf("exec_events", 256 * 1024));
+             BpfMap failures = BpfMap.create(MapSpec.array("exec_failures", Long.BYTES, 1))) {
+            for (ProbeProgram p : List.of(Lab54Test.execEntryHandler(ringbuf), Lab54Test.execReturnHandler(failures))) {
+                try (BpfProgram loaded = BpfProgram.load(ProgramSpec.kprobe(p.name(), p.program()).license("GPL"))) {
+                    assertTrue(loaded.fd() > 0);
+                }
+            }
+        }
+    }
+
+    @Test
     void theRecordIsTheSameLayoutAsTask1() {
         assertEquals(Lab54Test.PROCESS_EXEC_EVENT.size(), CODEC.layout().size());
         for (String f : List.of("timestamp", "pid", "tgid", "uid", "ppid", "comm")) {
