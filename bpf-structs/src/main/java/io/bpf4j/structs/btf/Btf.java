@@ -113,6 +113,8 @@ public final class Btf {
 
     private volatile int[] nameIndex;
     private int scans;
+    /** Set by {@link #validate()} when the string sections (this and the base's) hold only ASCII. */
+    private volatile boolean asciiOnly;
     private volatile LastLookup last;
 
     private record LastLookup(String name, int kind, int id) {
@@ -315,15 +317,30 @@ public final class Btf {
      */
     public Btf validate() {
         int n = typeCount();
-        for (int id = firstId; id < n; id++) {
-            check(id);
+        // A string section of ASCII only (every kernel's) makes every in-range name offset valid:
+        // one scan of the section instead of one per name.
+        asciiOnly = asciiOnly(strStart, strEnd) && (base == null || base.asciiOnly);
+        int[] offs = offsets;
+        for (int i = 0; i < n - firstId; i++) {
+            check(offs[i], n);
         }
         return this;
     }
 
-    /** Checks one record's references and names without decoding it. */
-    private void check(int id) {
-        int p = pos(id);
+    private boolean asciiOnly(int from, int to) {
+        for (int q = from; q < to; q++) {
+            if (data.get(q) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Checks one record's references and names without decoding it. Every id below
+     * {@code total} exists (the base's ids all do), so a reference check is one comparison.
+     */
+    private void check(int p, int total) {
         int info = data.getInt(p + 4);
         int kind = (info >>> 24) & 0x1f;
         int vlen = info & 0xffff;
@@ -331,16 +348,16 @@ public final class Btf {
         switch (kind) {
             case 2: case 8: case 9: case 10: case 11: case 12: case 14: case 17: case 18:
                 // PTR TYPEDEF VOLATILE CONST RESTRICT FUNC VAR DECL_TAG TYPE_TAG: one type id
-                ref(data.getInt(p + 8), p + 8);
+                checkRef(p + 8, total);
                 break;
             case 3: // ARRAY
-                ref(data.getInt(p + 12), p + 12);
-                ref(data.getInt(p + 16), p + 16);
+                checkRef(p + 12, total);
+                checkRef(p + 16, total);
                 break;
             case 4: case 5: // STRUCT UNION
                 for (int i = 0, m = p + 12; i < vlen; i++, m += 12) {
                     checkString(data.getInt(m), m);
-                    ref(data.getInt(m + 4), m + 4);
+                    checkRef(m + 4, total);
                 }
                 break;
             case 6: case 19: { // ENUM ENUM64
@@ -351,15 +368,15 @@ public final class Btf {
                 break;
             }
             case 13: // FUNC_PROTO
-                ref(data.getInt(p + 8), p + 8);
+                checkRef(p + 8, total);
                 for (int i = 0, m = p + 12; i < vlen; i++, m += 8) {
                     checkString(data.getInt(m), m);
-                    ref(data.getInt(m + 4), m + 4);
+                    checkRef(m + 4, total);
                 }
                 break;
             case 15: // DATASEC
                 for (int i = 0, m = p + 12; i < vlen; i++, m += 12) {
-                    ref(data.getInt(m), m);
+                    checkRef(m, total);
                 }
                 break;
             default: // INT FWD FLOAT: nothing refers elsewhere
@@ -367,10 +384,20 @@ public final class Btf {
         }
     }
 
+    private void checkRef(int at, int total) {
+        int id = data.getInt(at);
+        if (id < 0 || id >= total) {
+            ref(id, at); // throws with ref()'s message
+        }
+    }
+
     /** Throws unless {@code off} starts a valid name (what {@link #string} would decode). */
     private void checkString(int off, int at) {
         if (off == 0) {
             return;
+        }
+        if (asciiOnly && off > 0 && (long) strStart + (off - strFirst) < strEnd) {
+            return; // in range, and the section holds only ASCII and ends with NUL
         }
         if (off > 0 && off < strFirst) {
             base.checkString(off, at);
