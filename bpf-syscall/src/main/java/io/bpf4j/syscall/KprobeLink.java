@@ -94,11 +94,61 @@ final class KprobeLink {
     }
 
     private static String functionHint(String function, Errno e) {
-        if (e == Errno.ENOENT || e == Errno.EINVAL) {
-            return "kernel function '" + function + "' not found or not probeable: check /proc/kallsyms; notrace, "
-                    + "inlined and blacklisted functions (/sys/kernel/debug/kprobes/blacklist) cannot be probed";
+        if (e != Errno.ENOENT && e != Errno.EINVAL) {
+            return null;
         }
-        return null;
+        String kallsyms = readQuietly(Path.of("/proc/kallsyms"));
+        String traceable = null;
+        try {
+            traceable = readQuietly(Tracefs.root().resolve("available_filter_functions"));
+        } catch (BpfException ignored) {
+            // No tracefs: the hint does without the notrace check.
+        }
+        return diagnose(function, kallsyms, traceable);
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return PseudoFiles.read(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why {@code function} cannot be probed, from {@code /proc/kallsyms} ("addr type name [module]"
+     * lines) and tracefs {@code available_filter_functions} ("name [module]" lines); either may be
+     * null when unreadable.
+     */
+    static String diagnose(String function, String kallsyms, String traceable) {
+        if (kallsyms != null && !containsSymbol(kallsyms, function, 2)) {
+            return "kernel function '" + function + "' does not exist in this kernel (not in /proc/kallsyms): "
+                    + "misspelt, inlined by the compiler, or from a module that is not loaded";
+        }
+        if (traceable != null && !containsSymbol(traceable, function, 0)) {
+            return "kernel function '" + function + "' exists but cannot be probed: it is notrace or on the kprobe "
+                    + "blacklist (not in <tracefs>/available_filter_functions)";
+        }
+        return "kernel function '" + function + "' not found or not probeable: check /proc/kallsyms; notrace, inlined "
+                + "and blacklisted functions (/sys/kernel/debug/kprobes/blacklist) cannot be probed";
+    }
+
+    /** True if a whitespace-separated field {@code field} of some line equals {@code name}. */
+    private static boolean containsSymbol(String text, String name, int field) {
+        int from = 0;
+        while (true) {
+            int at = text.indexOf(name, from);
+            if (at < 0) {
+                return false;
+            }
+            int lineStart = text.lastIndexOf('\n', at) + 1;
+            int lineEnd = text.indexOf('\n', at);
+            String[] f = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd).trim().split("\\s+");
+            if (f.length > field && f[field].equals(name)) {
+                return true;
+            }
+            from = at + name.length();
+        }
     }
 
     /** The one-line error for a kernel without kprobes, with the tracepoint to use instead. */
