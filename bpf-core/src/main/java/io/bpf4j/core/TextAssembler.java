@@ -27,7 +27,9 @@ import java.util.List;
  * is a helper when {@code name} is a helper or {@code unknown}, otherwise a kfunc with BTF id N
  * (the verifier prints kfuncs by name); {@code call name} without a number is a helper when the
  * catalogue knows {@code name}, otherwise a bpf-to-bpf call to label {@code name}. {@code w} and
- * {@code r} registers choose the 32- or 64-bit ALU and JMP classes.
+ * {@code r} registers choose the 32- or 64-bit ALU and JMP classes. LLVM's spellings of the same
+ * instructions are accepted too ({@code goto +3}, {@code (r2 + 8)}, {@code call 5},
+ * {@code r1 = 0 ll}, {@code skb[r3]}), so llvm-objdump output of the common forms parses.
  *
  * <pre>{@code
  * byte[] code = TextAssembler.assemble("r0 = 0\nexit\n", ByteOrder.LITTLE_ENDIAN);
@@ -358,9 +360,12 @@ public final class TextAssembler {
             ws();
             if (peekReg()) {
                 RegTok idx = reg();
-                expect("+");
+                long v = 0;
                 int at = pos;
-                long v = number();
+                if (eat("+")) {   // LLVM writes skb[r3] for an index without offset
+                    at = pos;
+                    v = number();
+                }
                 expect("]");
                 return new PacketLoadInsn(size, true, idx.reg, s32(v, at));
             }
@@ -669,6 +674,10 @@ public final class TextAssembler {
                 int at = pos;
                 long v = number();
                 return new Target(s32(v, at), null);
+            }
+            if (pos + 1 < end && (s.charAt(pos) == '+' || s.charAt(pos) == '-') && Character.isDigit(s.charAt(pos + 1))) {
+                int at = pos;   // LLVM's spelling of pc+N: "goto +3"
+                return new Target(s32(number(), at), null);
             }
             if (pos >= end || !isIdentStart(s.charAt(pos))) {
                 throw error("expected a jump target (pc+N or a label), found '" + rest() + "'");

@@ -82,6 +82,12 @@ class GoldenEncodingTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> llvmSpellingsParseToTheSameBytes() {
+        return rows("llvm-mc-14.golden").stream().map(c -> DynamicTest.dynamicTest(c[1], () -> assertEquals(c[2],
+                hex(InstructionCodec.encode(TextAssembler.parse(c[1]).instructions(), ByteOrder.LITTLE_ENDIAN)))));
+    }
+
+    @TestFactory
     Stream<DynamicTest> atomicEncodingsMatchLlc14() {
         return forms("llc-14-atomics.golden", 2);
     }
