@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * native side), so a failed lookup costs no allocation.
  */
 public final class SystemKernel implements Kernel {
-    private static final SystemKernel INSTANCE = new SystemKernel();
+    private static volatile SystemKernel instance;
 
     /** Scratch size: the largest attr (perf_event_attr, 128) plus room for names and paths. */
     private static final int SCRATCH = 8192;
@@ -126,9 +126,23 @@ public final class SystemKernel implements Kernel {
         }
     }
 
-    /** The process-wide instance. */
+    /**
+     * The process-wide instance, created on first use.
+     *
+     * @throws UnsupportedOperationException on an architecture whose syscall numbers bpf4j lacks
+     */
     public static SystemKernel instance() {
-        return INSTANCE;
+        SystemKernel k = instance;
+        if (k == null) {
+            synchronized (SystemKernel.class) {
+                k = instance;
+                if (k == null) {
+                    k = new SystemKernel();
+                    instance = k;
+                }
+            }
+        }
+        return k;
     }
 
     /** The address of a direct buffer's current position, or 0 for null. */
