@@ -328,7 +328,13 @@ public final class Btf {
     }
 
     private boolean asciiOnly(int from, int to) {
-        for (int q = from; q < to; q++) {
+        int q = from;
+        for (; q + 8 <= to; q += 8) {
+            if ((data.getLong(q) & 0x8080808080808080L) != 0) {
+                return false; // some byte has its top bit set: not ASCII
+            }
+        }
+        for (; q < to; q++) {
             if (data.get(q) < 0) {
                 return false;
             }
