@@ -89,6 +89,9 @@ public final class ExecsnoopCommand implements Callable<Integer> {
                         count[0]++;
                     });
                     printer.flush();
+                    if (stdoutGone(out)) {
+                        break;                              // | head has exited: stop like Ctrl-C
+                    }
                 }
                 seen = count[0];
                 dropped = tracer.dropped();
@@ -115,6 +118,14 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /**
+     * True once writing to stdout has failed (a closed pipe). picocli's writer wraps System.out,
+     * a PrintStream that keeps write errors to itself, so both are asked.
+     */
+    static boolean stdoutGone(PrintWriter out) {
+        return out.checkError() || System.out.checkError();
     }
 
     /** Ends a run started by {@link #call()} from another thread, as Ctrl-C would. */

@@ -102,4 +102,25 @@ class LauncherIT {
         assertEquals(1, rest.size(), String.join("\n", rest));
         assertTrue(rest.get(0).matches("execsnoop: \\d+ events? seen, 0 dropped \\(ring buffer full\\)"), rest.get(0));
     }
+
+    @Test
+    void aClosedStdoutEndsTheToolAsHeadWouldWant() throws Exception {
+        Process tool = launch(List.of(), "execsnoop");
+        BufferedReader err = new BufferedReader(new InputStreamReader(tool.getErrorStream(), StandardCharsets.UTF_8));
+        for (String l; (l = err.readLine()) != null && !l.equals(ExecsnoopCommand.READY); ) {
+            // notices before the readiness line
+        }
+        tool.getInputStream().close();                    // like `| head` exiting
+        for (int i = 0; i < 300 && tool.isAlive(); i++) { // execs give the tool something to write
+            new ProcessBuilder("/bin/true").start().waitFor();
+            tool.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        if (tool.isAlive()) {
+            tool.toHandle().destroy();
+            fail("still running 300 execs after its stdout was closed");
+        }
+        List<String> rest = lines(err);
+        assertEquals(0, tool.exitValue(), String.join("\n", rest));
+        assertTrue(rest.get(rest.size() - 1).startsWith("execsnoop: "), String.join("\n", rest));
+    }
 }
