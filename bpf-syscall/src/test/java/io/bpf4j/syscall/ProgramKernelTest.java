@@ -108,6 +108,22 @@ class ProgramKernelTest {
     }
 
     @Test
+    void xdpTestRunTakesPacketDataInAndOutAndRepeats() {
+        Program pass = Program.builder().mov64(Reg.R0, 2).exit().build(); // XDP_PASS
+        try (BpfProgram prog = BpfProgram.load(ProgramSpec.xdp("xdp_pass", pass).license("GPL"))) {
+            byte[] packet = new byte[64];
+            for (int i = 0; i < packet.length; i++) {
+                packet[i] = (byte) i;
+            }
+            TestRunResult r = prog.testRun(TestRun.data(packet).dataOut(128).repeat(10));
+            assertEquals(2, r.retval());
+            assertEquals(64, r.dataOut().length);
+            assertEquals(java.util.Arrays.toString(packet), java.util.Arrays.toString(r.dataOut()));
+            assertTrue(r.durationNanos() >= 0);
+        }
+    }
+
+    @Test
     void runningASyscallProgramInALoopAllocatesNothing() throws ReflectiveOperationException {
         Program p = Program.builder().ldxdw(Reg.R2, Reg.R1, 0).add64(Reg.R2, 1).stxdw(Reg.R1, 0, Reg.R2)
                 .mov64(Reg.R0, 0).exit().build();
