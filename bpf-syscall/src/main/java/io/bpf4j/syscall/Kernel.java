@@ -103,6 +103,16 @@ public interface Kernel {
     TestRunResult progTestRun(int progFd, TestRunRequest request);
 
     /**
+     * {@code BPF_BTF_LOAD}: loads type information (here: the {@code FUNC} records a program with
+     * subprograms needs for its {@code func_info}); returns the BTF fd.
+     *
+     * @param btf the raw BTF (header, types, strings), direct buffer
+     * @param logBuf direct buffer for the BTF verifier's log, or null
+     * @param logLevel 0 for no log, 1 for the log
+     */
+    int btfLoad(ByteBuffer btf, ByteBuffer logBuf, int logLevel);
+
+    /**
      * {@code BPF_PROG_TEST_RUN} with only a context (direct buffer, its remaining bytes; a
      * {@code SYSCALL} program's context is written back into it); returns the program's return
      * value. The JNA implementation allocates nothing, for producers driven in a loop.
@@ -187,10 +197,23 @@ public interface Kernel {
      * @param insns the bytecode (direct buffer)
      * @param logLevel 0 for no log, 1 for the verifier log, 2 for its verbose form
      * @param logBuf direct buffer for the log, or null with level 0
+     * @param progBtfFd BTF holding the {@code FUNC} types {@code funcInfo} names, or 0
+     * @param funcInfo {@code struct bpf_func_info} records (one per subprogram), or null
+     * @param funcInfoCount number of records in {@code funcInfo}
      */
     record ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
                            int kernVersion, int progFlags, String name, int expectedAttachType,
-                           int attachBtfId, int attachBtfObjFd) {
+                           int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount) {
+        /** Size of one {@code struct bpf_func_info} record: {@code insn_off}, {@code type_id}. */
+        public static final int FUNC_INFO_REC_SIZE = 8;
+
+        /** A request without BTF (no subprograms). */
+        public ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
+                               int kernVersion, int progFlags, String name, int expectedAttachType,
+                               int attachBtfId, int attachBtfObjFd) {
+            this(progType, insns, license, logLevel, logBuf, kernVersion, progFlags, name, expectedAttachType,
+                    attachBtfId, attachBtfObjFd, 0, null, 0);
+        }
     }
 
     /**

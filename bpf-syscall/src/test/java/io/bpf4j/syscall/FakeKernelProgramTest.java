@@ -73,6 +73,36 @@ class FakeKernelProgramTest {
     }
 
     @Test
+    void subprogramsGetOneBtfFuncEachAndTheBtfFdIsClosedAfterLoad() {
+        Program p = Program.builder()
+                .ldFunc(Reg.R2, "cb")      // slots 0-1
+                .callLocal("sub")          // slot 2
+                .exit()                    // slot 3
+                .label("sub").mov64(Reg.R0, 1).exit()   // slots 4-5
+                .label("cb").mov64(Reg.R0, 0).exit()    // slots 6-7
+                .build();
+        try (BpfProgram prog = BpfProgram.load(kernel, ProgramSpec.syscall("subs", p))) {
+            Kernel.ProgLoadRequest r = kernel.loads().get(0);
+            assertEquals(3, r.funcInfoCount());
+            ByteBuffer info = r.funcInfo().order(ByteOrder.nativeOrder());
+            assertEquals(List.of(0, 4, 6), List.of(info.getInt(0), info.getInt(8), info.getInt(16)));
+            assertEquals(List.of(3, 4, 5), List.of(info.getInt(4), info.getInt(12), info.getInt(20)));
+            assertTrue(r.progBtfFd() > 0);
+            assertTrue(kernel.calls().contains("close " + r.progBtfFd()), kernel.calls().toString());
+            assertEquals(Set.of(prog.fd()), kernel.openFds());
+        }
+    }
+
+    @Test
+    void programWithoutSubprogramsLoadsWithoutBtf() {
+        try (BpfProgram prog = BpfProgram.load(kernel, ProgramSpec.syscall("flat",
+                Program.builder().mov64(Reg.R0, 0).exit().build()))) {
+            assertEquals(0, kernel.loads().get(0).progBtfFd());
+            assertTrue(kernel.calls().stream().noneMatch(c -> c.startsWith("BPF_BTF_LOAD")));
+        }
+    }
+
+    @Test
     void failureWithoutLogIsAPlainBpfExceptionWithAHint() {
         kernel.rejectLoads(Errno.EINVAL, null);
         BpfException e = assertThrows(BpfException.class,

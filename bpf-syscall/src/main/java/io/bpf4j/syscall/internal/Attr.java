@@ -51,12 +51,18 @@ public final class Attr {
             PROG_LOAD_LICENSE = 16, PROG_LOAD_LOG_LEVEL = 24, PROG_LOAD_LOG_SIZE = 28, PROG_LOAD_LOG_BUF = 32,
             PROG_LOAD_KERN_VERSION = 40, PROG_LOAD_PROG_FLAGS = 44, PROG_LOAD_PROG_NAME = 48,
             PROG_LOAD_PROG_IFINDEX = 64, PROG_LOAD_EXPECTED_ATTACH_TYPE = 68, PROG_LOAD_PROG_BTF_FD = 72,
+            PROG_LOAD_FUNC_INFO_REC_SIZE = 76, PROG_LOAD_FUNC_INFO = 80, PROG_LOAD_FUNC_INFO_CNT = 88,
             PROG_LOAD_ATTACH_BTF_ID = 108, PROG_LOAD_ATTACH_BTF_OBJ_FD = 112, PROG_LOAD_FD_ARRAY = 120,
             PROG_LOAD_CORE_RELO_REC_SIZE = 136,
             /** Added in Linux 6.4 (commit "bpf: Add log_true_size output field to return necessary log buf size"). */
             PROG_LOAD_LOG_TRUE_SIZE = 140,
             /** Up to and including {@code log_true_size}; older kernels accept it when the tail is zero. */
             PROG_LOAD_SIZE = 144;
+
+    // BPF_BTF_LOAD
+    public static final int BPF_BTF_LOAD = 18;
+    public static final int BTF_LOAD_BTF = 0, BTF_LOAD_LOG_BUF = 8, BTF_LOAD_SIZE_FIELD = 16, BTF_LOAD_LOG_SIZE = 20,
+            BTF_LOAD_LOG_LEVEL = 24, BTF_LOAD_SIZE = 32;
 
     // BPF_OBJ_PIN, BPF_OBJ_GET
     public static final int OBJ_PATHNAME = 0, OBJ_BPF_FD = 8, OBJ_FILE_FLAGS = 12, OBJ_SIZE = 16;
@@ -117,6 +123,7 @@ public final class Attr {
             case BPF_MAP_UPDATE_BATCH: return "BPF_MAP_UPDATE_BATCH";
             case BPF_MAP_DELETE_BATCH: return "BPF_MAP_DELETE_BATCH";
             case BPF_LINK_CREATE: return "BPF_LINK_CREATE";
+            case BPF_BTF_LOAD: return "BPF_BTF_LOAD";
             default: return "bpf(cmd " + cmd + ")";
         }
     }

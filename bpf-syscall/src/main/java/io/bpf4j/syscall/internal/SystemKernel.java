@@ -328,6 +328,12 @@ public final class SystemKernel implements Kernel {
         b.putInt(Attr.PROG_LOAD_PROG_FLAGS, r.progFlags());
         putName(b, Attr.PROG_LOAD_PROG_NAME, r.name());
         b.putInt(Attr.PROG_LOAD_EXPECTED_ATTACH_TYPE, r.expectedAttachType());
+        b.putInt(Attr.PROG_LOAD_PROG_BTF_FD, r.progBtfFd());
+        if (r.funcInfo() != null) {
+            b.putInt(Attr.PROG_LOAD_FUNC_INFO_REC_SIZE, ProgLoadRequest.FUNC_INFO_REC_SIZE);
+            b.putLong(Attr.PROG_LOAD_FUNC_INFO, addressOf(r.funcInfo()));
+            b.putInt(Attr.PROG_LOAD_FUNC_INFO_CNT, r.funcInfoCount());
+        }
         b.putInt(Attr.PROG_LOAD_ATTACH_BTF_ID, r.attachBtfId());
         b.putInt(Attr.PROG_LOAD_ATTACH_BTF_OBJ_FD, r.attachBtfObjFd());
         long fd = bpf(Attr.BPF_PROG_LOAD, a, Attr.PROG_LOAD_SIZE);
@@ -366,6 +372,21 @@ public final class SystemKernel implements Kernel {
         bpfOrThrow(Attr.BPF_PROG_TEST_RUN, a, Attr.TEST_SIZE);
         return new TestRunResult(b.getInt(Attr.TEST_RETVAL), b.getInt(Attr.TEST_DURATION),
                 b.getInt(Attr.TEST_DATA_SIZE_OUT), b.getInt(Attr.TEST_CTX_SIZE_OUT));
+    }
+
+    @Override
+    public int btfLoad(ByteBuffer btf, ByteBuffer logBuf, int logLevel) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.BTF_LOAD_SIZE);
+        ByteBuffer b = s.buf;
+        b.putLong(Attr.BTF_LOAD_BTF, addressOf(btf));
+        b.putInt(Attr.BTF_LOAD_SIZE_FIELD, btf.remaining());
+        if (logBuf != null) {
+            b.putLong(Attr.BTF_LOAD_LOG_BUF, addressOf(logBuf));
+            b.putInt(Attr.BTF_LOAD_LOG_SIZE, logBuf.remaining());
+            b.putInt(Attr.BTF_LOAD_LOG_LEVEL, logLevel);
+        }
+        return bpfOrThrow(Attr.BPF_BTF_LOAD, a, Attr.BTF_LOAD_SIZE);
     }
 
     @Override

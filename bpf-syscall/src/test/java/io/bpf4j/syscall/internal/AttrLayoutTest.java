@@ -64,10 +64,20 @@ class AttrLayoutTest {
         m.put("offsetof(union bpf_attr, prog_ifindex)", Attr.PROG_LOAD_PROG_IFINDEX);
         m.put("offsetof(union bpf_attr, expected_attach_type)", Attr.PROG_LOAD_EXPECTED_ATTACH_TYPE);
         m.put("offsetof(union bpf_attr, prog_btf_fd)", Attr.PROG_LOAD_PROG_BTF_FD);
+        m.put("offsetof(union bpf_attr, func_info_rec_size)", Attr.PROG_LOAD_FUNC_INFO_REC_SIZE);
+        m.put("offsetof(union bpf_attr, func_info)", Attr.PROG_LOAD_FUNC_INFO);
+        m.put("offsetof(union bpf_attr, func_info_cnt)", Attr.PROG_LOAD_FUNC_INFO_CNT);
+        m.put("sizeof(struct bpf_func_info)", io.bpf4j.syscall.Kernel.ProgLoadRequest.FUNC_INFO_REC_SIZE);
         m.put("offsetof(union bpf_attr, attach_btf_id)", Attr.PROG_LOAD_ATTACH_BTF_ID);
         m.put("offsetof(union bpf_attr, attach_btf_obj_fd)", Attr.PROG_LOAD_ATTACH_BTF_OBJ_FD);
         m.put("offsetof(union bpf_attr, fd_array)", Attr.PROG_LOAD_FD_ARRAY);
         m.put("offsetof(union bpf_attr, core_relo_rec_size)", Attr.PROG_LOAD_CORE_RELO_REC_SIZE);
+
+        m.put("offsetof(union bpf_attr, btf)", Attr.BTF_LOAD_BTF);
+        m.put("offsetof(union bpf_attr, btf_log_buf)", Attr.BTF_LOAD_LOG_BUF);
+        m.put("offsetof(union bpf_attr, btf_size)", Attr.BTF_LOAD_SIZE_FIELD);
+        m.put("offsetof(union bpf_attr, btf_log_size)", Attr.BTF_LOAD_LOG_SIZE);
+        m.put("offsetof(union bpf_attr, btf_log_level)", Attr.BTF_LOAD_LOG_LEVEL);
 
         m.put("offsetof(union bpf_attr, pathname)", Attr.OBJ_PATHNAME);
         m.put("offsetof(union bpf_attr, bpf_fd)", Attr.OBJ_BPF_FD);

@@ -379,6 +379,12 @@ public class FakeKernel implements Kernel {
     }
 
     @Override
+    public synchronized int btfLoad(ByteBuffer btf, ByteBuffer logBuf, int logLevel) {
+        calls.add("BPF_BTF_LOAD size=" + btf.remaining());
+        return open(new FakeFd("btf", bytes(btf, btf.remaining()).length + " bytes"));
+    }
+
+    @Override
     public synchronized void objPin(int fd, String path) {
         Object o = objects.get(fd);
         if (o == null) {
