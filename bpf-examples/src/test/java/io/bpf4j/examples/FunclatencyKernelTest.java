@@ -101,4 +101,13 @@ class FunclatencyKernelTest {
             assertTrue(run.errLines().contains("funclatency: 5 calls of bpf4j_target timed"));
         }
     }
+
+    @Test
+    void aLibraryIsFoundByNameAsTheDynamicLoaderWould() throws Exception {
+        ToolRun run = ToolRun.start("funclatency", "--symbol", "libc:getaddrinfo", "--unit", "usecs");
+        String ready = run.errLines().get(run.errLines().size() - 1);
+        assertTrue(ready.matches("Tracing getaddrinfo in /.*/libc\\.so\\.6\\.\\.\\. Hit Ctrl-C to end\\."), ready);
+        run.stop();
+        assertEquals(0, run.exitCode(), String.join("\n", run.errLines()));
+    }
 }
