@@ -7,7 +7,7 @@ import io.bpf4j.core.MapReference;
 import io.bpf4j.core.Program;
 import io.bpf4j.syscall.internal.Attr;
 import io.bpf4j.syscall.internal.Direct;
-import io.bpf4j.syscall.internal.FuncBtf;
+import io.bpf4j.syscall.internal.FuncInfoBtf;
 import io.bpf4j.syscall.internal.KernelResource;
 import io.bpf4j.syscall.internal.VerifierReport;
 import java.nio.ByteBuffer;
@@ -76,21 +76,21 @@ public final class BpfProgram implements AutoCloseable {
         ByteBuffer insns = ByteBuffer.allocateDirect(code.length).order(ByteOrder.nativeOrder());
         insns.put(0, code, 0, code.length);
         int expected = spec.expectedAttachType() == null ? 0 : spec.expectedAttachType().code();
-        int[] starts = FuncBtf.subprogramStarts(code, ByteOrder.nativeOrder());
-        if (starts.length == 1) {
-            return loadWith(kernel, spec, assembled, insns, expected, 0, null);
+        FuncInfoBtf funcs = FuncInfoBtf.forBytecode(code, ByteOrder.nativeOrder(), spec.name(), assembled.labelSlots());
+        if (!funcs.needed()) {
+            return loadWith(kernel, spec, assembled, insns, expected, 0, null, 0);
         }
         // Subprograms (bpf-to-bpf calls, bpf_loop callbacks): the kernel wants a BTF FUNC for each.
-        FuncBtf.Result btf = FuncBtf.build(starts, "f");
+        ByteBuffer funcInfo = direct(funcs.funcInfo());
         int btfFd;
         try {
-            btfFd = kernel.btfLoad(btf.btf(), null, 0);
+            btfFd = kernel.btfLoad(direct(funcs.btf()), null, 0);
         } catch (BpfException e) {
             LOG.debug("BPF_BTF_LOAD for the func_info of '{}' failed ({}): loading without it", spec.name(), e.errno());
-            return loadWith(kernel, spec, assembled, insns, expected, 0, null);
+            return loadWith(kernel, spec, assembled, insns, expected, 0, null, 0);
         }
         try {
-            return loadWith(kernel, spec, assembled, insns, expected, btfFd, btf);
+            return loadWith(kernel, spec, assembled, insns, expected, btfFd, funcInfo, funcs.funcInfoCount());
         } finally {
             // The loaded program holds its own reference to the BTF.
             kernel.close(btfFd);
@@ -98,8 +98,8 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     private static BpfProgram loadWith(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
-                                       int expected, int btfFd, FuncBtf.Result btf) {
-        Kernel.ProgLoadResult r = kernel.progLoad(request(spec, insns, expected, 0, null, btfFd, btf));
+                                       int expected, int btfFd, ByteBuffer funcInfo, int funcCount) {
+        Kernel.ProgLoadResult r = kernel.progLoad(request(spec, insns, expected, 0, null, btfFd, funcInfo, funcCount));
         if (r.ok()) {
             return new BpfProgram(kernel, spec, spec.type(), spec.name(), r.fd(), assembled);
         }
@@ -108,7 +108,7 @@ public final class BpfProgram implements AutoCloseable {
         int size = LOG_START;
         while (true) {
             ByteBuffer log = ByteBuffer.allocateDirect(size);
-            Kernel.ProgLoadResult again = kernel.progLoad(request(spec, insns, expected, 1, log, btfFd, btf));
+            Kernel.ProgLoadResult again = kernel.progLoad(request(spec, insns, expected, 1, log, btfFd, funcInfo, funcCount));
             if (again.ok()) {
                 LOG.debug("program '{}' loaded on the second try (first: {})", spec.name(), first);
                 return new BpfProgram(kernel, spec, spec.type(), spec.name(), again.fd(), assembled);
@@ -129,10 +129,9 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     private static Kernel.ProgLoadRequest request(ProgramSpec spec, ByteBuffer insns, int expected, int level,
-                                                  ByteBuffer log, int btfFd, FuncBtf.Result btf) {
+                                                  ByteBuffer log, int btfFd, ByteBuffer funcInfo, int funcCount) {
         return new Kernel.ProgLoadRequest(spec.type().code(), insns, spec.license(), level, log, spec.kernelVersion(),
-                spec.flags(), spec.name(), expected, 0, 0, btfFd, btf == null ? null : btf.funcInfo(),
-                btf == null ? 0 : btf.count());
+                spec.flags(), spec.name(), expected, 0, 0, btfFd, funcInfo, funcCount);
     }
 
     private static String loadHint(ProgramSpec spec, Errno e) {

@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *
  * <pre>{@code
  * FuncInfoBtf info = FuncInfoBtf.forBytecode(bytecode, ByteOrder.nativeOrder(), "producer", labels);
- * if (info.needed()) { int btfFd = kernel.btfLoad(info.btf()); ... info.funcInfo() ... }
+ * if (info.needed()) { int btfFd = kernel.btfLoad(direct(info.btf()), null, 0); ... info.funcInfo() ... }
  * }</pre>
  */
 public final class FuncInfoBtf {
