@@ -5,7 +5,8 @@
 //                              ring_buffer__consume() draining them is timed.
 //   latency SAMPLES [busy]     a second thread produces one record every 200 us (default
 //                              wake-up); the consumer blocks in ring_buffer__poll() (or, with
-//                              "busy", spins on ring_buffer__consume()); latency is
+//                              "busy", spins on ring_buffer__consume() with a pause between
+//                              calls); latency is
 //                              CLOCK_MONOTONIC in the callback minus the record's bpf_ktime_get_ns().
 //
 // Output: one line of key=value pairs, parsed by compare.sh.
@@ -112,8 +113,12 @@ static int latency(int map_fd, int n, int busy)
     samples = calloc(n + 1, sizeof(*samples));
     pthread_create(&producer, NULL, tick, &n);
     while (taken < n) {
-        if (busy)
+        if (busy) {
             ring_buffer__consume(rb);
+#if defined(__x86_64__)
+            __builtin_ia32_pause();   // as Thread.onSpinWait() in bpf4j's busy poll
+#endif
+        }
         else
             ring_buffer__poll(rb, 1000);
     }
