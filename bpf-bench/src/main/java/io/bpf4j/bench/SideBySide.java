@@ -68,7 +68,8 @@ public final class SideBySide {
         long rp = 0;
         long tgid = 0;
         int types = 0;
-        for (int i = 0; i < 30; i++) {                 // warm-up: JIT-compile the parser
+        long warmUntil = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < warmUntil) {        // warm-up, 3 s (as JMH's): JIT-compile the parser
             Btf.load(Btf.VMLINUX).offsetOf("task_struct", "tgid");
         }
         double best = Double.MAX_VALUE;
