@@ -106,6 +106,7 @@ public final class Btf {
     /** Byte offset of the first record not yet indexed (guarded by this). */
     private int next;
     private static final int CHUNK = 4096;
+    private static final int READ_WINDOW = 64 * 1024;
     private final int strStart;
     private final int strEnd;
     /** String offsets below this belong to the base blob (0 for a base blob). */
@@ -179,8 +180,9 @@ public final class Btf {
         }
         this.typeEnd = (int) typeEnd;
         this.next = (int) typeStart;
-        // Room for the types of an average size of 24 bytes (vmlinux: 23.6); grows if needed.
-        this.offsets = new int[Math.max(16, (this.typeEnd - next) / 24)];
+        // Room for the first chunk only: most users look up a few types near the start of vmlinux,
+        // and a whole index (0.5 MB for vmlinux) is allocated only when something needs it.
+        this.offsets = new int[Math.min(CHUNK + 16, Math.max(16, (this.typeEnd - next) / 12))];
     }
 
     // ---- loading ------------------------------------------------------------------------------
@@ -269,7 +271,7 @@ public final class Btf {
         }
     }
 
-    /** Reads a whole file into a direct buffer: one copy, no heap array for the blob. */
+    /** Reads a whole file into a heap array (sysfs hands out 4 KB per read call anyway). */
     private static ByteBuffer read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -280,11 +282,18 @@ public final class Btf {
                 // Pseudo-files may report size 0; read them the slow way.
                 return ByteBuffer.wrap(Files.readAllBytes(file));
             }
-            ByteBuffer buf = ByteBuffer.allocateDirect((int) size);
+            // A heap array, not a direct buffer: direct memory is freed only after a GC notices the
+            // buffer is gone, so repeated loads by a program that allocates little pile up blobs
+            // (and page faults) until the direct-memory limit forces a full GC. Reads go through a
+            // 64 KB window because the JDK stages a heap read in a per-thread direct buffer of the
+            // requested size and keeps it.
+            ByteBuffer buf = ByteBuffer.wrap(new byte[(int) size]);
             while (buf.hasRemaining()) {
+                buf.limit((int) Math.min(size, (long) buf.position() + READ_WINDOW));
                 if (ch.read(buf) < 0) {
                     break;
                 }
+                buf.limit((int) size);
             }
             buf.flip();
             return buf;
@@ -466,7 +475,9 @@ public final class Btf {
                         + (after - p) + " bytes runs past the type section's end at " + end);
             }
             if (n == offs.length) {
-                offs = Arrays.copyOf(offs, n + (n >> 1) + 16);
+                // Walking to the end: room for the rest at 24 bytes a type (vmlinux: 23.6); else a chunk more.
+                int more = target == Integer.MAX_VALUE ? (end - p) / 24 + 16 : Math.max(n >> 1, CHUNK);
+                offs = Arrays.copyOf(offs, n + more);
             }
             offs[n++] = p;
             p = (int) after;

@@ -41,8 +41,8 @@ public final class BtfLoadTiming {
             kept.findId("b" + i, BtfKind.STRUCT);
         }
         long afterNames = usedHeapAfterGc();
-        System.out.printf("retained: heap %.2f MiB after load + one path (%.2f MiB with every type indexed, "
-                        + "%.2f MiB with the name index); blob outside the heap: %.2f MiB (%s)%n",
+        System.out.printf("retained heap: %.2f MiB after load + one path (%.2f MiB with every type indexed, "
+                        + "%.2f MiB with the name index), of which the blob is %.2f MiB (%s)%n",
                 (afterLookup - before) / 1048576.0, (afterIndex - before) / 1048576.0,
                 (afterNames - before) / 1048576.0, kept.blobSize() / 1048576.0, kept);
 
