@@ -57,71 +57,11 @@ public final class Producer implements AutoCloseable {
     }
 
     /**
-     * Loads the producer for {@code ring}: the {@code bpf_loop} program when the kernel takes it,
-     * else the same records from a {@code may_goto} loop ({@link #loopProgram}), because a
-     * {@code bpf_loop} callback needs BTF {@code func_info} at load and bpf-syscall does not
-     * supply it yet ("missing btf func_info"). Which one runs is printed once.
+     * Loads the producer for {@code ring}. Its {@code bpf_loop} callback is a second function:
+     * bpf-syscall derives the BTF {@code func_info} the kernel demands for it.
      */
     public static Producer load(BpfMap ring) {
-        try {
-            return loaded(ring, program(ring), "bpf_loop");
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("func_info")) {
-                return loaded(ring, loopProgram(ring), "may_goto loop (bpf_loop needs BTF func_info)");
-            }
-            throw e;
-        }
-    }
-
-    private static Producer loaded(BpfMap ring, Program p, String how) {
-        Producer producer = new Producer(BpfProgram.load(ProgramSpec.syscall("bench_produce", p).license("GPL").maps(ring)));
-        if (!announced) {
-            announced = true;
-            System.err.println("bpf4j bench: ring-buffer producer built with " + how);
-        }
-        return producer;
-    }
-
-    private static volatile boolean announced;
-
-    /**
-     * The same records as {@link #program} from one function: a loop guarded by
-     * {@code may_goto} (Linux 6.9) instead of {@code bpf_loop} and its callback.
-     */
-    public static Program loopProgram(MapReference ring) {
-        return Program.builder()
-                .mov64(R6, R1)                                     // ctx
-                .stdw(R6, 32, 0)                                   // dropped = 0
-                .mov64(R7, 0)                                      // i
-                .label("loop")
-                .ldxdw(R1, R6, 0)
-                .jge(R7, R1, "done")                               // i >= count
-                .mayGoto("done")
-                .ldxdw(R1, R6, 8)
-                .jgt(R1, 64, "big")
-                .jgt(R1, 16, "mid")
-                .ringbufReserve(ring, 16).ja("reserved")
-                .label("mid")
-                .ringbufReserve(ring, 64).ja("reserved")
-                .label("big")
-                .ringbufReserve(ring, 256)
-                .label("reserved")
-                .jne(R0, 0, "fill")
-                .ldxdw(R1, R6, 32).add64(R1, 1).stxdw(R6, 32, R1)  // dropped++
-                .ja("next")
-                .label("fill")
-                .mov64(R8, R0)
-                .ldxdw(R1, R6, 16).add64(R1, R7).stxdw(R8, 0, R1)  // seq + i
-                .call(Helper.KTIME_GET_NS).stxdw(R8, 8, R0)        // timestamp
-                .mov64(R1, R8).ldxdw(R2, R6, 24)
-                .call(Helper.RINGBUF_SUBMIT)
-                .label("next")
-                .add64(R7, 1)
-                .ja("loop")
-                .label("done")
-                .mov64(R0, 0)
-                .exit()
-                .build();
+        return new Producer(BpfProgram.load(ProgramSpec.syscall("bench_produce", program(ring)).license("GPL").maps(ring)));
     }
 
     /** The producer program writing into {@code ring}. */
