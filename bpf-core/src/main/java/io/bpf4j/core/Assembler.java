@@ -90,7 +90,7 @@ final class Assembler {
                 Integer t = labelIndex.get(label);
                 if (t == null) {
                     throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): unknown label '"
-                            + label + "'" + Suggestions.didYouMean(label, labelIndex.keySet()));
+                            + label + "'" + DidYouMean.hint(label, new java.util.TreeSet<>(labelIndex.keySet()), "labels", 8));
                 }
                 if (firstRealAtOrAfter(t) == n) {
                     throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): label '" + label

@@ -1,9 +1,7 @@
 package io.bpf4j.structs;
 
-import java.util.Collection;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** Identifier checks, C names and "did you mean" suggestions for struct and field names. */
 final class Names {
@@ -49,40 +47,5 @@ final class Names {
             }
         }
         return sb.toString();
-    }
-
-    /** {@code "; did you mean 'pid'?"}, {@code "; fields: a, b"} or {@code ""}. */
-    static String didYouMean(String name, Collection<String> known) {
-        int limit = Math.max(2, name.length() / 3);
-        String close = known.stream()
-                .filter(k -> distance(name.toLowerCase(), k.toLowerCase()) <= limit)
-                .sorted((a, b) -> Integer.compare(distance(name, a), distance(name, b)))
-                .limit(3)
-                .map(k -> "'" + k + "'")
-                .collect(Collectors.joining(", "));
-        if (!close.isEmpty()) {
-            return "; did you mean " + close + "?";
-        }
-        return known.size() <= 12 ? "; fields: " + String.join(", ", known) : "";
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -1,5 +1,6 @@
 package io.bpf4j.structs;
 
+import io.bpf4j.core.DidYouMean;
 import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.Fragments;
 import io.bpf4j.core.Instruction;
@@ -246,7 +247,7 @@ public final class StructLayout {
                     known.add(k.name());
                 }
                 throw new IllegalArgumentException(where + " has no field '" + fieldName + "'"
-                        + Names.didYouMean(fieldName, known));
+                        + DidYouMean.hint(fieldName, known, "fields", 12));
             }
             current = f.rename(prefix + fieldName, delta);
             if (indexed) {
