@@ -7,7 +7,6 @@ import io.bpf4j.syscall.internal.KernelResource;
 import io.bpf4j.syscall.internal.PossibleCpus;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,20 +121,11 @@ public final class BpfMap implements MapReference, AutoCloseable {
     }
 
     private static MapInfo infoOf(Kernel kernel, int fd) {
-        ByteBuffer b = Direct.slot(Direct.CURSOR, Attr.MAP_INFO_SIZE);
-        for (int i = 0; i < Attr.MAP_INFO_SIZE; i++) {
-            b.put(i, (byte) 0);
-        }
+        ByteBuffer b = Direct.zeroed(Direct.CURSOR, Attr.MAP_INFO_SIZE);
         kernel.objGetInfoByFd(fd, b);
-        byte[] name = new byte[Attr.OBJ_NAME_LEN];
-        b.get(Attr.MAP_INFO_NAME, name, 0, name.length);
-        int len = 0;
-        while (len < name.length && name[len] != 0) {
-            len++;
-        }
         return new MapInfo(MapType.of(b.getInt(Attr.MAP_INFO_TYPE)), b.getInt(Attr.MAP_INFO_ID),
                 b.getInt(Attr.MAP_INFO_KEY_SIZE), b.getInt(Attr.MAP_INFO_VALUE_SIZE), b.getInt(Attr.MAP_INFO_MAX_ENTRIES),
-                b.getInt(Attr.MAP_INFO_MAP_FLAGS), new String(name, 0, len, StandardCharsets.US_ASCII),
+                b.getInt(Attr.MAP_INFO_MAP_FLAGS), Direct.cString(b, Attr.MAP_INFO_NAME, Attr.OBJ_NAME_LEN),
                 b.getLong(Attr.MAP_INFO_MAP_EXTRA));
     }
 

@@ -193,19 +193,10 @@ public final class BpfProgram implements AutoCloseable {
     public static BpfProgram openPinned(Kernel kernel, String path) {
         int fd = kernel.objGet(path, 0);
         try {
-            ByteBuffer info = Direct.slot(Direct.CURSOR, Attr.PROG_INFO_SIZE_READ);
-            for (int i = 0; i < Attr.PROG_INFO_SIZE_READ; i++) {
-                info.put(i, (byte) 0);
-            }
+            ByteBuffer info = Direct.zeroed(Direct.CURSOR, Attr.PROG_INFO_SIZE_READ);
             kernel.objGetInfoByFd(fd, info);
-            byte[] nb = new byte[Attr.OBJ_NAME_LEN];
-            info.get(Attr.PROG_INFO_NAME, nb, 0, nb.length);
-            int len = 0;
-            while (len < nb.length && nb[len] != 0) {
-                len++;
-            }
             return new BpfProgram(kernel, null, ProgramType.of(info.getInt(Attr.PROG_INFO_TYPE)),
-                    new String(nb, 0, len, StandardCharsets.US_ASCII), fd, null);
+                    Direct.cString(info, Attr.PROG_INFO_NAME, Attr.OBJ_NAME_LEN), fd, null);
         } catch (RuntimeException e) {
             kernel.close(fd);
             throw e;

@@ -52,4 +52,24 @@ public final class Direct {
         b.get(0, out, 0, n);
         return out;
     }
+
+    /** Like {@link #slot} but zero-filled: for info structs the kernel fills only in part. */
+    public static ByteBuffer zeroed(int slot, int size) {
+        ByteBuffer b = slot(slot, size);
+        for (int i = 0; i < size; i++) {
+            b.put(i, (byte) 0);
+        }
+        return b;
+    }
+
+    /** The NUL-terminated ASCII string of at most {@code max} bytes at {@code offset} (object names in info structs). */
+    public static String cString(ByteBuffer b, int offset, int max) {
+        byte[] raw = new byte[max];
+        b.get(offset, raw, 0, max);
+        int len = 0;
+        while (len < max && raw[len] != 0) {
+            len++;
+        }
+        return new String(raw, 0, len, java.nio.charset.StandardCharsets.US_ASCII);
+    }
 }
