@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,15 +84,20 @@ public final class ExecsnoopCommand implements Callable<Integer> {
                 err.flush();
                 s.startClock();
                 long[] count = {0};
-                while (s.running()) {
-                    tracer.poll(s.pollTimeout(Duration.ofMillis(100)), e -> {
-                        printer.print(e);
-                        count[0]++;
-                    });
+                Consumer<ExecEvent> print = e -> {
+                    printer.print(e);
+                    count[0]++;
+                };
+                boolean stdoutGone = false;
+                while (s.running() && !stdoutGone) {
+                    tracer.poll(s.pollTimeout(Duration.ofMillis(100)), print);
                     printer.flush();
-                    if (stdoutGone(out)) {
-                        break;                              // | head has exited: stop like Ctrl-C
-                    }
+                    stdoutGone = stdoutGone(out);           // | head has exited: stop like Ctrl-C
+                }
+                if (!stdoutGone) {
+                    // Events the kernel wrote before the deadline or the signal are still shown.
+                    tracer.poll(Duration.ZERO, print);
+                    printer.flush();
                 }
                 seen = count[0];
                 dropped = tracer.dropped();
