@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The README promises two set-up commands and lists every tool. */
+/** The README promises two set-up commands, lists every tool, and shows Java that compiles. */
 class ReadmeTest {
     private static final Path README = Path.of("").toAbsolutePath().resolveSibling("README.md");
 
@@ -30,5 +31,25 @@ class ReadmeTest {
                 assertTrue(readme.contains("| `./bpf4j " + name + "` |"), "README's tool table lacks " + name);
             }
         }
+    }
+
+    @Test
+    void theLibraryExampleCompilesAgainstThePublicApi(@TempDir Path out) throws IOException, InterruptedException {
+        List<LabDocTest.Block> java = LabDocTest.blocks(Files.readAllLines(README)).stream()
+                .filter(b -> b.info().equals("java")).collect(Collectors.toList());
+        assertEquals(1, java.size(), "README's java blocks");
+        String source = "import static io.bpf4j.core.Reg.*;\n"
+                + "import io.bpf4j.kprobe.*;\nimport io.bpf4j.ringbuf.*;\nimport io.bpf4j.structs.*;\n"
+                + "import io.bpf4j.syscall.*;\nimport java.time.Duration;\n"
+                + "class ReadmeExample {\n  void run() {\n" + java.get(0).text() + "\n  }\n}\n";
+        Path file = out.resolve("ReadmeExample.java");
+        Files.writeString(file, source);
+        // javac as a child process: the test runs inside the examples module, which does not read java.compiler.
+        Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+                "-classpath", System.getProperty("java.class.path"), "-d", out.toString(), file.toString())
+                .redirectErrorStream(true).start();
+        String diagnostics = new String(javac.getInputStream().readAllBytes());
+        boolean ok = javac.waitFor() == 0;
+        assertTrue(ok, diagnostics + "\n" + source);
     }
 }
