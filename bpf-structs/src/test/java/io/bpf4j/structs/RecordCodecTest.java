@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.syscall.BpfMap;
+import io.bpf4j.syscall.MapCodec;
+import io.bpf4j.syscall.MapSpec;
+import io.bpf4j.syscall.TypedMap;
+import io.bpf4j.syscall.testing.FakeKernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -182,32 +187,13 @@ class RecordCodecTest {
     }
 
     @Test
-    void recordCodecAdaptsToAThreeMethodMapCodecShape() {
-        // the shape bpf-syscall's typed map views need: size, encode into a buffer, decode from one
-        interface MapCodec<T> {
-            int size();
-
-            void encode(T value, ByteBuffer buf);
-
-            T decode(ByteBuffer buf);
-        }
+    void recordCodecServesAsTheValueCodecOfATypedMap() {
         RecordCodec<Hdr> c = StructLayout.codec(Hdr.class);
-        MapCodec<Hdr> m = new MapCodec<>() {
-            public int size() {
-                return c.size();
-            }
-
-            public void encode(Hdr value, ByteBuffer buf) {
-                c.encode(value, buf);
-            }
-
-            public Hdr decode(ByteBuffer buf) {
-                return c.decode(buf);
-            }
-        };
-        ByteBuffer buf = ByteBuffer.allocate(m.size()).order(ByteOrder.nativeOrder());
-        m.encode(new Hdr(9, 3), buf);
-        assertEquals(new Hdr(9, 3), m.decode(buf));
-        assertEquals(8, Arrays.asList(c.encode(new Hdr(9, 3))).get(0).length);
+        try (BpfMap map = BpfMap.create(new FakeKernel(), MapSpec.hash("hdrs", 4, c.size(), 8))) {
+            TypedMap<Integer, Hdr> byPid = map.typed(MapCodec.u32(), MapCodec.of(c.size(), c::encode, c::decode));
+            byPid.put(9, new Hdr(9, 3));
+            assertEquals(new Hdr(9, 3), byPid.get(9).orElseThrow());
+            assertEquals(8, map.valueSize());
+        }
     }
 }

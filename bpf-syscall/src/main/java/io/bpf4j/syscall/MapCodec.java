@@ -1,6 +1,8 @@
 package io.bpf4j.syscall;
 
 import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Turns a Java value into a map key or value and back: a fixed size and two conversions over a
@@ -10,6 +12,9 @@ import java.nio.ByteBuffer;
  * <pre>{@code
  * TypedMap<Integer, Long> counts = map.typed(MapCodec.u32(), MapCodec.u64());
  * counts.put(7, 1L);
+ *
+ * RecordCodec<Exec> exec = StructLayout.codec(Exec.class);          // bpf-structs
+ * TypedMap<Integer, Exec> byPid = map.typed(MapCodec.u32(), MapCodec.of(exec.size(), exec::encode, exec::decode));
  * }</pre>
  *
  * @param <T> the Java type
@@ -23,6 +28,29 @@ public interface MapCodec<T> {
 
     /** Reads a value from the buffer's position. */
     T decode(ByteBuffer in);
+
+    /**
+     * A codec from a size and two functions, e.g. a bpf-structs record codec's
+     * {@code encode(value, buffer)} and {@code decode(buffer)}.
+     */
+    static <T> MapCodec<T> of(int size, BiConsumer<T, ByteBuffer> encoder, Function<ByteBuffer, T> decoder) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("codec size " + size + ": expected a positive number of bytes");
+        }
+        return new MapCodec<>() {
+            public int size() {
+                return size;
+            }
+
+            public void encode(T value, ByteBuffer out) {
+                encoder.accept(value, out);
+            }
+
+            public T decode(ByteBuffer in) {
+                return decoder.apply(in);
+            }
+        };
+    }
 
     /** A 32-bit integer. */
     static MapCodec<Integer> u32() {
