@@ -3,14 +3,13 @@ package io.bpf4j.examples;
 import io.bpf4j.core.TextAssembler;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +36,8 @@ public final class AsmCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "where to write the bytecode")
     Path output;
 
-    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "host",
-            description = "byte order of the bytecode: host (default), little or big")
-    String order;
+    @Mixin
+    ByteOrderOption order;
 
     @Override
     public Integer call() {
@@ -47,7 +45,7 @@ public final class AsmCommand implements Callable<Integer> {
         try {
             String text = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file));
-            byte[] code = TextAssembler.assemble(text, byteOrder(order));
+            byte[] code = TextAssembler.assemble(text, order.order());
             Files.write(output, code);
             spec.commandLine().getOut().println(output + ": " + code.length / 8 + " slots (" + code.length + " bytes)");
             spec.commandLine().getOut().flush();
@@ -61,21 +59,5 @@ public final class AsmCommand implements Callable<Integer> {
         }
         err.flush();
         return 1;
-    }
-
-    static ByteOrder byteOrder(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "host":
-            case "native":
-                return ByteOrder.nativeOrder();
-            case "little":
-            case "le":
-                return ByteOrder.LITTLE_ENDIAN;
-            case "big":
-            case "be":
-                return ByteOrder.BIG_ENDIAN;
-            default:
-                throw new IllegalArgumentException("--order " + name + " unknown: expected host, little or big");
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,16 +37,15 @@ public final class DisasmCommand implements Callable<Integer> {
     @Option(names = "--hex", paramLabel = "HEX", description = "bytecode as a hex string instead of a file (spaces allowed)")
     String hex;
 
-    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "host",
-            description = "byte order of the bytecode: host (default), little or big")
-    String order;
+    @Mixin
+    ByteOrderOption order;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         try {
             byte[] code = input();
-            spec.commandLine().getOut().print(Disassembler.disassemble(code, AsmCommand.byteOrder(order)));
+            spec.commandLine().getOut().print(Disassembler.disassemble(code, order.order()));
             spec.commandLine().getOut().flush();
             return 0;
         } catch (IllegalArgumentException e) {
