@@ -1,6 +1,5 @@
 package io.bpf4j.core;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,166 +14,244 @@ import java.util.Map;
  */
 final class Assembler {
     private static final int NO_TARGET = -1;
+    private static final Instruction.Kind[] KINDS = Instruction.Kind.values();
+    private static final byte LABEL = (byte) Instruction.Kind.LABEL.ordinal();
+    private static final byte JUMP = (byte) Instruction.Kind.JUMP.ordinal();
+    private static final byte[] WIDTH = InstructionCodec.WIDTH;
 
     private final List<Instruction> insns;
     private final int n;
     private final boolean widenFarJumps;
-    private final Map<String, Integer> labelIndex = new HashMap<>();
-    /** Index of the instruction each instruction jumps/calls/refers to, or NO_TARGET. */
-    private final int[] target;
+    private final Resolved r;
     private final int[] slot;
-    /** Extra slots a widened conditional jump takes: 0, 1 (inverse + gotol) or 2 (jset hop). */
-    private final byte[] extra;
+    /** Extra slots a widened conditional jump takes: 0, 1 (inverse + gotol) or 2 (jset hop); null until one is widened. */
+    private byte[] extra;
 
-    private Assembler(List<Instruction> insns, boolean widenFarJumps) {
-        this.insns = insns;
+    /**
+     * What assembling a program needs to know about it whatever the byte order: each
+     * instruction's kind (read once: {@code kind()} is a megamorphic call) and the index of the
+     * instruction it jumps/calls/refers to. Derived from the immutable instruction list alone, so
+     * a {@link Program} keeps it after its first assembly.
+     */
+    static final class Resolved {
+        /** {@code kind().ordinal()} of each instruction. */
+        final byte[] kinds;
+        /** Index of the instruction each instruction jumps/calls/refers to, or NO_TARGET. */
+        final int[] target;
+        final int labelCount;
+
+        private Resolved(byte[] kinds, int[] target, int labelCount) {
+            this.kinds = kinds;
+            this.target = target;
+            this.labelCount = labelCount;
+        }
+    }
+
+    private Assembler(Program program, boolean widenFarJumps) {
+        this.insns = program.instructions();
         this.n = insns.size();
         this.widenFarJumps = widenFarJumps;
-        this.target = new int[n];
+        this.r = program.resolved();
         this.slot = new int[n + 1];
-        this.extra = new byte[n];
+    }
+
+    /** The bytecode alone, without the label map {@link #assemble} builds for diagnostics. */
+    static byte[] bytes(Program program, ByteOrder order, boolean widenFarJumps) {
+        Assembler a = new Assembler(program, widenFarJumps);
+        a.layOut();
+        return a.encode(order);
     }
 
     static AssembledProgram assemble(Program program, ByteOrder order, boolean widenFarJumps) {
-        Assembler a = new Assembler(program.instructions(), widenFarJumps);
-        a.checkShape();
-        a.resolveTargets();
+        Assembler a = new Assembler(program, widenFarJumps);
         a.layOut();
         byte[] bytes = a.encode(order);
-        Map<String, Integer> labels = new HashMap<>();
-        for (Map.Entry<String, Integer> e : a.labelIndex.entrySet()) {
-            labels.put(e.getKey(), a.slot[e.getValue()]);
+        byte[] kinds = a.r.kinds;
+        Map<String, Integer> labels = new HashMap<>(capacity(a.r.labelCount));
+        for (int i = 0; i < a.n; i++) {
+            if (kinds[i] == LABEL) {
+                labels.put(((Label) a.insns.get(i)).name(), a.slot[i]);
+            }
         }
         return new AssembledProgram(program, bytes, a.slot, Collections.unmodifiableMap(labels));
     }
 
-    private void checkShape() {
+    private static int capacity(int entries) {
+        return (int) (entries / 0.75f) + 1;
+    }
+
+    /**
+     * Checks the program's shape and resolves every label and raw offset to an instruction index,
+     * in one pass over the instructions plus one over the labels.
+     *
+     * @throws AssemblyException for an empty program, one running off its end, a duplicate or
+     *         unknown label, or a raw offset landing outside the program
+     */
+    static Resolved resolve(List<Instruction> insns) {
+        int n = insns.size();
+        byte[] kinds = new byte[n];
+        int labelCount = 0;
+        int slots = 0;
+        for (int i = 0; i < n; i++) {
+            byte k = (byte) insns.get(i).kind().ordinal();
+            kinds[i] = k;
+            slots += WIDTH[k];
+            if (k == LABEL) {
+                labelCount++;
+            }
+        }
         int last = n - 1;
-        while (last >= 0 && insns.get(last).kind() == Instruction.Kind.LABEL) {
+        while (last >= 0 && kinds[last] == LABEL) {
             last--;
         }
         if (last < 0) {
             throw new AssemblyException(-1, null, "empty program: expected at least one instruction ending in exit");
         }
-        Instruction.Kind k = insns.get(last).kind();
-        if (k != Instruction.Kind.EXIT && k != Instruction.Kind.GOTO) {
+        Instruction.Kind lastKind = KINDS[kinds[last]];
+        if (lastKind != Instruction.Kind.EXIT && lastKind != Instruction.Kind.GOTO) {
             throw new AssemblyException(last, null, "instruction " + last + " (" + describe(insns.get(last))
                     + ") ends the program: expected exit or goto, or the CPU would run off its end");
         }
-        for (int i = 0; i < n; i++) {
-            if (insns.get(i) instanceof Label) {
-                String name = ((Label) insns.get(i)).name();
-                Integer before = labelIndex.putIfAbsent(name, i);
-                if (before != null) {
-                    throw new AssemblyException(i, name, "instruction " + i + ": duplicate label '" + name
-                            + "', first defined at instruction " + before);
+        Map<String, Integer> labelIndex = new HashMap<>(capacity(labelCount));
+        if (labelCount > 0) {
+            for (int i = 0; i < n; i++) {
+                if (kinds[i] == LABEL) {
+                    String name = ((Label) insns.get(i)).name();
+                    Integer before = labelIndex.putIfAbsent(name, i);
+                    if (before != null) {
+                        throw new AssemblyException(i, name, "instruction " + i + ": duplicate label '" + name
+                                + "', first defined at instruction " + before);
+                    }
                 }
             }
         }
-    }
-
-    private void resolveTargets() {
-        // Raw offsets count slots of the unwidened layout: turn them into instruction indices first.
-        int pos = 0;
-        for (int i = 0; i < n; i++) {
-            slot[i] = pos;
-            pos += insns.get(i).slots();
-        }
-        slot[n] = pos;
+        int[] target = new int[n];
+        int[] slotOf = null;
         int[] indexAtSlot = null;
         for (int i = 0; i < n; i++) {
-            Instruction in = insns.get(i);
             target[i] = NO_TARGET;
-            String label = in.target();
+            Instruction.Kind kind = KINDS[kinds[i]];
+            String label;
+            int rel;
+            switch (kind) {
+                case JUMP: {
+                    JumpInsn j = (JumpInsn) insns.get(i);
+                    label = j.label();
+                    rel = j.off();
+                    break;
+                }
+                case GOTO: {
+                    GotoInsn g = (GotoInsn) insns.get(i);
+                    label = g.label();
+                    rel = g.off();
+                    break;
+                }
+                case MAY_GOTO: {
+                    MayGotoInsn m = (MayGotoInsn) insns.get(i);
+                    label = m.label();
+                    rel = m.off();
+                    break;
+                }
+                case CALL: {
+                    CallInsn c = (CallInsn) insns.get(i);
+                    label = c.target();
+                    rel = c.type() == CallInsn.Type.LOCAL ? c.imm() : Integer.MIN_VALUE;
+                    break;
+                }
+                case LD_IMM64: {
+                    LoadImm64Insn l = (LoadImm64Insn) insns.get(i);
+                    label = l.target();
+                    rel = l.source() == PseudoSource.FUNC ? (int) l.imm() : Integer.MIN_VALUE;
+                    break;
+                }
+                default:
+                    continue;
+            }
             if (label != null) {
                 Integer t = labelIndex.get(label);
                 if (t == null) {
+                    Instruction in = insns.get(i);
                     throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): unknown label '"
                             + label + "'" + DidYouMean.hint(label, new java.util.TreeSet<>(labelIndex.keySet()), "labels", 8));
                 }
-                if (firstRealAtOrAfter(t) == n) {
+                int ti = t;
+                int real = ti;
+                while (real < n && kinds[real] == LABEL) {
+                    real++;
+                }
+                if (real == n) {
+                    Instruction in = insns.get(i);
                     throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): label '" + label
                             + "' marks the end of the program: there is no instruction to go to");
                 }
-                target[i] = t;
-            } else {
-                int rel = rawOffset(in);
-                if (rel != Integer.MIN_VALUE) {
-                    if (indexAtSlot == null) {
-                        indexAtSlot = indexAtSlot();
+                target[i] = ti;
+            } else if (rel != Integer.MIN_VALUE) {
+                // Raw offsets count slots of the unwidened layout: turn them into instruction indices.
+                if (indexAtSlot == null) {
+                    slotOf = new int[n];
+                    indexAtSlot = new int[slots];
+                    java.util.Arrays.fill(indexAtSlot, -1);
+                    int pos = 0;
+                    for (int j = 0; j < n; j++) {
+                        slotOf[j] = pos;
+                        pos += WIDTH[kinds[j]];
                     }
-                    long dest = (long) slot[i] + 1 + rel;
-                    if (dest < 0 || dest >= slot[n] || indexAtSlot[(int) dest] < 0) {
-                        throw new AssemblyException(i, null, "instruction " + i + " (" + describe(in) + "): offset "
-                                + rel + " lands at slot " + dest + ", "
-                                + (dest < 0 || dest >= slot[n] ? "outside the program (0.." + (slot[n] - 1) + ")"
-                                        : "inside the second half of an ld_imm64"));
+                    for (int j = n - 1; j >= 0; j--) {
+                        if (WIDTH[kinds[j]] > 0) {
+                            indexAtSlot[slotOf[j]] = j;
+                        }
                     }
-                    target[i] = indexAtSlot[(int) dest];
                 }
+                long dest = (long) slotOf[i] + 1 + rel;
+                if (dest < 0 || dest >= slots || indexAtSlot[(int) dest] < 0) {
+                    Instruction in = insns.get(i);
+                    throw new AssemblyException(i, null, "instruction " + i + " (" + describe(in) + "): offset "
+                            + rel + " lands at slot " + dest + ", "
+                            + (dest < 0 || dest >= slots ? "outside the program (0.." + (slots - 1) + ")"
+                                    : "inside the second half of an ld_imm64"));
+                }
+                target[i] = indexAtSlot[(int) dest];
             }
         }
-    }
-
-    private int[] indexAtSlot() {
-        int[] at = new int[slot[n]];
-        java.util.Arrays.fill(at, -1);
-        for (int i = n - 1; i >= 0; i--) {
-            if (insns.get(i).slots() > 0) {
-                at[slot[i]] = i;
-            }
-        }
-        return at;
-    }
-
-    private int firstRealAtOrAfter(int i) {
-        while (i < n && insns.get(i).slots() == 0) {
-            i++;
-        }
-        return i;
-    }
-
-    /** The offset an instruction without label carries, or MIN_VALUE if it has no jump target. */
-    private static int rawOffset(Instruction in) {
-        switch (in.kind()) {
-            case JUMP: return ((JumpInsn) in).off();
-            case GOTO: return ((GotoInsn) in).off();
-            case MAY_GOTO: return ((MayGotoInsn) in).off();
-            case CALL: {
-                CallInsn c = (CallInsn) in;
-                return c.type() == CallInsn.Type.LOCAL ? c.imm() : Integer.MIN_VALUE;
-            }
-            case LD_IMM64: {
-                LoadImm64Insn l = (LoadImm64Insn) in;
-                return l.source() == PseudoSource.FUNC ? (int) l.imm() : Integer.MIN_VALUE;
-            }
-            default: return Integer.MIN_VALUE;
-        }
+        return new Resolved(kinds, target, labelCount);
     }
 
     private void layOut() {
+        byte[] kinds = r.kinds;
+        int[] target = r.target;
         boolean changed = true;
         while (changed) {
             int pos = 0;
-            for (int i = 0; i < n; i++) {
-                slot[i] = pos;
-                pos += insns.get(i).slots() + extra[i];
+            if (extra == null) {
+                for (int i = 0; i < n; i++) {
+                    slot[i] = pos;
+                    pos += WIDTH[kinds[i]];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    slot[i] = pos;
+                    pos += WIDTH[kinds[i]] + extra[i];
+                }
             }
             slot[n] = pos;
             changed = false;
             for (int i = 0; i < n; i++) {
-                if (target[i] == NO_TARGET || extra[i] != 0) {
+                int t = target[i];
+                if (t == NO_TARGET || extra != null && extra[i] != 0) {
                     continue;
                 }
-                Instruction in = insns.get(i);
-                long off = (long) slot[target[i]] - (slot[i] + 1);
+                long off = (long) slot[t] - (slot[i] + 1);
                 if (off >= Short.MIN_VALUE && off <= Short.MAX_VALUE) {
                     continue;
                 }
-                switch (in.kind()) {
+                Instruction in = insns.get(i);
+                switch (KINDS[kinds[i]]) {
                     case JUMP:
                         if (!widenFarJumps) {
                             throw outOfRange(i, in, off, "-32768..32767 (widening of far jumps is off)");
+                        }
+                        if (extra == null) {
+                            extra = new byte[n];
                         }
                         extra[i] = (byte) (((JumpInsn) in).op() == JumpOp.JSET ? 2 : 1);
                         changed = true;
@@ -200,44 +277,49 @@ final class Assembler {
 
     private byte[] encode(ByteOrder order) {
         byte[] out = new byte[slot[n] * 8];
-        ByteBuffer bb = ByteBuffer.wrap(out).order(order);
         boolean little = order == ByteOrder.LITTLE_ENDIAN;
+        byte[] kinds = r.kinds;
+        int[] target = r.target;
         for (int i = 0; i < n; i++) {
+            byte k = kinds[i];
+            if (k == LABEL) {
+                continue;
+            }
             Instruction in = insns.get(i);
-            if (in.kind() == Instruction.Kind.JUMP) {
-                encodeJump(bb, little, (JumpInsn) in, i);
+            int t = target[i];
+            if (k == JUMP) {
+                encodeJump(out, little, (JumpInsn) in, i, t);
             } else {
-                int rel = target[i] == NO_TARGET ? 0 : slot[target[i]] - (slot[i] + 1);
-                InstructionCodec.encodeOne(bb, little, in, rel);
+                int rel = t == NO_TARGET ? 0 : slot[t] - (slot[i] + 1);
+                InstructionCodec.encodeAt(out, slot[i] * 8, little, in, KINDS[k], rel);
             }
         }
         return out;
     }
 
-    private void encodeJump(ByteBuffer bb, boolean little, JumpInsn j, int i) {
-        int tgt = slot[target[i]];
-        switch (extra[i]) {
+    private void encodeJump(byte[] out, boolean little, JumpInsn j, int i, int t) {
+        int tgt = slot[t];
+        int pos = slot[i] * 8;
+        int dst = j.dst().number();
+        int src = j.src() == null ? 0 : j.src().number();
+        switch (extra == null ? 0 : extra[i]) {
             case 0:
-                put(bb, little, j.opcode(), j.dst(), j.src(), tgt - (slot[i] + 1), j.imm());
+                InstructionCodec.putRegs(out, pos, little, j.opcode(), dst, src, tgt - (slot[i] + 1), j.imm());
                 break;
             case 1: {
                 // if !cond goto +1; gotol target
                 int inverse = j.op().inverse().code() | (j.opcode() & 0x0f);
-                put(bb, little, inverse, j.dst(), j.src(), 1, j.imm());
-                put(bb, little, 0x06, null, null, 0, tgt - (slot[i] + 2));
+                InstructionCodec.putRegs(out, pos, little, inverse, dst, src, 1, j.imm());
+                InstructionCodec.putRegs(out, pos + 8, little, 0x06, 0, 0, 0, tgt - (slot[i] + 2));
                 break;
             }
             default:
                 // jset has no inverse: if cond goto +1; goto +1; gotol target
-                put(bb, little, j.opcode(), j.dst(), j.src(), 1, j.imm());
-                put(bb, little, 0x05, null, null, 1, 0);
-                put(bb, little, 0x06, null, null, 0, tgt - (slot[i] + 3));
+                InstructionCodec.putRegs(out, pos, little, j.opcode(), dst, src, 1, j.imm());
+                InstructionCodec.putRegs(out, pos + 8, little, 0x05, 0, 0, 1, 0);
+                InstructionCodec.putRegs(out, pos + 16, little, 0x06, 0, 0, 0, tgt - (slot[i] + 3));
                 break;
         }
-    }
-
-    private static void put(ByteBuffer bb, boolean little, int opcode, Reg dst, Reg src, int off, int imm) {
-        InstructionCodec.put(bb, little, opcode, dst, src, off, imm);
     }
 
     /** An instruction as error messages show it: its verifier-syntax text. */

@@ -1,5 +1,7 @@
 package io.bpf4j.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -42,17 +44,28 @@ public final class InstructionCodec {
             slots += in.slots();
         }
         byte[] out = new byte[slots * 8];
-        ByteBuffer bb = ByteBuffer.wrap(out).order(order);
         boolean little = order == ByteOrder.LITTLE_ENDIAN;
+        int pos = 0;
         for (int i = 0; i < insns.size(); i++) {
             Instruction in = insns.get(i);
             if (in.target() != null) {
                 throw new IllegalArgumentException("instruction " + i + " refers to label '" + in.target()
                         + "': assemble it as a Program to resolve labels");
             }
-            encodeOne(bb, little, in, literalOffset(in));
+            Instruction.Kind kind = in.kind();
+            encodeAt(out, pos, little, in, kind, literalOffset(in));
+            pos += WIDTH[kind.ordinal()] * 8;
         }
         return out;
+    }
+
+    /** Slots each kind of instruction takes, by {@code Kind.ordinal()}: read once, no call per instruction. */
+    static final byte[] WIDTH = new byte[Instruction.Kind.values().length];
+
+    static {
+        java.util.Arrays.fill(WIDTH, (byte) 1);
+        WIDTH[Instruction.Kind.LABEL.ordinal()] = 0;
+        WIDTH[Instruction.Kind.LD_IMM64.ordinal()] = 2;
     }
 
     /** The jump/call offset an unlabelled instruction carries, or 0 for instructions without one. */
@@ -68,95 +81,102 @@ public final class InstructionCodec {
     }
 
     /**
-     * Writes one instruction with its jump/call offset {@code rel} (slots from the next
-     * instruction). A {@code goto} whose offset does not fit 16 bits is written as {@code gotol}.
-     * Allocates nothing.
+     * Writes one instruction of kind {@code kind} at byte {@code pos} of {@code out} with its
+     * jump/call offset {@code rel} (slots from the next instruction). A {@code goto} whose offset
+     * does not fit 16 bits is written as {@code gotol}. Allocates nothing.
      */
-    static void encodeOne(ByteBuffer bb, boolean little, Instruction in, int rel) {
-        switch (in.kind()) {
+    static void encodeAt(byte[] out, int pos, boolean little, Instruction in, Instruction.Kind kind, int rel) {
+        switch (kind) {
             case LABEL:
                 break;
             case ALU: {
                 AluInsn a = (AluInsn) in;
-                put(bb, little, a.opcode(), a.dst(), a.src(), a.op().off(), a.imm());
+                put(out, pos, little, a.opcode(), a.dst(), a.src(), a.op().off(), a.imm());
                 break;
             }
             case ENDIAN: {
                 EndianInsn e = (EndianInsn) in;
-                put(bb, little, e.opcode(), e.dst(), null, 0, e.width());
+                put(out, pos, little, e.opcode(), e.dst(), null, 0, e.width());
                 break;
             }
             case ADDR_SPACE_CAST: {
                 AddrSpaceCastInsn c = (AddrSpaceCastInsn) in;
-                put(bb, little, c.opcode(), c.dst(), c.src(), 1, c.imm());
+                put(out, pos, little, c.opcode(), c.dst(), c.src(), 1, c.imm());
                 break;
             }
             case JUMP: {
                 JumpInsn j = (JumpInsn) in;
-                put(bb, little, j.opcode(), j.dst(), j.src(), rel, j.imm());
+                put(out, pos, little, j.opcode(), j.dst(), j.src(), rel, j.imm());
                 break;
             }
             case GOTO:
                 if (((GotoInsn) in).wide() || rel < Short.MIN_VALUE || rel > Short.MAX_VALUE) {
-                    put(bb, little, 0x06, null, null, 0, rel);
+                    putRegs(out, pos, little, 0x06, 0, 0, 0, rel);
                 } else {
-                    put(bb, little, 0x05, null, null, rel, 0);
+                    putRegs(out, pos, little, 0x05, 0, 0, rel, 0);
                 }
                 break;
             case MAY_GOTO:
-                put(bb, little, in.opcode(), null, null, rel, 0);
+                putRegs(out, pos, little, ((MayGotoInsn) in).opcode(), 0, 0, rel, 0);
                 break;
             case CALL: {
                 CallInsn c = (CallInsn) in;
                 int imm = c.type() == CallInsn.Type.LOCAL ? rel : c.imm();
-                putRegs(bb, little, in.opcode(), 0, c.type().ordinal(), c.off(), imm);
+                putRegs(out, pos, little, c.opcode(), 0, c.type().ordinal(), c.off(), imm);
                 break;
             }
             case EXIT:
-                put(bb, little, in.opcode(), null, null, 0, 0);
+                putRegs(out, pos, little, ((ExitInsn) in).opcode(), 0, 0, 0, 0);
                 break;
             case LOAD: {
                 LoadInsn l = (LoadInsn) in;
-                put(bb, little, l.opcode(), l.dst(), l.src(), l.off(), 0);
+                put(out, pos, little, l.opcode(), l.dst(), l.src(), l.off(), 0);
                 break;
             }
             case STORE: {
                 StoreInsn s = (StoreInsn) in;
-                put(bb, little, s.opcode(), s.dst(), s.src(), s.off(), s.imm());
+                put(out, pos, little, s.opcode(), s.dst(), s.src(), s.off(), s.imm());
                 break;
             }
             case ATOMIC: {
                 AtomicInsn a = (AtomicInsn) in;
-                put(bb, little, a.opcode(), a.dst(), a.src(), a.off(), a.op().imm());
+                put(out, pos, little, a.opcode(), a.dst(), a.src(), a.off(), a.op().imm());
                 break;
             }
             case LD_IMM64: {
                 LoadImm64Insn l = (LoadImm64Insn) in;
                 // A function reference carries a 32-bit offset with the upper half 0, as LLVM emits it.
                 long imm = l.source() == PseudoSource.FUNC ? rel & 0xffff_ffffL : l.imm();
-                putRegs(bb, little, l.opcode(), l.dst().number(), l.source().code(), 0, (int) imm);
-                putRegs(bb, little, 0, 0, 0, 0, (int) (imm >>> 32));
+                putRegs(out, pos, little, l.opcode(), l.dst().number(), l.source().code(), 0, (int) imm);
+                putRegs(out, pos + 8, little, 0, 0, 0, 0, (int) (imm >>> 32));
                 break;
             }
             case PACKET_LOAD: {
                 PacketLoadInsn p = (PacketLoadInsn) in;
-                put(bb, little, p.opcode(), null, p.src(), 0, p.imm());
+                put(out, pos, little, p.opcode(), null, p.src(), 0, p.imm());
                 break;
             }
             default:
-                throw new AssertionError(in.kind());
+                throw new AssertionError(kind);
         }
     }
 
-    static void put(ByteBuffer bb, boolean little, int opcode, Reg dst, Reg src, int off, int imm) {
-        putRegs(bb, little, opcode, dst == null ? 0 : dst.number(), src == null ? 0 : src.number(), off, imm);
+    static void put(byte[] out, int pos, boolean little, int opcode, Reg dst, Reg src, int off, int imm) {
+        putRegs(out, pos, little, opcode, dst == null ? 0 : dst.number(), src == null ? 0 : src.number(), off, imm);
     }
 
-    static void putRegs(ByteBuffer bb, boolean little, int opcode, int dst, int src, int off, int imm) {
-        bb.put((byte) opcode);
-        bb.put((byte) (little ? (src << 4 | dst) : (dst << 4 | src)));
-        bb.putShort((short) off);
-        bb.putInt(imm);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** One slot as one 8-byte write: the fields packed in a long, in the target's byte order. */
+    static void putRegs(byte[] out, int pos, boolean little, int opcode, int dst, int src, int off, int imm) {
+        if (little) {
+            LONG_LE.set(out, pos, (opcode & 0xffL) | ((src << 4 | dst) & 0xffL) << 8
+                    | (off & 0xffffL) << 16 | (long) imm << 32);
+        } else {
+            LONG_BE.set(out, pos, (opcode & 0xffL) << 56 | ((dst << 4 | src) & 0xffL) << 48
+                    | (off & 0xffffL) << 32 | (imm & 0xffff_ffffL));
+        }
     }
 
     // ---- decoding -----------------------------------------------------------------------------

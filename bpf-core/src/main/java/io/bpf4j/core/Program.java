@@ -25,6 +25,12 @@ import java.util.function.ToIntFunction;
 public final class Program {
     private final List<Instruction> instructions;
     private final SourcePosition[] positions;
+    /**
+     * Kinds and resolved jump targets, computed at the first assembly: derived from the immutable
+     * instructions alone (never the bytes, which depend on byte order). Racy single-check: every
+     * field of {@link Assembler.Resolved} is final, so a thread sees it whole or computes its own.
+     */
+    private Assembler.Resolved resolved;
 
     Program(List<Instruction> instructions, SourcePosition[] positions) {
         this.instructions = instructions;
@@ -66,7 +72,17 @@ public final class Program {
 
     /** Assembles in {@code order}, widening far conditional jumps. */
     public byte[] assemble(ByteOrder order) {
-        return Assembler.assemble(this, order, true).bytecode();
+        return Assembler.bytes(this, order, true);
+    }
+
+    /** The program's kinds and resolved targets, computed once (throws if labels or offsets are wrong). */
+    Assembler.Resolved resolved() {
+        Assembler.Resolved r = resolved;
+        if (r == null) {
+            r = Assembler.resolve(instructions);
+            resolved = r;
+        }
+        return r;
     }
 
     /**
