@@ -46,7 +46,13 @@ public final class Fragments {
      * @throws IllegalArgumentException if both name the same register
      */
     public static List<Instruction> getCurrentPidTgid(Reg pid, Reg tgid) {
-        return callAndSplit(Helper.GET_CURRENT_PID_TGID, pid, tgid, "pid", "tgid");
+        List<Instruction> out = new ArrayList<>(4);
+        getCurrentPidTgid(out, pid, tgid);
+        return done(out);
+    }
+
+    static void getCurrentPidTgid(List<Instruction> out, Reg pid, Reg tgid) {
+        callAndSplit(out, Helper.GET_CURRENT_PID_TGID, pid, tgid, "pid", "tgid");
     }
 
     /**
@@ -54,7 +60,13 @@ public final class Fragments {
      * bits; either may be null. Clobbers r0..r5 (besides {@code uid} and {@code gid}).
      */
     public static List<Instruction> getCurrentUidGid(Reg uid, Reg gid) {
-        return callAndSplit(Helper.GET_CURRENT_UID_GID, uid, gid, "uid", "gid");
+        List<Instruction> out = new ArrayList<>(4);
+        getCurrentUidGid(out, uid, gid);
+        return done(out);
+    }
+
+    static void getCurrentUidGid(List<Instruction> out, Reg uid, Reg gid) {
+        callAndSplit(out, Helper.GET_CURRENT_UID_GID, uid, gid, "uid", "gid");
     }
 
     /**
@@ -69,10 +81,14 @@ public final class Fragments {
      */
     public static List<Instruction> getCurrentComm(Reg base, int offset, int size) {
         List<Instruction> out = new ArrayList<>(4);
+        getCurrentComm(out, base, offset, size);
+        return done(out);
+    }
+
+    static void getCurrentComm(List<Instruction> out, Reg base, int offset, int size) {
         pointer(out, Reg.R1, base, offset);
         out.add(movImm(Reg.R2, size));
         out.add(CallInsn.helper(Helper.GET_CURRENT_COMM));
-        return done(out);
     }
 
     /**
@@ -81,21 +97,37 @@ public final class Fragments {
      */
     public static List<Instruction> ringbufReserve(MapReference map, int size) {
         List<Instruction> out = new ArrayList<>(5);
+        ringbufReserve(out, map, size);
+        return done(out);
+    }
+
+    static void ringbufReserve(List<Instruction> out, MapReference map, int size) {
         out.add(loadMap(Reg.R1, map));
         out.add(movImm(Reg.R2, size));
         out.add(movImm(Reg.R3, 0));
         out.add(CallInsn.helper(Helper.RINGBUF_RESERVE));
-        return done(out);
     }
 
     /** {@code bpf_ringbuf_submit(record, flags)}: publishes a reserved record. Clobbers r0..r5. */
     public static List<Instruction> ringbufSubmit(Reg record, int flags) {
-        return recordCall(Helper.RINGBUF_SUBMIT, record, flags);
+        List<Instruction> out = new ArrayList<>(3);
+        ringbufSubmit(out, record, flags);
+        return done(out);
+    }
+
+    static void ringbufSubmit(List<Instruction> out, Reg record, int flags) {
+        recordCall(out, Helper.RINGBUF_SUBMIT, record, flags);
     }
 
     /** {@code bpf_ringbuf_discard(record, flags)}: drops a reserved record. Clobbers r0..r5. */
     public static List<Instruction> ringbufDiscard(Reg record, int flags) {
-        return recordCall(Helper.RINGBUF_DISCARD, record, flags);
+        List<Instruction> out = new ArrayList<>(3);
+        ringbufDiscard(out, record, flags);
+        return done(out);
+    }
+
+    static void ringbufDiscard(List<Instruction> out, Reg record, int flags) {
+        recordCall(out, Helper.RINGBUF_DISCARD, record, flags);
     }
 
     /**
@@ -142,12 +174,24 @@ public final class Fragments {
      * kernel memory. r0 = 0 or a negative error. Clobbers r0..r5.
      */
     public static List<Instruction> probeReadKernel(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_KERNEL, dst, size, unsafePtr);
+        List<Instruction> out = new ArrayList<>(5);
+        probeReadKernel(out, dst, size, unsafePtr);
+        return done(out);
+    }
+
+    static void probeReadKernel(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
+        probeRead(out, Helper.PROBE_READ_KERNEL, dst, size, unsafePtr);
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}: as {@link #probeReadKernel} for user memory. */
     public static List<Instruction> probeReadUser(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_USER, dst, size, unsafePtr);
+        List<Instruction> out = new ArrayList<>(5);
+        probeReadUser(out, dst, size, unsafePtr);
+        return done(out);
+    }
+
+    static void probeReadUser(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
+        probeRead(out, Helper.PROBE_READ_USER, dst, size, unsafePtr);
     }
 
     /**
@@ -156,12 +200,24 @@ public final class Fragments {
      * Clobbers r0..r5.
      */
     public static List<Instruction> probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr);
+        List<Instruction> out = new ArrayList<>(5);
+        probeReadKernelStr(out, dst, size, unsafePtr);
+        return done(out);
+    }
+
+    static void probeReadKernelStr(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
+        probeRead(out, Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr);
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}: as {@link #probeReadKernelStr} for user memory. */
     public static List<Instruction> probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_USER_STR, dst, size, unsafePtr);
+        List<Instruction> out = new ArrayList<>(5);
+        probeReadUserStr(out, dst, size, unsafePtr);
+        return done(out);
+    }
+
+    static void probeReadUserStr(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
+        probeRead(out, Helper.PROBE_READ_USER_STR, dst, size, unsafePtr);
     }
 
     /**
@@ -240,12 +296,11 @@ public final class Fragments {
 
     // ---- internals ----------------------------------------------------------------------------
 
-    private static List<Instruction> callAndSplit(Helper helper, Reg low, Reg high, String lowName, String highName) {
+    private static void callAndSplit(List<Instruction> out, Helper helper, Reg low, Reg high, String lowName, String highName) {
         if (low != null && low == high) {
             throw new IllegalArgumentException(helper.cName() + ": " + lowName + " and " + highName
                     + " both go to " + low + ": expected two registers");
         }
-        List<Instruction> out = new ArrayList<>(4);
         out.add(CallInsn.helper(helper));
         if (low == Reg.R0) {
             // r0 still holds both halves: take the high half out first.
@@ -257,7 +312,6 @@ public final class Fragments {
             }
             shiftHigh(out, high);
         }
-        return done(out);
     }
 
     private static void shiftHigh(List<Instruction> out, Reg high) {
@@ -270,20 +324,43 @@ public final class Fragments {
         out.add(new AluInsn(AluOp.RSH, true, high, null, 32));
     }
 
-    private static List<Instruction> recordCall(Helper helper, Reg record, int flags) {
-        List<Instruction> out = new ArrayList<>(3);
-        parallelMove(out, new Reg[] {Reg.R1}, new Reg[] {record});
+    private static void recordCall(List<Instruction> out, Helper helper, Reg record, int flags) {
+        move(out, Reg.R1, record);
         out.add(movImm(Reg.R2, flags));
         out.add(CallInsn.helper(helper));
-        return done(out);
     }
 
-    private static List<Instruction> probeRead(Helper helper, Reg dst, int size, Reg unsafePtr) {
-        List<Instruction> out = new ArrayList<>(5);
-        parallelMove(out, new Reg[] {Reg.R1, Reg.R3}, new Reg[] {dst, unsafePtr});
+    private static void probeRead(List<Instruction> out, Helper helper, Reg dst, int size, Reg unsafePtr) {
+        move(out, Reg.R1, dst, Reg.R3, unsafePtr);
         out.add(movImm(Reg.R2, size));
         out.add(CallInsn.helper(helper));
-        return done(out);
+    }
+
+    /** {@link #parallelMove} of one register, without its arrays. */
+    private static void move(List<Instruction> out, Reg to, Reg from) {
+        if (from == null) {
+            throw new IllegalArgumentException("argument register for " + to + " missing");
+        }
+        if (from != to) {
+            out.add(new AluInsn(AluOp.MOV, true, to, from, 0));
+        }
+    }
+
+    /**
+     * {@link #parallelMove} of two registers, without its arrays when the first move does not
+     * overwrite the second's source (then the order is the one parallelMove would choose).
+     */
+    private static void move(List<Instruction> out, Reg to0, Reg from0, Reg to1, Reg from1) {
+        if (from0 == null || from1 == null || from1 == to0) {
+            parallelMove(out, new Reg[] {to0, to1}, new Reg[] {from0, from1});
+            return;
+        }
+        if (from0 != to0) {
+            out.add(new AluInsn(AluOp.MOV, true, to0, from0, 0));
+        }
+        if (from1 != to1) {
+            out.add(new AluInsn(AluOp.MOV, true, to1, from1, 0));
+        }
     }
 
     /** {@code dst = base + offset}, without a move when base already is dst and no add when offset is 0. */

@@ -33,7 +33,9 @@ public final class ProgramBuilder {
      */
     static volatile java.util.function.Supplier<SourcePosition> positionSource = ProgramBuilder::walkToCaller;
 
-    private final List<Instruction> insns = new ArrayList<>();
+    private ArrayList<Instruction> insns = new ArrayList<>(32);
+    /** True once {@link #build()} handed {@code insns} to a Program: the next change copies it first. */
+    private boolean shared;
     private List<SourcePosition> positions;
 
     ProgramBuilder() {
@@ -61,7 +63,7 @@ public final class ProgramBuilder {
         if (insn == null) {
             throw new IllegalArgumentException("instruction " + insns.size() + " is null");
         }
-        insns.add(insn);
+        owned().add(insn);
         if (positions != null) {
             positions.add(positionSource.get());
         }
@@ -109,7 +111,35 @@ public final class ProgramBuilder {
     /** The program. Labels are checked when it is assembled. */
     public Program build() {
         SourcePosition[] pos = positions == null ? null : positions.toArray(new SourcePosition[0]);
-        return new Program(Collections.unmodifiableList(new ArrayList<>(insns)), pos);
+        // No copy: the builder copies before its next change instead (copy on write), so a
+        // builder built once, the common case, copies nothing.
+        shared = true;
+        return new Program(Collections.unmodifiableList(insns), pos);
+    }
+
+    /** The instruction list, copied first if a built Program shares it. */
+    private ArrayList<Instruction> owned() {
+        if (shared) {
+            insns = new ArrayList<>(insns);
+            shared = false;
+        }
+        return insns;
+    }
+
+    /**
+     * The list a fragment helper appends to directly, or null when source positions are recorded
+     * (then each instruction goes through {@link #append(Instruction)} to get its position).
+     */
+    private List<Instruction> sink() {
+        return positions == null ? owned() : null;
+    }
+
+    /** Undoes a fragment that failed halfway, so a failed call leaves the builder as it was. */
+    private AssemblyException failed(int mark, IllegalArgumentException e) {
+        if (insns.size() > mark) {
+            owned().subList(mark, insns.size()).clear();
+        }
+        return at(e);
     }
 
     private static SourcePosition walkToCaller() {
@@ -1510,55 +1540,91 @@ public final class ProgramBuilder {
 
     /** {@code pid} = low, {@code tgid} = high half of {@code bpf_get_current_pid_tgid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentPidTgid(Reg pid, Reg tgid) {
+        int mark = insns.size();
         try {
-            return append(Fragments.getCurrentPidTgid(pid, tgid));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.getCurrentPidTgid(pid, tgid));
+            }
+            Fragments.getCurrentPidTgid(out, pid, tgid);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code uid} = low, {@code gid} = high half of {@code bpf_get_current_uid_gid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentUidGid(Reg uid, Reg gid) {
+        int mark = insns.size();
         try {
-            return append(Fragments.getCurrentUidGid(uid, gid));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.getCurrentUidGid(uid, gid));
+            }
+            Fragments.getCurrentUidGid(out, uid, gid);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code r0 = bpf_get_current_comm(base + offset, size)}. Clobbers r0..r5. */
     public ProgramBuilder getCurrentComm(Reg base, int offset, int size) {
+        int mark = insns.size();
         try {
-            return append(Fragments.getCurrentComm(base, offset, size));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.getCurrentComm(base, offset, size));
+            }
+            Fragments.getCurrentComm(out, base, offset, size);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code r0 = bpf_ringbuf_reserve(map, size, 0)}: a record or NULL. Clobbers r0..r5. */
     public ProgramBuilder ringbufReserve(MapReference map, int size) {
+        int mark = insns.size();
         try {
-            return append(Fragments.ringbufReserve(map, size));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.ringbufReserve(map, size));
+            }
+            Fragments.ringbufReserve(out, map, size);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code bpf_ringbuf_submit(record, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufSubmit(Reg record, int flags) {
+        int mark = insns.size();
         try {
-            return append(Fragments.ringbufSubmit(record, flags));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.ringbufSubmit(record, flags));
+            }
+            Fragments.ringbufSubmit(out, record, flags);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code bpf_ringbuf_discard(record, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufDiscard(Reg record, int flags) {
+        int mark = insns.size();
         try {
-            return append(Fragments.ringbufDiscard(record, flags));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.ringbufDiscard(record, flags));
+            }
+            Fragments.ringbufDiscard(out, record, flags);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
@@ -1591,37 +1657,61 @@ public final class ProgramBuilder {
 
     /** {@code r0 = bpf_probe_read_kernel(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernel(Reg dst, int size, Reg unsafePtr) {
+        int mark = insns.size();
         try {
-            return append(Fragments.probeReadKernel(dst, size, unsafePtr));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.probeReadKernel(dst, size, unsafePtr));
+            }
+            Fragments.probeReadKernel(out, dst, size, unsafePtr);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUser(Reg dst, int size, Reg unsafePtr) {
+        int mark = insns.size();
         try {
-            return append(Fragments.probeReadUser(dst, size, unsafePtr));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.probeReadUser(dst, size, unsafePtr));
+            }
+            Fragments.probeReadUser(out, dst, size, unsafePtr);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code r0 = bpf_probe_read_kernel_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
+        int mark = insns.size();
         try {
-            return append(Fragments.probeReadKernelStr(dst, size, unsafePtr));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.probeReadKernelStr(dst, size, unsafePtr));
+            }
+            Fragments.probeReadKernelStr(out, dst, size, unsafePtr);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
+        int mark = insns.size();
         try {
-            return append(Fragments.probeReadUserStr(dst, size, unsafePtr));
+            List<Instruction> out = sink();
+            if (out == null) {
+                return append(Fragments.probeReadUserStr(dst, size, unsafePtr));
+            }
+            Fragments.probeReadUserStr(out, dst, size, unsafePtr);
+            return this;
         } catch (IllegalArgumentException e) {
-            throw at(e);
+            throw failed(mark, e);
         }
     }
 
