@@ -23,7 +23,8 @@ final class Assembler {
     private final int n;
     private final boolean widenFarJumps;
     private final Resolved r;
-    private final int[] slot;
+    /** Slot of each instruction, and the total at index n. */
+    private int[] slot;
     /** Extra slots a widened conditional jump takes: 0, 1 (inverse + gotol) or 2 (jset hop); null until one is widened. */
     private byte[] extra;
 
@@ -39,11 +40,17 @@ final class Assembler {
         /** Index of the instruction each instruction jumps/calls/refers to, or NO_TARGET. */
         final int[] target;
         final int labelCount;
+        /** Slot of each instruction before any widening, the total at index n; never handed out. */
+        final int[] baseSlot;
+        /** True if every jump reaches its target in 16 bits: then {@link #baseSlot} is the layout. */
+        final boolean fits;
 
-        private Resolved(byte[] kinds, int[] target, int labelCount) {
+        private Resolved(byte[] kinds, int[] target, int labelCount, int[] baseSlot, boolean fits) {
             this.kinds = kinds;
             this.target = target;
             this.labelCount = labelCount;
+            this.baseSlot = baseSlot;
+            this.fits = fits;
         }
     }
 
@@ -52,19 +59,26 @@ final class Assembler {
         this.n = insns.size();
         this.widenFarJumps = widenFarJumps;
         this.r = program.resolved();
-        this.slot = new int[n + 1];
     }
 
     /** The bytecode alone, without the label map {@link #assemble} builds for diagnostics. */
     static byte[] bytes(Program program, ByteOrder order, boolean widenFarJumps) {
         Assembler a = new Assembler(program, widenFarJumps);
-        a.layOut();
+        if (a.r.fits) {
+            a.slot = a.r.baseSlot;   // read only here: encode() does not write it
+        } else {
+            a.layOut();
+        }
         return a.encode(order);
     }
 
     static AssembledProgram assemble(Program program, ByteOrder order, boolean widenFarJumps) {
         Assembler a = new Assembler(program, widenFarJumps);
-        a.layOut();
+        if (a.r.fits) {
+            a.slot = a.r.baseSlot.clone();   // AssembledProgram hands its array out
+        } else {
+            a.layOut();
+        }
         byte[] bytes = a.encode(order);
         byte[] kinds = a.r.kinds;
         Map<String, Integer> labels = new HashMap<>(capacity(a.r.labelCount));
@@ -90,11 +104,13 @@ final class Assembler {
     static Resolved resolve(List<Instruction> insns) {
         int n = insns.size();
         byte[] kinds = new byte[n];
+        int[] slotOf = new int[n + 1];
         int labelCount = 0;
         int slots = 0;
         for (int i = 0; i < n; i++) {
             byte k = (byte) insns.get(i).kind().ordinal();
             kinds[i] = k;
+            slotOf[i] = slots;
             slots += WIDTH[k];
             if (k == LABEL) {
                 labelCount++;
@@ -125,9 +141,10 @@ final class Assembler {
                 }
             }
         }
+        slotOf[n] = slots;
         int[] target = new int[n];
-        int[] slotOf = null;
         int[] indexAtSlot = null;
+        boolean fits = true;
         for (int i = 0; i < n; i++) {
             target[i] = NO_TARGET;
             Instruction.Kind kind = KINDS[kinds[i]];
@@ -188,14 +205,8 @@ final class Assembler {
             } else if (rel != Integer.MIN_VALUE) {
                 // Raw offsets count slots of the unwidened layout: turn them into instruction indices.
                 if (indexAtSlot == null) {
-                    slotOf = new int[n];
                     indexAtSlot = new int[slots];
                     java.util.Arrays.fill(indexAtSlot, -1);
-                    int pos = 0;
-                    for (int j = 0; j < n; j++) {
-                        slotOf[j] = pos;
-                        pos += WIDTH[kinds[j]];
-                    }
                     for (int j = n - 1; j >= 0; j--) {
                         if (WIDTH[kinds[j]] > 0) {
                             indexAtSlot[slotOf[j]] = j;
@@ -212,11 +223,16 @@ final class Assembler {
                 }
                 target[i] = indexAtSlot[(int) dest];
             }
+            if (fits && target[i] != NO_TARGET) {
+                int off = slotOf[target[i]] - (slotOf[i] + 1);
+                fits = off >= Short.MIN_VALUE && off <= Short.MAX_VALUE;
+            }
         }
-        return new Resolved(kinds, target, labelCount);
+        return new Resolved(kinds, target, labelCount, slotOf, fits);
     }
 
     private void layOut() {
+        slot = new int[n + 1];
         byte[] kinds = r.kinds;
         int[] target = r.target;
         boolean changed = true;
