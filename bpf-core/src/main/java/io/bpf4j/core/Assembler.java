@@ -128,12 +128,26 @@ final class Assembler {
             throw new AssemblyException(last, null, "instruction " + last + " (" + describe(insns.get(last))
                     + ") ends the program: expected exit or goto, or the CPU would run off its end");
         }
-        Map<String, Integer> labelIndex = new HashMap<>(capacity(labelCount));
+        // A few labels (a typical hand-written program) are found by a scan of two small arrays,
+        // cheaper than a HashMap with its nodes and boxed indices; many go through a presized map.
+        boolean few = labelCount <= FEW_LABELS;
+        String[] names = few ? new String[labelCount] : null;
+        int[] nameIndex = few ? new int[labelCount] : null;
+        Map<String, Integer> labelIndex = few ? null : new HashMap<>(capacity(labelCount));
         if (labelCount > 0) {
+            int count = 0;
             for (int i = 0; i < n; i++) {
                 if (kinds[i] == LABEL) {
                     String name = ((Label) insns.get(i)).name();
-                    Integer before = labelIndex.putIfAbsent(name, i);
+                    Integer before;
+                    if (few) {
+                        int at = find(names, nameIndex, count, name);
+                        before = at < 0 ? null : at;
+                        names[count] = name;
+                        nameIndex[count++] = i;
+                    } else {
+                        before = labelIndex.putIfAbsent(name, i);
+                    }
                     if (before != null) {
                         throw new AssemblyException(i, name, "instruction " + i + ": duplicate label '" + name
                                 + "', first defined at instruction " + before);
@@ -185,13 +199,20 @@ final class Assembler {
                     continue;
             }
             if (label != null) {
-                Integer t = labelIndex.get(label);
-                if (t == null) {
-                    Instruction in = insns.get(i);
-                    throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): unknown label '"
-                            + label + "'" + DidYouMean.hint(label, new java.util.TreeSet<>(labelIndex.keySet()), "labels", 8));
+                int ti;
+                if (few) {
+                    ti = find(names, nameIndex, labelCount, label);
+                } else {
+                    Integer t = labelIndex.get(label);
+                    ti = t == null ? -1 : t;
                 }
-                int ti = t;
+                if (ti < 0) {
+                    Instruction in = insns.get(i);
+                    java.util.TreeSet<String> known = few ? new java.util.TreeSet<>(java.util.Arrays.asList(names))
+                            : new java.util.TreeSet<>(labelIndex.keySet());
+                    throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): unknown label '"
+                            + label + "'" + DidYouMean.hint(label, known, "labels", 8));
+                }
                 int real = ti;
                 while (real < n && kinds[real] == LABEL) {
                     real++;
@@ -229,6 +250,19 @@ final class Assembler {
             }
         }
         return new Resolved(kinds, target, labelCount, slotOf, fits);
+    }
+
+    /** Labels up to which {@link #resolve} scans arrays instead of building a map. */
+    private static final int FEW_LABELS = 8;
+
+    /** Index of the instruction labelled {@code name} among the first {@code count}, or -1. */
+    private static int find(String[] names, int[] index, int count, String name) {
+        for (int j = 0; j < count; j++) {
+            if (names[j].equals(name)) {
+                return index[j];
+            }
+        }
+        return -1;
     }
 
     private void layOut() {

@@ -101,4 +101,22 @@ class BuilderSharingTest {
         assertThrows(AssemblyException.class, () -> p.assembleDetailed(ByteOrder.LITTLE_ENDIAN, false));
         assertThrows(AssemblyException.class, () -> p.assembleDetailed(ByteOrder.LITTLE_ENDIAN, false));
     }
+
+    @Test
+    void labelErrorsReadTheSameWithFewOrManyLabels() {
+        for (int labels : new int[] {1, 8, 9, 40}) {
+            ProgramBuilder b = Program.builder();
+            for (int k = 0; k < labels; k++) {
+                b.label("L" + k).mov64(Reg.R0, k);
+            }
+            Program unknown = b.jeq(Reg.R0, 0, "Lx").exit().build();
+            AssemblyException e = assertThrows(AssemblyException.class, () -> unknown.assemble());
+            assertEquals(true, e.getMessage().startsWith("instruction " + 2 * labels + " (if r0 == 0x0 goto Lx): unknown label 'Lx'"),
+                    e.getMessage());
+            Program duplicate = b.label("L0").exit().build();
+            e = assertThrows(AssemblyException.class, () -> duplicate.assemble());
+            assertEquals("instruction " + (2 * labels + 2) + ": duplicate label 'L0', first defined at instruction 0",
+                    e.getMessage());
+        }
+    }
 }
