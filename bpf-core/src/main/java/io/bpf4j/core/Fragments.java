@@ -174,24 +174,12 @@ public final class Fragments {
      * kernel memory. r0 = 0 or a negative error. Clobbers r0..r5.
      */
     public static List<Instruction> probeReadKernel(Reg dst, int size, Reg unsafePtr) {
-        List<Instruction> out = new ArrayList<>(5);
-        probeReadKernel(out, dst, size, unsafePtr);
-        return done(out);
-    }
-
-    static void probeReadKernel(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
-        probeRead(out, Helper.PROBE_READ_KERNEL, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_KERNEL, dst, size, unsafePtr);
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}: as {@link #probeReadKernel} for user memory. */
     public static List<Instruction> probeReadUser(Reg dst, int size, Reg unsafePtr) {
-        List<Instruction> out = new ArrayList<>(5);
-        probeReadUser(out, dst, size, unsafePtr);
-        return done(out);
-    }
-
-    static void probeReadUser(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
-        probeRead(out, Helper.PROBE_READ_USER, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_USER, dst, size, unsafePtr);
     }
 
     /**
@@ -200,24 +188,12 @@ public final class Fragments {
      * Clobbers r0..r5.
      */
     public static List<Instruction> probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
-        List<Instruction> out = new ArrayList<>(5);
-        probeReadKernelStr(out, dst, size, unsafePtr);
-        return done(out);
-    }
-
-    static void probeReadKernelStr(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
-        probeRead(out, Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr);
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}: as {@link #probeReadKernelStr} for user memory. */
     public static List<Instruction> probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
-        List<Instruction> out = new ArrayList<>(5);
-        probeReadUserStr(out, dst, size, unsafePtr);
-        return done(out);
-    }
-
-    static void probeReadUserStr(List<Instruction> out, Reg dst, int size, Reg unsafePtr) {
-        probeRead(out, Helper.PROBE_READ_USER_STR, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_USER_STR, dst, size, unsafePtr);
     }
 
     /**
@@ -330,7 +306,14 @@ public final class Fragments {
         out.add(CallInsn.helper(helper));
     }
 
-    private static void probeRead(List<Instruction> out, Helper helper, Reg dst, int size, Reg unsafePtr) {
+    private static List<Instruction> probeRead(Helper helper, Reg dst, int size, Reg unsafePtr) {
+        List<Instruction> out = new ArrayList<>(5);
+        probeRead(out, helper, dst, size, unsafePtr);
+        return done(out);
+    }
+
+    /** {@code r0 = helper(dst, size, unsafePtr)} for the four probe_read helpers, appended to {@code out}. */
+    static void probeRead(List<Instruction> out, Helper helper, Reg dst, int size, Reg unsafePtr) {
         move(out, Reg.R1, dst, Reg.R3, unsafePtr);
         out.add(movImm(Reg.R2, size));
         out.add(CallInsn.helper(helper));

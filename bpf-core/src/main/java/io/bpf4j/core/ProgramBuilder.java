@@ -134,6 +134,27 @@ public final class ProgramBuilder {
         return positions == null ? owned() : null;
     }
 
+    /**
+     * Appends what {@code writer} writes, straight into the builder's list (or through
+     * {@link #append(List)} when source positions are recorded); a writer that fails halfway is
+     * undone, and its error names the instruction index.
+     */
+    private ProgramBuilder emit(Consumer<List<Instruction>> writer) {
+        int mark = insns.size();
+        try {
+            List<Instruction> out = sink();
+            if (out == null) {
+                List<Instruction> fragment = new ArrayList<>(8);
+                writer.accept(fragment);
+                return append(fragment);
+            }
+            writer.accept(out);
+            return this;
+        } catch (IllegalArgumentException e) {
+            throw failed(mark, e);
+        }
+    }
+
     /** Undoes a fragment that failed halfway, so a failed call leaves the builder as it was. */
     private AssemblyException failed(int mark, IllegalArgumentException e) {
         if (insns.size() > mark) {
@@ -1540,92 +1561,32 @@ public final class ProgramBuilder {
 
     /** {@code pid} = low, {@code tgid} = high half of {@code bpf_get_current_pid_tgid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentPidTgid(Reg pid, Reg tgid) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.getCurrentPidTgid(pid, tgid));
-            }
-            Fragments.getCurrentPidTgid(out, pid, tgid);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.getCurrentPidTgid(out, pid, tgid));
     }
 
     /** {@code uid} = low, {@code gid} = high half of {@code bpf_get_current_uid_gid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentUidGid(Reg uid, Reg gid) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.getCurrentUidGid(uid, gid));
-            }
-            Fragments.getCurrentUidGid(out, uid, gid);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.getCurrentUidGid(out, uid, gid));
     }
 
     /** {@code r0 = bpf_get_current_comm(base + offset, size)}. Clobbers r0..r5. */
     public ProgramBuilder getCurrentComm(Reg base, int offset, int size) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.getCurrentComm(base, offset, size));
-            }
-            Fragments.getCurrentComm(out, base, offset, size);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.getCurrentComm(out, base, offset, size));
     }
 
     /** {@code r0 = bpf_ringbuf_reserve(map, size, 0)}: a record or NULL. Clobbers r0..r5. */
     public ProgramBuilder ringbufReserve(MapReference map, int size) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.ringbufReserve(map, size));
-            }
-            Fragments.ringbufReserve(out, map, size);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.ringbufReserve(out, map, size));
     }
 
     /** {@code bpf_ringbuf_submit(record, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufSubmit(Reg record, int flags) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.ringbufSubmit(record, flags));
-            }
-            Fragments.ringbufSubmit(out, record, flags);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.ringbufSubmit(out, record, flags));
     }
 
     /** {@code bpf_ringbuf_discard(record, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufDiscard(Reg record, int flags) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.ringbufDiscard(record, flags));
-            }
-            Fragments.ringbufDiscard(out, record, flags);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.ringbufDiscard(out, record, flags));
     }
 
     /** {@code r0 = bpf_ringbuf_output(map, data, size, flags)}. Clobbers r0..r5. */
@@ -1657,62 +1618,22 @@ public final class ProgramBuilder {
 
     /** {@code r0 = bpf_probe_read_kernel(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernel(Reg dst, int size, Reg unsafePtr) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.probeReadKernel(dst, size, unsafePtr));
-            }
-            Fragments.probeReadKernel(out, dst, size, unsafePtr);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_KERNEL, dst, size, unsafePtr));
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUser(Reg dst, int size, Reg unsafePtr) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.probeReadUser(dst, size, unsafePtr));
-            }
-            Fragments.probeReadUser(out, dst, size, unsafePtr);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_USER, dst, size, unsafePtr));
     }
 
     /** {@code r0 = bpf_probe_read_kernel_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.probeReadKernelStr(dst, size, unsafePtr));
-            }
-            Fragments.probeReadKernelStr(out, dst, size, unsafePtr);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr));
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
-        int mark = insns.size();
-        try {
-            List<Instruction> out = sink();
-            if (out == null) {
-                return append(Fragments.probeReadUserStr(dst, size, unsafePtr));
-            }
-            Fragments.probeReadUserStr(out, dst, size, unsafePtr);
-            return this;
-        } catch (IllegalArgumentException e) {
-            throw failed(mark, e);
-        }
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_USER_STR, dst, size, unsafePtr));
     }
 
     /** {@code bpf_trace_printk(format, …)}, format written to the top of the stack. Clobbers r0..r5. */
