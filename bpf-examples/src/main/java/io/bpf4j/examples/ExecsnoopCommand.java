@@ -2,16 +2,17 @@ package io.bpf4j.examples;
 
 import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.Errno;
+import io.bpf4j.syscall.Privileges;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ./bpf4j execsnoop}: prints every exec on the machine as it happens, the tool that Lab 5.4

@@ -1,5 +1,6 @@
 package io.bpf4j.examples;
 
+import io.bpf4j.syscall.Privileges;
 import io.bpf4j.syscall.UprobeTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,10 +8,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ./bpf4j funclatency}: how long a user-space function takes, as a log2 histogram. An

@@ -1,7 +1,7 @@
-package io.bpf4j.examples;
+package io.bpf4j.syscall;
 
+import io.bpf4j.syscall.internal.PseudoFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +24,15 @@ public final class Privileges {
     private Privileges() {
     }
 
-    /** What is missing to load and attach tracing programs here, if anything. */
+    /**
+     * What is missing to load and attach tracing programs here, if anything: a one-line message
+     * naming the capabilities, for tools to print before they try (and for tests and benchmarks to
+     * say why they skip). Not Linux is missing too.
+     */
     public static Optional<String> missingForTracing() {
+        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return Optional.of("needs Linux for BPF (os.name=" + System.getProperty("os.name") + ")");
+        }
         try {
             return missingForTracing(effectiveCapabilities());
         } catch (IOException e) {
@@ -33,8 +40,8 @@ public final class Privileges {
         }
     }
 
-    /** What is missing given effective capability bits {@code capEff}. */
-    static Optional<String> missingForTracing(long capEff) {
+    /** What is missing given effective capability bits {@code capEff} (as in {@code /proc/self/status}). */
+    public static Optional<String> missingForTracing(long capEff) {
         if (has(capEff, CAP_SYS_ADMIN) || (has(capEff, CAP_BPF) && has(capEff, CAP_PERFMON))) {
             return Optional.empty();
         }
@@ -54,7 +61,7 @@ public final class Privileges {
     }
 
     private static long effectiveCapabilities() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        for (String line : PseudoFiles.read(Path.of("/proc/self/status")).split("\n")) {
             if (line.startsWith("CapEff:")) {
                 return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
             }

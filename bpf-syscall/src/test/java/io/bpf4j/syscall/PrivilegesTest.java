@@ -1,4 +1,4 @@
-package io.bpf4j.examples;
+package io.bpf4j.syscall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
