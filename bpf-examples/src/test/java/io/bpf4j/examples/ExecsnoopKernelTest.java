@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.bpf4j.syscall.testing.KernelFds;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,22 +166,9 @@ class ExecsnoopKernelTest {
         }
     }
 
-    /** This process's BPF maps, programs and links, and perf events (the tracepoint attachments). */
-    static List<String> bpfDescriptors() throws IOException {
-        List<String> out = new ArrayList<>();
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("anon_inode:bpf") || target.equals("anon_inode:[perf_event]")) {
-                        out.add(target);
-                    }
-                } catch (IOException gone) {
-                    // closed while listing
-                }
-            }
-        }
-        return out;
+    /** This process's BPF maps, programs, links, perf events, epoll sets and eventfds. */
+    static List<String> bpfDescriptors() {
+        return KernelFds.list();
     }
 
     @Test
