@@ -15,7 +15,9 @@ import io.bpf4j.syscall.internal.VerifierReport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -73,6 +75,31 @@ public final class BpfProgram implements AutoCloseable {
      * @throws IllegalArgumentException for a map reference no map in the spec resolves
      */
     public static BpfProgram load(Kernel kernel, ProgramSpec spec) {
+        if (kernel == null) {
+            throw new NullPointerException("kernel is null");
+        }
+        if (spec == null) {
+            throw new NullPointerException("spec is null: pass a ProgramSpec (ProgramSpec.tracepoint(...), ...)");
+        }
+        // The map fds go into the bytecode: hold a use of each map until the kernel has taken its
+        // own reference, so a concurrent close cannot hand the load another object's fd number.
+        List<BpfMap> held = new ArrayList<>();
+        try {
+            for (MapReference m : spec.maps()) {
+                if (m instanceof BpfMap) {
+                    ((BpfMap) m).acquireFd();
+                    held.add((BpfMap) m);
+                }
+            }
+            return loadResolved(kernel, spec);
+        } finally {
+            for (BpfMap m : held) {
+                m.releaseFd();
+            }
+        }
+    }
+
+    private static BpfProgram loadResolved(Kernel kernel, ProgramSpec spec) {
         Program resolved = resolveMaps(spec);
         AssembledProgram assembled = resolved.assembleDetailed(ByteOrder.nativeOrder(), true);
         byte[] code = assembled.bytecode();
@@ -248,7 +275,18 @@ public final class BpfProgram implements AutoCloseable {
      * For {@code SYSCALL} programs the context goes in and comes back as the program left it.
      */
     public TestRunResult testRun(TestRun run) {
-        int fd = fd();
+        if (run == null) {
+            throw new NullPointerException("run is null: pass a TestRun (TestRun.ctx(...), TestRun.data(...) or TestRun.empty())");
+        }
+        int fd = resource.acquire();
+        try {
+            return testRun(fd, run);
+        } finally {
+            resource.release();
+        }
+    }
+
+    private TestRunResult testRun(int fd, TestRun run) {
         ByteBuffer dataIn = direct(run.dataIn());
         ByteBuffer dataOut = run.dataOutSize() > 0 ? ByteBuffer.allocateDirect(run.dataOutSize()) : null;
         ByteBuffer ctxIn = direct(run.ctxIn());
@@ -277,11 +315,17 @@ public final class BpfProgram implements AutoCloseable {
      * Allocation-free: for producers driven in a loop.
      */
     public int run(ByteBuffer ctx) {
-        int fd = fd();
+        if (ctx == null || !ctx.isDirect()) {
+            throw ctx == null ? new NullPointerException("ctx is null: pass a direct buffer holding the context")
+                    : new IllegalArgumentException("ctx must be a direct buffer (ByteBuffer.allocateDirect)");
+        }
+        int fd = resource.acquire();
         try {
             return kernel.progTestRunContext(fd, ctx);
         } catch (BpfException e) {
             throw new BpfException("BPF_PROG_TEST_RUN on " + this, e.errno(), testRunHint(e.errno()), e);
+        } finally {
+            resource.release();
         }
     }
 
@@ -417,7 +461,12 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Pins the program at {@code path} in a bpf filesystem. */
     public void pin(String path) {
-        Bpffs.pin(kernel, fd(), path);
+        int fd = resource.acquire();
+        try {
+            Bpffs.pin(kernel, fd, path);
+        } finally {
+            resource.release();
+        }
     }
 
     /** Closes the program fd (attached links keep the kernel program alive); a second call does nothing. */

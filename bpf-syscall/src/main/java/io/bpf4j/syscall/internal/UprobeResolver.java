@@ -48,7 +48,8 @@ public final class UprobeResolver {
         try {
             file = Libraries.resolve(t.binary());
         } catch (IOException e) {
-            throw new BpfException("uprobe " + t.binary(), Errno.ENOENT, e.getMessage(), e);
+            boolean missing = e.getCause() instanceof java.nio.file.NoSuchFileException || e.getCause() == null;
+            throw new BpfException("uprobe " + t.binary(), missing ? Errno.ENOENT : Errno.ENOEXEC, e.getMessage(), e);
         }
         if (t.symbol() == null) {
             return new Location(file, t.offset(), false, file + "+0x" + Long.toHexString(t.offset()));
@@ -60,6 +61,7 @@ public final class UprobeResolver {
         } catch (IOException e) {
             throw new BpfException("uprobe " + file, Errno.ENOEXEC, e.getMessage(), e);
         }
+        requireNativeMachine(elf);
         List<ElfSymbols.Symbol> found = elf.find(t.symbol());
         if (found.isEmpty()) {
             throw new BpfException("uprobe " + t.symbol() + " in " + file, Errno.ENOENT,
@@ -76,6 +78,16 @@ public final class UprobeResolver {
         }
         return new Location(file, off + t.offset(), false,
                 sym.fullName() + " in " + file + " at file offset 0x" + Long.toHexString(off + t.offset()));
+    }
+
+    /** A binary for another architecture would take the probe at a meaningless offset. */
+    static void requireNativeMachine(ElfSymbols elf) {
+        int here = ElfSymbols.nativeMachine();
+        if (here >= 0 && elf.machine() != here) {
+            throw new BpfException("uprobe " + elf.path(), Errno.ENOEXEC, elf.path() + " is built for "
+                    + ElfSymbols.machineName(elf.machine()) + " (e_machine " + elf.machine() + "), but this machine is "
+                    + ElfSymbols.machineName(here) + ": probe the " + ElfSymbols.machineName(here) + " copy of the binary");
+        }
     }
 
     private static String similar(ElfSymbols elf, String name) {
