@@ -31,7 +31,8 @@ class ProfileCommandTest {
         assertTrue(help.contains("jcmd PID Compiler.perfmap"), help);
         assertTrue(help.contains("Inlined methods are not in a perf map"), help);
         for (String option : new String[] {"-F", "-c", "-p", "--tid", "-U", "-K", "--duration", "--folded", "-o", "--top"}) {
-            assertTrue(help.contains(" " + option + ",") || help.contains(" " + option + "="), option + " in " + help);
+            assertTrue(help.contains(" " + option + ",") || help.contains(" " + option + "=") || help.contains(" " + option + " "),
+                    option + " in " + help);
         }
     }
 
