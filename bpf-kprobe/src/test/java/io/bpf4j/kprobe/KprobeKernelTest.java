@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.core.Reg;
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.Errno;
 import io.bpf4j.syscall.MapSpec;
-import io.bpf4j.syscall.ProgramType;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.bpf4j.examples.profile;
 
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.examples.ToolSession;
 import io.bpf4j.syscall.Cpus;
-import io.bpf4j.syscall.PerfEventSpec;
 import io.bpf4j.syscall.Privileges;
 import io.bpf4j.syscall.symbols.JavaSymbols;
-import io.bpf4j.syscall.symbols.Symbolizer;
 import io.bpf4j.syscall.symbols.SymbolSources;
+import io.bpf4j.syscall.symbols.Symbolizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +102,7 @@ public final class ProfileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        PerfEventSpec event = validate();
+        AttachPoint.PerfEvent event = validate();
         Optional<String> missing = Privileges.missingForTracing();
         if (missing.isPresent()) {
             err.println("bpf4j profile: " + missing.get());
@@ -136,7 +136,7 @@ public final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void report(Sampler.Result result, PrintWriter out, PrintWriter err, PerfEventSpec event, int cpus, double seconds)
+    private void report(Sampler.Result result, PrintWriter out, PrintWriter err, AttachPoint.PerfEvent event, int cpus, double seconds)
             throws IOException {
         Symbolizer symbolizer = new Symbolizer(SymbolSources.system());
         if (pid != null && !Files.isDirectory(Path.of("/proc/" + pid))) {
@@ -206,7 +206,7 @@ public final class ProfileCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private PerfEventSpec validate() {
+    private AttachPoint.PerfEvent validate() {
         if (frequency != null && period != null) {
             throw new ParameterException(spec.commandLine(), "give -F HZ or -c PERIOD, not both");
         }
@@ -231,11 +231,11 @@ public final class ProfileCommand implements Callable<Integer> {
         if (tid != null && (tid <= 0 || !Files.isDirectory(Path.of("/proc/" + tid)))) {
             throw new ParameterException(spec.commandLine(), "--tid " + tid + ": no such thread");
         }
-        return period != null ? PerfEventSpec.cpuClockPeriod(period)
-                : PerfEventSpec.cpuClockFrequency(frequency == null ? 49 : frequency);
+        return period != null ? AttachPoint.cpuClockPeriod(period)
+                : AttachPoint.cpuClock(frequency == null ? 49 : frequency);
     }
 
-    private static String rate(PerfEventSpec event) {
+    private static String rate(AttachPoint.PerfEvent event) {
         return event.frequency() ? event.periodOrFrequency() + " Hz" : "every " + event.periodOrFrequency() + " ns";
     }
 

@@ -1,10 +1,11 @@
 package io.bpf4j.examples.profile;
 
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.BpfLink;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.MapSpec;
-import io.bpf4j.syscall.PerfEventSpec;
+import io.bpf4j.syscall.PerfEventLink;
 import io.bpf4j.syscall.ProgramSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * the result once sampling has stopped.
  *
  * <pre>{@code
- * try (Sampler s = Sampler.start(PerfEventSpec.cpuClockFrequency(49), ProfilePrograms.Filter.all(), true, true)) {
+ * try (Sampler s = Sampler.start(AttachPoint.cpuClock(49), ProfilePrograms.Filter.all(), true, true)) {
  *     Thread.sleep(10_000);
  *     s.stop();
  *     Sampler.Result r = s.read();
@@ -58,15 +59,16 @@ public final class Sampler implements AutoCloseable {
     private final BpfMap stats;
     private BpfLink link;
 
-    private Sampler(PerfEventSpec event, ProfilePrograms.Filter filter, boolean user, boolean kernel) {
+    private Sampler(AttachPoint.PerfEvent event, ProfilePrograms.Filter filter, boolean user, boolean kernel) {
         boolean ok = false;
         try {
             stacks = keep(BpfMap.create(MapSpec.stackTrace("prof_stacks", MAX_DEPTH, STACK_ENTRIES)));
             counts = keep(BpfMap.create(MapSpec.hash("prof_counts", ProfilePrograms.KEY_SIZE, Long.BYTES, COUNT_ENTRIES)));
             stats = keep(BpfMap.create(MapSpec.array("prof_stats", ProfilePrograms.STATS_SLOTS * Long.BYTES, 1)));
-            BpfProgram program = keep(BpfProgram.load(ProgramSpec.perfEvent("profile",
-                    new ProfilePrograms(filter, user, kernel).sampler()).license("GPL").maps(stacks, counts, stats)));
-            link = keep(program.attachPerfEvent(event));
+            BpfProgram program = keep(BpfProgram.load(ProgramSpec.of("profile",
+                    new ProfilePrograms(filter, user, kernel).sampler(), event).license("GPL").maps(stacks, counts, stats)));
+            // With -p, the kernel samples only that process: no wasted samples of others.
+            link = keep(program.attach(event, filter.pid() > 0 ? PerfEventLink.Options.pid(filter.pid()) : null));
             ok = true;
         } finally {
             if (!ok) {
@@ -76,7 +78,7 @@ public final class Sampler implements AutoCloseable {
     }
 
     /** Creates the maps, loads the program and starts sampling on every online CPU. */
-    public static Sampler start(PerfEventSpec event, ProfilePrograms.Filter filter, boolean user, boolean kernel) {
+    public static Sampler start(AttachPoint.PerfEvent event, ProfilePrograms.Filter filter, boolean user, boolean kernel) {
         return new Sampler(event, filter, user, kernel);
     }
 
