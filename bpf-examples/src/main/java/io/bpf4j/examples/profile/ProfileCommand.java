@@ -176,7 +176,7 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     /** Asks the JVMs that matter for a perf map, and warns about what cannot be named. */
-    private void askJvms(List<StackSample> samples, Symbolizer symbolizer, PrintWriter err) {
+    void askJvms(List<StackSample> samples, Symbolizer symbolizer, PrintWriter err) {
         Map<Integer, Long> perPid = new HashMap<>();
         long total = 0;
         for (StackSample s : samples) {
