@@ -66,8 +66,8 @@ public final class Sampler implements AutoCloseable {
             stats = keep(BpfMap.create(MapSpec.array("prof_stats", ProfilePrograms.STATS_SLOTS * Long.BYTES, 1)));
             BpfProgram program = keep(BpfProgram.load(ProgramSpec.of("profile",
                     new ProfilePrograms(filter, user, kernel).sampler(), event).license("GPL").maps(stacks, counts, stats)));
-            // Every thread on every CPU, filtered by tgid/tid in the program: a perf event opened for a pid
-            // follows that one task (a JVM's main thread, which is mostly idle), not the process's other threads.
+            // Every process on every CPU: a perf event opened for a pid follows one thread only, so
+            // -p/--tid filter by tgid/tid in the program instead.
             link = keep(program.attach(event));
             ok = true;
         } finally {
