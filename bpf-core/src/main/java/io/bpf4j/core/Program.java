@@ -72,7 +72,7 @@ public final class Program {
 
     /** Assembles in {@code order}, widening far conditional jumps. */
     public byte[] assemble(ByteOrder order) {
-        return Assembler.bytes(this, order, true);
+        return Assembler.bytes(this, order, true, true);
     }
 
     /** The program's kinds and resolved targets, computed once (throws if labels or offsets are wrong). */
@@ -94,7 +94,7 @@ public final class Program {
      * @throws AssemblyException naming the instruction index and label at fault
      */
     public AssembledProgram assembleDetailed(ByteOrder order, boolean widenFarJumps) {
-        return Assembler.assemble(this, order, widenFarJumps);
+        return Assembler.assemble(this, order, widenFarJumps, true);
     }
 
     /** Names of the maps the program refers to through {@code ld_imm64} symbols, in order of first use. */
