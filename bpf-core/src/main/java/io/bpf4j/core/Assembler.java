@@ -1,5 +1,6 @@
 package io.bpf4j.core;
 
+import io.bpf4j.core.internal.DidYouMean;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
