@@ -5,7 +5,7 @@ Reads the inline-asm blocks of tools/testing/selftests/bpf/progs/verifier_*.c (a
 tree, e.g. Debian's linux-source-6.12 unpacked), turns each into plain assembly text and records
 the bytes llvm-mc 19 makes of it. Only the extracted assembly text and the bytes are written, never
 the C files. Operands are substituted as the C compiler would:
-  %=                     -> the block's number (labels l0_%= stay unique per block)
+  %=                     -> the block's number (labels l0_%= stay unique per block); %% -> %
   %[name] from __imm(h)  -> the helper's number from include/uapi/linux/bpf.h (FN(name, N))
   %[name] from __imm_const(name, expr) -> expr evaluated by clang (uapi structs, the test's own
                             #defines and named structs; only to compute the constant)
@@ -226,7 +226,8 @@ def convert(template, operands, number, helper_numbers, path, src):
     if re.search(r"\.8byte|\.long|\.quad", asm):
         return None, "raw instruction (__imm_insn, .8byte)"
     asm = re.sub(r"%\[(\w+)\]", lambda m: str(values[m.group(1)]), asm)
-    asm = asm.replace("%=", str(number)).replace("%%", "%")
+    # %% is a literal % (s%%= is smod); replace it first so that it does not read as %=
+    asm = asm.replace("%%", "\0").replace("%=", str(number)).replace("\0", "%")
     lines = []
     for raw in asm.split("\n"):
         for stmt in raw.split(";"):

@@ -583,7 +583,13 @@ public final class ProgramBuilder {
     /** {@code rdst = imm64 ll}: a full 64-bit constant (two slots). */
     public ProgramBuilder ldImm64(Reg dst, long imm) { return emitLdImm64(dst, PseudoSource.NONE, imm, null); }
     /** {@code rdst = map pointer}: the map's fd now if it has one, else resolved by name at load. */
-    public ProgramBuilder ldMap(Reg dst, MapReference map) { return emit(out -> out.add(Fragments.loadMap(dst, map))); }
+    public ProgramBuilder ldMap(Reg dst, MapReference map) {
+        try {   // no emit(lambda) here: a capturing lambda per call would allocate
+            return append(Fragments.loadMap(dst, map));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
+    }
 
     /** {@code rdst = &map value + offset} (array maps, {@code BPF_PSEUDO_MAP_VALUE}). */
     public ProgramBuilder ldMapValue(Reg dst, MapReference map, int offset) {
@@ -707,7 +713,13 @@ public final class ProgramBuilder {
     // ---- common sequences (see Fragments for the register rules) ------------------------------
 
     /** {@code r0 = bpf_ktime_get_ns()}. Clobbers r0..r5; see {@link Fragments#ktimeGetNs()}. */
-    public ProgramBuilder ktimeGetNs() { return emit(out -> out.addAll(Fragments.ktimeGetNs())); }
+    public ProgramBuilder ktimeGetNs() {
+        try {   // no emit(lambda) here: a capturing lambda per call would allocate
+            return append(Fragments.ktimeGetNs());
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
+    }
     /** {@code pid} = low, {@code tgid} = high half of {@code bpf_get_current_pid_tgid()}; either may be null. Clobbers r0..r5. */
     public ProgramBuilder getCurrentPidTgid(Reg pid, Reg tgid) { return emit(out -> Fragments.getCurrentPidTgid(out, pid, tgid)); }
     /** {@code uid} = low, {@code gid} = high half of {@code bpf_get_current_uid_gid()}; either may be null. Clobbers r0..r5. */
@@ -727,15 +739,29 @@ public final class ProgramBuilder {
 
     /** {@code r0 = bpf_ringbuf_output(map, data, size, flags)}. Clobbers r0..r5. */
     public ProgramBuilder ringbufOutput(MapReference map, Reg data, int size, int flags) {
-        return emit(out -> out.addAll(Fragments.ringbufOutput(map, data, size, flags)));
+        try {   // no emit(lambda) here: a capturing lambda per call would allocate
+            return append(Fragments.ringbufOutput(map, data, size, flags));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_map_lookup_elem(map, keyPtr)}: value pointer or NULL. Clobbers r0..r5. */
-    public ProgramBuilder mapLookup(MapReference map, Reg keyPtr) { return emit(out -> out.addAll(Fragments.mapLookup(map, keyPtr))); }
+    public ProgramBuilder mapLookup(MapReference map, Reg keyPtr) {
+        try {   // no emit(lambda) here: a capturing lambda per call would allocate
+            return append(Fragments.mapLookup(map, keyPtr));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
+    }
 
     /** {@code r0 = bpf_map_update_elem(map, keyPtr, valuePtr, flags)}. Clobbers r0..r5. */
     public ProgramBuilder mapUpdate(MapReference map, Reg keyPtr, Reg valuePtr, long flags) {
-        return emit(out -> out.addAll(Fragments.mapUpdate(map, keyPtr, valuePtr, flags)));
+        try {   // no emit(lambda) here: a capturing lambda per call would allocate
+            return append(Fragments.mapUpdate(map, keyPtr, valuePtr, flags));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
     }
 
     /** {@code r0 = bpf_probe_read_kernel(dst, size, unsafePtr)}. Clobbers r0..r5. */
@@ -759,5 +785,11 @@ public final class ProgramBuilder {
     }
 
     /** {@code bpf_trace_printk(format, …)}, format written to the top of the stack. Clobbers r0..r5. */
-    public ProgramBuilder tracePrintk(String format, Reg... args) { return emit(out -> out.addAll(Fragments.tracePrintk(format, args))); }
+    public ProgramBuilder tracePrintk(String format, Reg... args) {
+        try {   // no emit(lambda) here: a capturing lambda per call would allocate
+            return append(Fragments.tracePrintk(format, args));
+        } catch (IllegalArgumentException e) {
+            throw at(e);
+        }
+    }
 }
