@@ -52,7 +52,7 @@ public final class Disassembler {
         if (code == null) {
             throw new IllegalArgumentException("bytecode missing");
         }
-        StringBuilder sb = new StringBuilder(code.length * 4 + 16);
+        StringBuilder sb = new StringBuilder((int) Math.min((long) code.length * 4 + 16, 1 << 24));
         new Streamer(order, sb).run(code, code.length, true);
         return sb.toString();
     }
