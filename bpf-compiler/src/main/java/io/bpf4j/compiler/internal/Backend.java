@@ -227,6 +227,16 @@ final class Backend {
         }
         regOf = new Reg[v];
         slotOf = new int[v];
+        boolean[] done = new boolean[v];
+        // A helper's result used once, by the very next operation, stays in r0 (no move).
+        for (int i = 0; i + 1 < n; i++) {
+            Op op = ops.get(i);
+            int x = op.dst;
+            if (clobbers(op) && x >= 0 && start[x] == i && end[x] == i + 1 && r0Safe(ops.get(i + 1), x)) {
+                regOf[x] = Reg.R0;
+                done[x] = true;
+            }
+        }
         Integer[] order = new Integer[v];
         for (int i = 0; i < v; i++) {
             order[i] = i;
@@ -235,7 +245,7 @@ final class Backend {
         int[] busyUntil = new int[11];
         java.util.Arrays.fill(busyUntil, -1);
         for (int x : order) {
-            if (end[x] < 0) {
+            if (end[x] < 0 || done[x]) {
                 continue;
             }
             Reg chosen = null;
@@ -261,6 +271,26 @@ final class Backend {
                 frameBytes += 8;
                 slotOf[x] = -frameBytes;
             }
+        }
+    }
+
+    /** True if {@code next} reads {@code x} only where its emission uses no scratch r0 before reading it. */
+    private static boolean r0Safe(Op next, int x) {
+        boolean inA = next.a != null && next.a.isV() && next.a.vreg == x;
+        boolean inB = next.b != null && next.b.isV() && next.b.vreg == x;
+        switch (next.k) {
+            case MOV:
+            case RET:
+            case LD:
+                return inA;
+            case JMP:
+            case ALU:
+                return inA && !inB;
+            case ST:
+            case ATOMIC_ADD:
+                return inB && !inA;
+            default:
+                return false;
         }
     }
 
@@ -360,7 +390,12 @@ final class Backend {
                     break;
                 }
                 Reg d = defReg(op.dst);
-                load(d, op.a, op.wide);
+                if (!op.wide && op.a.isV()) {
+                    // (int) of a long: a 32-bit move keeps ints zero-extended in their registers.
+                    put(new AluInsn(AluOp.MOV, false, d, use(op.a, d), 0));
+                } else {
+                    load(d, op.a, op.wide);
+                }
                 finish(op.dst, d);
                 break;
             }

@@ -93,6 +93,8 @@ public final class Translator {
     private final Map<String, ClassNode> classes = new HashMap<>();
     private int frame;
     private int labelCount;
+    /** Temporaries known to hold a value below 2^32 (a cast to int needs no instruction). */
+    private final java.util.BitSet fitsU32 = new java.util.BitSet();
     private int scratchKey;
     private int scratchValue;
     private Ctx ctx;
@@ -613,10 +615,14 @@ public final class Translator {
                 if (a instanceof Imm) {
                     s.push(new Imm((int) ((Imm) a).v, false));
                 } else {
+                    if (a instanceof Vr && ((Vr) a).temp && fitsU32.get(((Vr) a).v)) {
+                        // Already below 2^32, so already a zero-extended int: nothing to emit.
+                        s.push(new Vr(((Vr) a).v, false, true, null));
+                        return true;
+                    }
                     int t = ir.newVreg();
                     ir.mov(t, scalar(s, a, "(int)"), false);
                     s.push(new Vr(t, false, true, null));
-                    truncate(t);
                 }
                 return true;
             }
@@ -848,6 +854,9 @@ public final class Translator {
         }
         int t = ir.newVreg();
         ir.alu(op, wide, t, oa, ob);
+        if (ob.isImm() && (op == AluOp.RSH && wide && ob.imm >= 32 || op == AluOp.AND && ob.imm >= 0 && ob.imm <= 0xffff_ffffL)) {
+            fitsU32.set(t);
+        }
         return new Vr(t, wide, true, null);
     }
 
@@ -890,11 +899,6 @@ public final class Translator {
                     "the divisor must be a non-zero constant: BPF gives 0 for a division by zero where Java throws");
         }
         return alu(s, div ? AluOp.DIV : AluOp.MOD, wide, a, b, "division");
-    }
-
-    /** Keeps an int register zero-extended: 32-bit moves already clear the upper half. */
-    private void truncate(int v) {
-        // mov32 zero-extends: nothing more to do; kept as a named step for readability.
     }
 
     private boolean narrow(Scope s, int bits, boolean signed) {
@@ -1495,6 +1499,9 @@ public final class Translator {
                 } catch (IllegalArgumentException e) {
                     throw s.error("task field '" + path + "'", e.getMessage());
                 }
+                if (fp.size() <= 4) {
+                    fitsU32.set(t);
+                }
                 s.push(new Vr(t, true, true, null));
                 return;
             }
@@ -1681,6 +1688,9 @@ public final class Translator {
         int bytes = mi.name.equals("u8") ? 1 : mi.name.equals("u16") ? 2 : mi.name.equals("u32") ? 4 : 8;
         int t = ir.newVreg();
         ir.ld(size(bytes), t, Opnd.v(c.vreg), off);
+        if (bytes <= 4) {
+            fitsU32.set(t);
+        }
         s.push(new Vr(t, bytes == 8, true, null));
     }
 
