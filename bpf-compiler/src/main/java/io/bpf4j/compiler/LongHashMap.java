@@ -87,6 +87,31 @@ public final class LongHashMap implements MapField {
         jvm.remove(key(key));
     }
 
+    /** {@link #getOrDefault(long, long)} with the int's unsigned value as the key (no widening instructions). */
+    public long getOrDefault(int key, long missing) {
+        return getOrDefault(Integer.toUnsignedLong(key), missing);
+    }
+
+    /** {@link #containsKey(long)} with the int's unsigned value as the key. */
+    public boolean containsKey(int key) {
+        return containsKey(Integer.toUnsignedLong(key));
+    }
+
+    /** {@link #put(long, long)} with the int's unsigned value as the key. */
+    public void put(int key, long value) {
+        put(Integer.toUnsignedLong(key), value);
+    }
+
+    /** {@link #add(long, long)} with the int's unsigned value as the key. */
+    public void add(int key, long delta) {
+        add(Integer.toUnsignedLong(key), delta);
+    }
+
+    /** {@link #remove(long)} with the int's unsigned value as the key. */
+    public void remove(int key) {
+        remove(Integer.toUnsignedLong(key));
+    }
+
     /** JVM only: the contents, sorted by key (unsigned keys as Java longs). */
     public Map<Long, Long> snapshot() {
         return new TreeMap<>(jvm);

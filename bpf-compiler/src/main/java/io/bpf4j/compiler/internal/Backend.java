@@ -228,6 +228,16 @@ final class Backend {
         regOf = new Reg[v];
         slotOf = new int[v];
         boolean[] done = new boolean[v];
+        // A value computed from another that dies there prefers that one's register: the
+        // two-address ALU and the copy then need no move.
+        int[] copyOf = new int[v];
+        java.util.Arrays.fill(copyOf, -1);
+        for (int i = 0; i < n; i++) {
+            Op op = ops.get(i);
+            if ((op.k == K.MOV || op.k == K.ALU) && op.a.isV() && copyOf[op.dst] < 0 && end[op.a.vreg] == i) {
+                copyOf[op.dst] = op.a.vreg;
+            }
+        }
         // A helper's result used once, by the very next operation, stays in r0 (no move).
         for (int i = 0; i + 1 < n; i++) {
             Op op = ops.get(i);
@@ -249,18 +259,23 @@ final class Backend {
                 continue;
             }
             Reg chosen = null;
-            if (!crosses[x]) {
-                if (hint[x] >= 1 && hint[x] <= 4 && busyUntil[hint[x]] < start[x]) {
+            int from = copyOf[x];
+            if (from >= 0 && regOf[from] != null && regOf[from] != Reg.R0 && busyUntil[regOf[from].number()] <= start[x]
+                    && (!crosses[x] || regOf[from].number() >= 6)) {
+                chosen = regOf[from];
+            }
+            if (chosen == null && !crosses[x]) {
+                if (hint[x] >= 1 && hint[x] <= 4 && busyUntil[hint[x]] <= start[x]) {
                     chosen = Reg.values()[hint[x]];
                 }
                 for (Reg r : SCRATCH_POOL) {
-                    if (chosen == null && busyUntil[r.number()] < start[x]) {
+                    if (chosen == null && busyUntil[r.number()] <= start[x]) {
                         chosen = r;
                     }
                 }
             }
             for (Reg r : CALLEE_SAVED) {
-                if (chosen == null && busyUntil[r.number()] < start[x]) {
+                if (chosen == null && busyUntil[r.number()] <= start[x]) {
                     chosen = r;
                 }
             }
