@@ -82,6 +82,23 @@ public final class LongHashMap implements MapField {
         }
     }
 
+    /**
+     * Adds {@code delta} to the value of {@code key} (an atomic fetch-and-add in the kernel), inserting
+     * it when missing, and returns the new value: one map lookup where {@code add} then
+     * {@code getOrDefault} would make two.
+     */
+    public long addAndGet(long key, long delta) {
+        synchronized (jvm) {
+            add(key, delta);
+            return getOrDefault(key, 0);
+        }
+    }
+
+    /** {@link #addAndGet(long, long)} with the int's unsigned value as the key. */
+    public long addAndGet(int key, long delta) {
+        return addAndGet(Integer.toUnsignedLong(key), delta);
+    }
+
     /** Removes {@code key}. */
     public void remove(long key) {
         jvm.remove(key(key));

@@ -63,7 +63,7 @@ final class Backend {
      */
     Result run(int frameBytes) {
         this.frameBytes = frameBytes;
-        List<Op> ops = cleanup(ir.ops);
+        List<Op> ops = dropDeadCode(cleanup(ir.ops));
         allocate(ops);
         for (Op op : ops) {
             line = op.line;
@@ -76,18 +76,31 @@ final class Backend {
 
     /** Drops code after a return or goto up to the next label, and gotos to the very next label. */
     private static List<Op> cleanup(List<Op> in) {
-        List<Op> ops = new ArrayList<>();
-        boolean dead = false;
-        for (Op op : in) {
-            if (op.k == K.LABEL) {
-                dead = false;
+        List<Op> ops = in;
+        while (true) {
+            java.util.Set<String> referenced = new java.util.HashSet<>();
+            for (Op op : ops) {
+                if (op.k == K.JMP || op.k == K.JA) {
+                    referenced.add(op.label);
+                }
             }
-            if (!dead) {
-                ops.add(op);
+            List<Op> kept = new ArrayList<>();
+            boolean dead = false;
+            for (Op op : ops) {
+                if (op.k == K.LABEL && referenced.contains(op.label)) {
+                    dead = false;
+                }
+                if (!dead) {
+                    kept.add(op);
+                }
+                if (op.k == K.RET || op.k == K.JA) {
+                    dead = true;
+                }
             }
-            if (op.k == K.RET || op.k == K.JA) {
-                dead = true;
+            if (kept.size() == ops.size()) {
+                break;
             }
+            ops = kept;
         }
         List<Op> res = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
@@ -134,7 +147,8 @@ final class Backend {
         return op.k == K.CALL || op.k == K.RAW;
     }
 
-    private void allocate(List<Op> ops) {
+    /** Liveness over the control-flow graph: {live in, live out, used} per operation. */
+    private static BitSet[][] liveness(List<Op> ops) {
         int n = ops.size();
         Map<String, Integer> labels = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -189,6 +203,35 @@ final class Backend {
                 }
             }
         }
+        return new BitSet[][] {in, outs, use};
+    }
+
+    /** Removes operations without side effects whose result nobody reads, until none is left. */
+    private static List<Op> dropDeadCode(List<Op> ops) {
+        while (true) {
+            BitSet[] outs = liveness(ops)[1];
+            List<Op> kept = new ArrayList<>(ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                boolean pure = op.k == K.MOV || op.k == K.ALU || op.k == K.LD;
+                if (pure && !outs[i].get(op.dst)) {
+                    continue;
+                }
+                kept.add(op);
+            }
+            if (kept.size() == ops.size()) {
+                return ops;
+            }
+            ops = kept;
+        }
+    }
+
+    private void allocate(List<Op> ops) {
+        int n = ops.size();
+        BitSet[][] flow = liveness(ops);
+        BitSet[] in = flow[0];
+        BitSet[] outs = flow[1];
+        BitSet[] use = flow[2];
         int v = ir.vregs;
         int[] start = new int[v];
         int[] end = new int[v];
@@ -254,8 +297,12 @@ final class Backend {
         java.util.Arrays.sort(order, (p, q) -> Integer.compare(start[p], start[q]));
         int[] busyUntil = new int[11];
         java.util.Arrays.fill(busyUntil, -1);
+        BitSet read = new BitSet();
+        for (BitSet u : use) {
+            read.or(u);
+        }
         for (int x : order) {
-            if (end[x] < 0 || done[x]) {
+            if (end[x] < 0 || done[x] || !read.get(x)) {
                 continue;
             }
             Reg chosen = null;
@@ -405,7 +452,7 @@ final class Backend {
                     break;
                 }
                 Reg d = defReg(op.dst);
-                if (!op.wide && op.a.isV()) {
+                if (op.trunc && op.a.isV()) {
                     // (int) of a long: a 32-bit move keeps ints zero-extended in their registers.
                     put(new AluInsn(AluOp.MOV, false, d, use(op.a, d), 0));
                 } else {
@@ -464,6 +511,17 @@ final class Backend {
                 int off = op.off + (op.a.t == Opnd.T.FP ? (int) op.a.imm : 0);
                 Reg v = use(op.b, S0);
                 put(new AtomicInsn(AtomicOp.ADD, op.size, base, v, off));
+                break;
+            }
+            case FETCH_ADD: {
+                Reg base = use(op.a, S1);
+                Reg d = defReg(op.dst);
+                // The result may have been given the base's register (the base dies here).
+                Reg v = d == base ? S0 : d;
+                load(v, op.b, true);
+                put(new AtomicInsn(AtomicOp.FETCH_ADD, op.size, base, v, op.off));
+                mov(d, v);
+                finish(op.dst, d);
                 break;
             }
             case BSWAP: {

@@ -15,7 +15,7 @@ import java.util.List;
  * from r10 with negative offsets.
  */
 final class Ir {
-    enum K { MOV, ALU, LD, ST, CALL, JMP, JA, LABEL, RET, ATOMIC_ADD, BSWAP, RAW }
+    enum K { MOV, ALU, LD, ST, CALL, JMP, JA, LABEL, RET, ATOMIC_ADD, FETCH_ADD, BSWAP, RAW }
 
     /** An operand: a virtual register, an immediate, the address {@code r10 + off}, or a map's fd. */
     static final class Opnd {
@@ -92,6 +92,8 @@ final class Ir {
         Helper helper;
         Opnd[] args;
         List<Instruction> raw;
+        /** A MOV that cuts a long to an int (a 32-bit move). */
+        boolean trunc;
 
         Op(K k) {
             this.k = k;
@@ -135,6 +137,16 @@ final class Ir {
         o.dst = dst;
         o.a = a;
         o.wide = wide;
+        add(o);
+    }
+
+    /** {@code dst = (int) a}: a 32-bit move, which clears the upper half. */
+    void trunc(int dst, Opnd a) {
+        Op o = new Op(K.MOV);
+        o.dst = dst;
+        o.a = a;
+        o.wide = false;
+        o.trunc = true;
         add(o);
     }
 
@@ -208,6 +220,17 @@ final class Ir {
     void ret(Opnd value) {
         Op o = new Op(K.RET);
         o.a = value;
+        add(o);
+    }
+
+    /** {@code dst = atomic_fetch_add((u64 *)(base + off), value)}: dst gets the old value. */
+    void fetchAdd(int dst, Opnd base, int off, Opnd value) {
+        Op o = new Op(K.FETCH_ADD);
+        o.size = Size.DW;
+        o.dst = dst;
+        o.a = base;
+        o.off = off;
+        o.b = value;
         add(o);
     }
 

@@ -93,6 +93,12 @@ public final class Translator {
     private final Map<String, ClassNode> classes = new HashMap<>();
     private int frame;
     private int labelCount;
+    /** Per IR label, the packet bytes known present on every jump to it so far. */
+    private final Map<String, Long> edgeChecked = new HashMap<>();
+    /** Upper bounds of non-negative values (temporaries and locals stored once). */
+    private final Map<Integer, Long> maxOf = new HashMap<>();
+    /** Values that are another value plus a constant: vreg -> {base vreg, constant}. */
+    private final Map<Integer, long[]> affine = new HashMap<>();
     /** Temporaries known to hold a value below 2^32 (a cast to int needs no instruction). */
     private final java.util.BitSet fitsU32 = new java.util.BitSet();
     private int scratchKey;
@@ -119,6 +125,7 @@ public final class Translator {
         final Map<Integer, String> localPtr = new HashMap<>();
         final Map<Integer, Boolean> localWide = new HashMap<>();
         final Map<LabelNode, String> labels = new IdentityHashMap<>();
+        final Map<Integer, Integer> stores = new HashMap<>();
         final Map<LabelNode, List<Val>> shapes = new IdentityHashMap<>();
         final List<Integer> stackV = new ArrayList<>();
         final ArrayList<Val> stack = new ArrayList<>();
@@ -326,6 +333,18 @@ public final class Translator {
             throw s.error("synchronized method " + m.name, "BPF programs cannot take monitors: use the maps' atomic add");
         }
         checkLoops(s);
+        java.util.Set<LabelNode> backwardTargets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        {
+            java.util.Set<LabelNode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (AbstractInsnNode n : m.instructions) {
+                if (n instanceof LabelNode) {
+                    seen.add((LabelNode) n);
+                } else if (n instanceof JumpInsnNode && seen.contains(((JumpInsnNode) n).label)) {
+                    backwardTargets.add(((JumpInsnNode) n).label);
+                }
+            }
+        }
+        countStores(s);
         boolean reachable = true;
         for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) {
             if (n instanceof LineNumberNode) {
@@ -337,8 +356,22 @@ public final class Translator {
                 LabelNode l = (LabelNode) n;
                 boolean target = s.labels.containsKey(l) || isJumpTarget(m, l);
                 if (target) {
+                    boolean backward = backwardTargets.contains(l);
+                    if (!reachable && !s.shapes.containsKey(l) && !backward) {
+                        continue;                          // nothing jumps here: dead code follows
+                    }
+                    if (reachable && s.isRoot && s.stack.size() == 1 && returnsTop(l)) {
+                        // "return c ? a : b": each arm returns at once instead of meeting here.
+                        ir.ret(opnd(s.pop()));
+                        reachable = false;
+                        if (!s.shapes.containsKey(l)) {
+                            continue;
+                        }
+                    }
+                    long in = edgeChecked.getOrDefault(s.label(l), Long.MAX_VALUE);
                     if (reachable) {
                         normalize(s, l);
+                        in = Math.min(in, checkedPacketEnd);
                     } else {
                         s.stack.clear();
                         List<Val> shape = s.shapes.get(l);
@@ -347,7 +380,7 @@ public final class Translator {
                         }
                     }
                     ir.label(s.label(l));
-                    checkedPacketEnd = -1;
+                    checkedPacketEnd = backward || in == Long.MAX_VALUE ? -1 : in;
                     reachable = true;
                 }
                 continue;
@@ -360,6 +393,33 @@ public final class Translator {
             }
             reachable = insn(s, n);
         }
+    }
+
+    /** True if the first instruction after {@code l} returns the value on top of the stack. */
+    private static boolean returnsTop(LabelNode l) {
+        AbstractInsnNode n = l.getNext();
+        while (n != null && n.getOpcode() < 0) {
+            n = n.getNext();
+        }
+        return n != null && (n.getOpcode() == Opcodes.IRETURN || n.getOpcode() == Opcodes.LRETURN);
+    }
+
+    /** Notes that a jump to {@code label} is taken with packet bytes up to {@code checked} known present. */
+    private void edge(String label, long checked) {
+        edgeChecked.merge(label, checked, Math::min);
+    }
+
+    /** Slots stored to at most once (and never incremented): their values' facts hold wherever they are read. */
+    private void countStores(Scope s) {
+        Map<Integer, Integer> stores = new HashMap<>();
+        for (AbstractInsnNode n : s.m.instructions) {
+            if (n instanceof VarInsnNode && n.getOpcode() >= Opcodes.ISTORE && n.getOpcode() <= Opcodes.ASTORE) {
+                stores.merge(((VarInsnNode) n).var, 1, Integer::sum);
+            } else if (n instanceof IincInsnNode) {
+                stores.merge(((IincInsnNode) n).var, 2, Integer::sum);
+            }
+        }
+        s.stores.putAll(stores);
     }
 
     /** The source line of the code {@code n} belongs to. */
@@ -621,7 +681,7 @@ public final class Translator {
                         return true;
                     }
                     int t = ir.newVreg();
-                    ir.mov(t, scalar(s, a, "(int)"), false);
+                    ir.trunc(t, scalar(s, a, "(int)"));
                     s.push(new Vr(t, false, true, null));
                 }
                 return true;
@@ -647,8 +707,13 @@ public final class Translator {
                 return refBranch(s, (JumpInsnNode) n);
             case Opcodes.GOTO: {
                 JumpInsnNode j = (JumpInsnNode) n;
+                if (s.isRoot && s.stack.size() == 1 && returnsTop(j.label)) {
+                    ir.ret(opnd(s.pop()));                // the label only returns this value
+                    return false;
+                }
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
                 return false;
             }
             case Opcodes.TABLESWITCH: {
@@ -760,8 +825,8 @@ public final class Translator {
     private void store(Scope s, VarInsnNode v) {
         Val val = s.pop();
         if (val instanceof Obj) {
-            if (((Obj) val).o instanceof Cmp) {
-                throw s.error("a comparison result stored in a variable", "use Long/Integer.compareUnsigned only directly in a condition");
+            if (((Obj) val).o instanceof Cmp || ((Obj) val).o instanceof PacketCheck) {
+                throw s.error("a comparison result stored in a variable", "use compareUnsigned and has() only directly in a condition");
             }
             s.localObj.put(v.var, val);
             return;
@@ -773,6 +838,19 @@ public final class Translator {
         if (val instanceof Vr && ((Vr) val).ptr != null) {
             s.localPtr.put(v.var, ((Vr) val).ptr);
         }
+        boolean once = s.stores.getOrDefault(v.var, 0) <= 1;
+        if (val instanceof Vr && once) {
+            // The local holds this value wherever it is read: keep what is known about it.
+            int from = ((Vr) val).v;
+            if (maxOf.containsKey(from)) {
+                maxOf.put(lv, maxOf.get(from));
+            }
+            if (affine.containsKey(from)) {
+                affine.put(lv, affine.get(from));
+            }
+        } else if (val instanceof Imm && once && ((Imm) val).v >= 0) {
+            maxOf.put(lv, ((Imm) val).v);
+        }
         if (val instanceof Vr && ((Vr) val).temp && !ir.ops.isEmpty()) {
             Op last = ir.ops.get(ir.ops.size() - 1);
             if (last.dst == ((Vr) val).v && last.k != Ir.K.BSWAP && !usesVreg(last, lv)) {
@@ -781,6 +859,59 @@ public final class Translator {
             }
         }
         ir.mov(lv, opnd(val), wide || (val instanceof Imm && ((Imm) val).wide));
+    }
+
+    private Long bound(Opnd o) {
+        if (o.isImm()) {
+            return o.imm >= 0 ? o.imm : null;
+        }
+        return o.isV() ? maxOf.get(o.vreg) : null;
+    }
+
+    /** Records an upper bound and an "x + k" form for {@code t = a op b}, where they are known. */
+    private void facts(int t, AluOp op, boolean wide, Opnd a, Opnd b) {
+        Long ba = bound(a);
+        Long bb = bound(b);
+        Long r = null;
+        long cap = wide ? Long.MAX_VALUE / 4 : Integer.MAX_VALUE;
+        switch (op) {
+            case ADD:
+                if (ba != null && bb != null) {
+                    r = ba + bb;
+                }
+                break;
+            case MUL:
+                if (ba != null && bb != null && ba < (1L << 31) && bb < (1L << 31)) {
+                    r = ba * bb;
+                }
+                break;
+            case AND:
+                if (bb != null && b.isImm()) {
+                    r = ba != null ? Math.min(ba, bb) : bb;
+                }
+                break;
+            case LSH:
+                if (ba != null && b.isImm() && b.imm < 31) {
+                    r = ba << b.imm;
+                }
+                break;
+            case RSH:
+                if (b.isImm() && ba != null) {
+                    r = ba >> b.imm;
+                } else if (b.isImm() && !wide) {
+                    r = 0xffff_ffffL >> b.imm;
+                }
+                break;
+            default:
+                break;
+        }
+        if (r != null && r <= cap) {
+            maxOf.put(t, r);
+        }
+        if (op == AluOp.ADD && a.isV() && b.isImm() && b.imm >= 0 && ba != null && ba + b.imm <= 0xffff) {
+            long[] inner = affine.get(a.vreg);
+            affine.put(t, inner != null ? new long[] {inner[0], inner[1] + b.imm} : new long[] {a.vreg, b.imm});
+        }
     }
 
     private static boolean usesVreg(Op op, int v) {
@@ -852,8 +983,13 @@ public final class Translator {
                 ob = Opnd.imm((int) k);
             }
         }
+        if (op == AluOp.MUL && ob.isImm() && ob.imm > 0 && Long.bitCount(ob.imm) == 1) {
+            op = AluOp.LSH;                                 // x * 2^k is x << k
+            ob = Opnd.imm(Long.numberOfTrailingZeros(ob.imm));
+        }
         int t = ir.newVreg();
         ir.alu(op, wide, t, oa, ob);
+        facts(t, op, wide, oa, ob);
         if (ob.isImm() && (op == AluOp.RSH && wide && ob.imm >= 32 || op == AluOp.AND && ob.imm >= 0 && ob.imm <= 0xffff_ffffL)) {
             fitsU32.set(t);
         }
@@ -937,6 +1073,22 @@ public final class Translator {
     private boolean ifZero(Scope s, JumpInsnNode j) {
         Val v = s.pop();
         int cond = j.getOpcode() - Opcodes.IFEQ;
+        if (v instanceof Obj && ((Obj) v).o instanceof PacketCheck && (cond == 0 || cond == 1)) {
+            long need = ((PacketCheck) ((Obj) v).o).bytes;
+            int e = ir.newVreg();
+            ir.alu(AluOp.ADD, true, e, Opnd.v(ctx.data), Opnd.imm(need));
+            normalize(s, j.label);
+            long both = Math.max(checkedPacketEnd, need);
+            if (cond == 0) {                               // jump if the bytes are missing
+                ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(ctx.end), s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
+                checkedPacketEnd = both;
+            } else {                                       // jump if they are there
+                ir.jmp(JumpOp.JLE, true, Opnd.v(e), Opnd.v(ctx.end), s.label(j.label));
+                edge(s.label(j.label), both);
+            }
+            return true;
+        }
         if (v instanceof Obj && ((Obj) v).o instanceof Cmp) {
             Cmp c = (Cmp) ((Obj) v).o;
             return branch(s, jumpOp(cond, c.unsigned), c.wide, c.a, c.b, j);
@@ -969,6 +1121,7 @@ public final class Translator {
             if (test(op, ((Imm) a).v, ((Imm) b).v, wide)) {
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
                 return false;
             }
             return true;
@@ -977,6 +1130,7 @@ public final class Translator {
         Opnd ob = scalar(s, b, "comparison");
         normalize(s, j.label);
         ir.jmp(op, wide, oa, ob, s.label(j.label));
+        edge(s.label(j.label), checkedPacketEnd);
         return true;
     }
 
@@ -992,12 +1146,14 @@ public final class Translator {
             if (isNull == jumpIfNull) {
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
                 return false;
             }
             return true;
         }
         normalize(s, j.label);
         ir.jmp(jumpIfNull ? JumpOp.JEQ : JumpOp.JNE, true, opnd(v), Opnd.imm(0), s.label(j.label));
+        edge(s.label(j.label), checkedPacketEnd);
         return true;
     }
 
@@ -1009,6 +1165,7 @@ public final class Translator {
             LabelNode to = i >= 0 ? labels.get(i) : dflt;
             normalize(s, to);
             ir.ja(s.label(to));
+            edge(s.label(to), checkedPacketEnd);
             return;
         }
         Opnd o = scalar(s, v, "switch");
@@ -1018,9 +1175,11 @@ public final class Translator {
             }
             normalize(s, labels.get(i));
             ir.jmp(JumpOp.JEQ, false, o, Opnd.imm(keys.get(i)), s.label(labels.get(i)));
+            edge(s.label(labels.get(i)), checkedPacketEnd);
         }
         normalize(s, dflt);
         ir.ja(s.label(dflt));
+        edge(s.label(dflt), checkedPacketEnd);
     }
 
     private void doReturn(Scope s, int op) {
@@ -1470,7 +1629,7 @@ public final class Translator {
                 if (mi.name.equals("currentPid")) {
                     ir.alu(AluOp.RSH, true, t, Opnd.v(r), Opnd.imm(32));
                 } else {
-                    ir.mov(t, Opnd.v(r), false);
+                    ir.trunc(t, Opnd.v(r));
                 }
                 s.push(new Vr(t, false, true, null));
                 return;
@@ -1624,6 +1783,25 @@ public final class Translator {
             case "remove":
                 ir.call(Helper.MAP_DELETE_ELEM, -1, map, Opnd.fp(keyOff));
                 return;
+            case "addAndGet": {
+                Opnd delta = scalar(s, args[1], what);
+                int p = helper(Helper.MAP_LOOKUP_ELEM, map, Opnd.fp(keyOff));
+                int r = ir.newVreg();
+                String missing = newLabel("insert");
+                String done = newLabel("added");
+                ir.jmp(JumpOp.JEQ, true, Opnd.v(p), Opnd.imm(0), missing);
+                ir.fetchAdd(r, Opnd.v(p), 0, delta);
+                ir.alu(AluOp.ADD, true, r, Opnd.v(r), delta);
+                ir.ja(done);
+                label(missing);
+                int valOff = scratchValue(s);
+                ir.st(Size.DW, Opnd.fp(0), valOff, delta);
+                ir.call(Helper.MAP_UPDATE_ELEM, -1, map, Opnd.fp(keyOff), Opnd.fp(valOff), Opnd.imm(1));
+                ir.mov(r, delta, true);
+                label(done);
+                s.push(new Vr(r, true, true, null));
+                return;
+            }
             case "add": {
                 Opnd delta = scalar(s, args[1], what);
                 int p = helper(Helper.MAP_LOOKUP_ELEM, map, Opnd.fp(keyOff));
@@ -1691,6 +1869,9 @@ public final class Translator {
         if (bytes <= 4) {
             fitsU32.set(t);
         }
+        if (bytes < 4) {
+            maxOf.put(t, (1L << (8 * bytes)) - 1);
+        }
         s.push(new Vr(t, bytes == 8, true, null));
     }
 
@@ -1709,7 +1890,23 @@ public final class Translator {
         }
     }
 
+    /** {@code ctx.has(n)} until the branch that tests it. */
+    private static final class PacketCheck {
+        final long bytes;
+
+        PacketCheck(long bytes) {
+            this.bytes = bytes;
+        }
+    }
+
     private void packet(Scope s, Ctx c, MethodInsnNode mi, Val[] args, String what) {
+        if (mi.name.equals("has")) {
+            if (!(args[0] instanceof Imm) || ((Imm) args[0]).v < 0 || ((Imm) args[0]).v > 0xffff) {
+                throw s.error(what, "the length must be a constant in 0..65535");
+            }
+            s.push(new Obj(new PacketCheck(((Imm) args[0]).v)));
+            return;
+        }
         if (mi.name.equals("length")) {
             throw s.error(what, "in BPF the packet's end is a pointer the verifier forbids arithmetic on: read the bytes you need"
                     + " (a read past the end ends the program with XDP_PASS)");
@@ -1737,18 +1934,30 @@ public final class Translator {
             ir.ld(size(bytes), t, Opnd.v(c.data), (int) off);
         } else {
             Opnd off = scalar(s, args[0], what);
+            long k = 0;
+            if (off.isV() && affine.containsKey(off.vreg)) {
+                long[] f = affine.get(off.vreg);             // offset = base + k: k goes into the load
+                off = Opnd.v((int) f[0]);
+                k = f[1];
+            }
             int p = ir.newVreg();
             int e = ir.newVreg();
-            // The verifier needs the offset bounded: ints are zero-extended, so at most 2^32 - 1;
-            // the compare below bounds it further.
-            ir.jmp(JumpOp.JGT, true, off, Opnd.imm(0xffff), packetLabel);
+            Long max = bound(off);
+            long limit = 0xffff - k - bytes;
+            if (max == null || max > limit) {
+                // The verifier wants the variable part of a packet offset bounded.
+                ir.jmp(JumpOp.JGT, true, off, Opnd.imm(limit), packetLabel);
+            }
             ir.alu(AluOp.ADD, true, p, Opnd.v(c.data), off);
-            ir.alu(AluOp.ADD, true, e, Opnd.v(p), Opnd.imm(bytes));
+            ir.alu(AluOp.ADD, true, e, Opnd.v(p), Opnd.imm(k + bytes));
             ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(c.end), packetLabel);
-            ir.ld(size(bytes), t, Opnd.v(p), 0);
+            ir.ld(size(bytes), t, Opnd.v(p), (int) k);
         }
         if (bytes > 1) {
             ir.bswap(t, bytes * 8);
+        }
+        if (bytes < 4) {
+            maxOf.put(t, (1L << (8 * bytes)) - 1);
         }
         s.push(new Vr(t, false, true, null));
     }
