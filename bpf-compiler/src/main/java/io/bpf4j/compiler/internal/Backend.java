@@ -44,13 +44,16 @@ final class Backend {
     private final Ir ir;
     private final List<Instruction> out = new ArrayList<>();
     private final List<Integer> lines = new ArrayList<>();
+    private final List<io.bpf4j.core.SourcePosition> positions = new ArrayList<>();
+    private io.bpf4j.core.SourcePosition pos;
     private Reg[] regOf;
     private int[] slotOf;
     private int frameBytes;
     private int line;
 
     /** Result: instructions, their lines, and the stack bytes used in total. */
-    record Result(List<Instruction> instructions, List<Integer> lines, int stackBytes) {
+    record Result(List<Instruction> instructions, List<Integer> lines, List<io.bpf4j.core.SourcePosition> positions,
+                  int stackBytes) {
     }
 
     Backend(Ir ir) {
@@ -67,9 +70,10 @@ final class Backend {
         allocate(ops);
         for (Op op : ops) {
             line = op.line;
+            pos = op.pos;
             emit(op);
         }
-        return new Result(out, lines, this.frameBytes);
+        return new Result(out, lines, positions, this.frameBytes);
     }
 
     // ---- clean-up ------------------------------------------------------------------------------
@@ -369,6 +373,7 @@ final class Backend {
     private void put(Instruction in) {
         out.add(in);
         lines.add(line);
+        positions.add(pos);
     }
 
     private void movImm(Reg d, long imm, boolean wide) {

@@ -80,6 +80,7 @@ final class Ir {
     static final class Op {
         final K k;
         int line;
+        io.bpf4j.core.SourcePosition pos;
         AluOp alu;
         JumpOp jop;
         boolean wide;
@@ -121,6 +122,7 @@ final class Ir {
     final List<Op> ops = new ArrayList<>();
     int vregs;
     int line;
+    io.bpf4j.core.SourcePosition pos;
 
     int newVreg() {
         return vregs++;
@@ -128,6 +130,7 @@ final class Ir {
 
     private Op add(Op op) {
         op.line = line;
+        op.pos = pos;
         ops.add(op);
         return op;
     }

@@ -82,7 +82,7 @@ public final class Translator {
 
     /** What a translation produced. */
     public record Result(ProgramKind kind, List<io.bpf4j.core.Instruction> instructions, List<Integer> lines,
-                         List<MapDef> maps, String sourceFile, int stackBytes) {
+                         List<io.bpf4j.core.SourcePosition> positions, List<MapDef> maps, String sourceFile, int stackBytes) {
     }
 
     private final Class<?> root;
@@ -200,7 +200,7 @@ public final class Translator {
         }
         Scope s = new Scope(cls, m, true);
         s.line = firstLine(m);
-        ir.line = s.line;
+        at(s);
         int cv = ir.newVreg();
         ctx = new Ctx(ctxType, cv);
         ir.mov(cv, Opnd.ctx(), true);
@@ -234,7 +234,8 @@ public final class Translator {
                             + " bytes of spilled values): the kernel allows " + MAX_STACK
                             + "; make records or arrays smaller or use fewer values at once");
         }
-        return new Result(kind, r.instructions(), r.lines(), new ArrayList<>(maps.values()), cls.sourceFile, r.stackBytes());
+        return new Result(kind, r.instructions(), r.lines(), r.positions(), new ArrayList<>(maps.values()), cls.sourceFile,
+                r.stackBytes());
     }
 
     private Class<?> contextType(Type t, ClassNode cls, MethodNode m) {
@@ -349,7 +350,7 @@ public final class Translator {
         for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) {
             if (n instanceof LineNumberNode) {
                 s.line = ((LineNumberNode) n).line;
-                ir.line = s.line;
+                at(s);
                 continue;
             }
             if (n instanceof LabelNode) {
@@ -393,6 +394,12 @@ public final class Translator {
             }
             reachable = insn(s, n);
         }
+    }
+
+    /** Instructions emitted from now on come from {@code s}'s current line. */
+    private void at(Scope s) {
+        ir.line = s.line;
+        ir.pos = new io.bpf4j.core.SourcePosition(s.cls.name.replace('/', '.'), s.m.name, s.cls.sourceFile, s.line);
     }
 
     /** True if the first instruction after {@code l} returns the value on top of the stack. */
@@ -2111,7 +2118,7 @@ public final class Translator {
         body(callee);
         inlining.remove(inlining.size() - 1);
         label(callee.retLabel);
-        ir.line = s.line;
+        at(s);
         if (callee.retObj != null) {
             s.push(callee.retObj);
         } else if (callee.retV >= 0) {
