@@ -1864,7 +1864,11 @@ public final class Translator {
         if (!(args.length > 0 && args[0] instanceof Imm)) {
             throw s.error(what, "the offset must be a constant: the verifier checks context reads by offset");
         }
-        int off = (int) ((Imm) args[0]).v;
+        long offset = ((Imm) args[0]).v;
+        if (offset < 0 || offset > Short.MAX_VALUE) {
+            throw s.error(what, "context offset " + offset + " out of range 0.." + Short.MAX_VALUE);
+        }
+        int off = (int) offset;
         if (mi.name.equals("read")) {
             StackObj a = array(s, args[1]);
             copy(Opnd.v(c.vreg), off, Opnd.fp(0), a.off, a.size);
