@@ -1,10 +1,10 @@
 package io.bpf4j.compiler;
 
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.ProgramSpec;
-import io.bpf4j.syscall.ProgramType;
 import java.util.ArrayList;
 import java.util.List;
 
