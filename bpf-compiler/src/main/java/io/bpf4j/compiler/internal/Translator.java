@@ -126,6 +126,8 @@ public final class Translator {
         final Map<Integer, Boolean> localWide = new HashMap<>();
         final Map<LabelNode, String> labels = new IdentityHashMap<>();
         final Map<Integer, Integer> stores = new HashMap<>();
+        /** Locals stored once, with a constant: read as the constant. */
+        final Map<Integer, Imm> localConst = new HashMap<>();
         final Map<LabelNode, List<Val>> shapes = new IdentityHashMap<>();
         final List<Integer> stackV = new ArrayList<>();
         final ArrayList<Val> stack = new ArrayList<>();
@@ -345,7 +347,9 @@ public final class Translator {
                 }
             }
         }
-        countStores(s);
+        if (s.stores.isEmpty()) {
+            countStores(s);
+        }
         boolean reachable = true;
         for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) {
             if (n instanceof LineNumberNode) {
@@ -813,6 +817,11 @@ public final class Translator {
     // ---- locals ---------------------------------------------------------------------------------------
 
     private void load(Scope s, VarInsnNode v) {
+        Imm k = s.localConst.get(v.var);
+        if (k != null) {
+            s.push(k);
+            return;
+        }
         Val o = s.localObj.get(v.var);
         if (o != null) {
             s.push(o);
@@ -846,6 +855,10 @@ public final class Translator {
             s.localPtr.put(v.var, ((Vr) val).ptr);
         }
         boolean once = s.stores.getOrDefault(v.var, 0) <= 1;
+        if (val instanceof Imm && once) {
+            s.localConst.put(v.var, (Imm) val);              // folded wherever it is read
+            return;
+        }
         if (val instanceof Vr && once) {
             // The local holds this value wherever it is read: keep what is known about it.
             int from = ((Vr) val).v;
@@ -2091,6 +2104,7 @@ public final class Translator {
         Val[] args = popArgs(s, mi.desc);
         Scope callee = new Scope(cn, mn, false);
         callee.line = s.line;
+        countStores(callee);
         Type[] types = Type.getArgumentTypes(mi.desc);
         int slot = 0;
         for (int i = 0; i < args.length; i++) {
@@ -2098,6 +2112,8 @@ public final class Translator {
             boolean wide = types[i].getSize() == 2 || types[i].getSort() == Type.OBJECT;
             if (a instanceof Obj) {
                 callee.localObj.put(slot, a);
+            } else if (a instanceof Imm && callee.stores.getOrDefault(slot, 0) == 0) {
+                callee.localConst.put(slot, (Imm) a);
             } else if (a instanceof Vr && ((Vr) a).temp) {
                 callee.localV.put(slot, ((Vr) a).v);
                 if (((Vr) a).ptr != null) {
