@@ -32,6 +32,7 @@ final class DslPrograms {
             .u64("timestamp").u32("pid").u32("tgid").u32("uid").u32("ppid").chars("comm", 16)
             .build();
 
+    // tag::dsl-exec[]
     /** Reserve, fill the lab's fields and the parent's tgid straight into the record, submit. */
     static Program exec(Btf btf, MapReference events) {
         return Program.builder()
@@ -53,6 +54,7 @@ final class DslPrograms {
                 .mov(R0, 0).exit()
                 .build();
     }
+    // end::dsl-exec[]
 
     /** counts[uid] += 1, inserting 1 the first time. */
     static Program counter(MapReference counts) {

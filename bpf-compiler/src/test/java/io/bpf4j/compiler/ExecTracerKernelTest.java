@@ -32,7 +32,9 @@ class ExecTracerKernelTest {
 
     @Test
     void compiledAndHandBuiltTracersReportTheSameExecFieldByField() throws Exception {
+        // tag::load[]
         CompiledProgram compiled = BpfCompiler.create().compile(Programs.class, "onExec");
+        // end::load[]
         try (Kernels k = new Kernels(compiled);
              BpfMap dslEvents = BpfMap.create(MapSpec.ringBuf("dsl_events", 256 * 1024));
              BpfProgram dsl = BpfProgram.load(ProgramSpec.tracepoint("dsl_exec", DslPrograms.exec(Btf.kernel(), dslEvents))

@@ -15,6 +15,7 @@ final class Kernels implements AutoCloseable {
 
     Kernels(CompiledProgram p) {
         try {
+            // tag::kernels[]
             for (MapDef d : p.maps()) {
                 maps.add(BpfMap.create(spec(d)));
             }
@@ -24,6 +25,7 @@ final class Kernels implements AutoCloseable {
                 spec = spec.flags(ProgramSpec.F_SLEEPABLE);
             }
             program = BpfProgram.load(spec);
+            // end::kernels[]
         } catch (RuntimeException e) {
             close();
             throw e;
