@@ -131,6 +131,29 @@ final class Semantics {
         return h + count * 1000 + hist[0] * 7 + hist[3] * 13 + mix(h, count);
     }
 
+    // tag::bpf-loop[]
+    /** Up to 1023 iterations of a pseudo-random walk through bpf_loop: the verifier checks step once. */
+    static int bigLoop(SyscallContext ctx) {
+        long[] state = new long[2];
+        state[0] = ctx.u64(0);
+        int ran = Bpf.loop(ctx.u32(16) & 0x3ff, state, Semantics::step);
+        return (int) (state[1] ^ state[0]) + ran;
+    }
+
+    static boolean step(int i, long[] state) {
+        state[1] += state[0] ^ i;
+        state[0] = state[0] * 6364136223846793005L + 1442695040888963407L;
+        return (state[0] & 0xfff) == 0x123 && i > 10;
+    }
+    // end::bpf-loop[]
+
+    /** A million iterations: far beyond what a loop in the method could make the verifier walk. */
+    static int millionIterations(SyscallContext ctx) {
+        long[] state = new long[2];
+        state[0] = ctx.u64(0);
+        return Bpf.loop(1_000_000, state, Semantics::step);
+    }
+
     /** Called, so inlined: parameters, a local and a return value. */
     static int mix(int p, int q) {
         int m = p ^ (q << 5);

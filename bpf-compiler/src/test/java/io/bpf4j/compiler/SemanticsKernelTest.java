@@ -21,7 +21,7 @@ class SemanticsKernelTest {
             Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 0xffff_ffffL, 0x7f, 0x80};
 
     @ParameterizedTest
-    @ValueSource(strings = {"arithmetic", "comparisons", "spills", "loops"})
+    @ValueSource(strings = {"arithmetic", "comparisons", "spills", "loops", "bigLoop", "millionIterations"})
     void kernelAndJvmAgree(String method) throws Exception {
         long seed = Long.getLong("bpf4j.seed", System.nanoTime());
         System.out.println(method + ": seed " + seed);
@@ -36,7 +36,8 @@ class SemanticsKernelTest {
         };
         CompiledProgram p = BpfCompiler.create().compile(Semantics.class, method);
         try (Kernels k = new Kernels(p)) {
-            for (int i = 0; i < 10_000; i++) {
+            int rounds = method.equals("millionIterations") ? 20 : 10_000;
+            for (int i = 0; i < rounds; i++) {
                 byte[] ctx = input(rnd);
                 JvmKernel.current().reset();
                 int expected = jvm.applyAsInt(SyscallContext.of(ctx));

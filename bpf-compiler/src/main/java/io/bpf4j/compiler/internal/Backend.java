@@ -412,6 +412,12 @@ final class Backend {
             case CTX:
                 mov(d, Reg.R1);
                 break;
+            case ARG2:
+                mov(d, Reg.R2);
+                break;
+            case FUNC:
+                put(new LoadImm64Insn(d, PseudoSource.FUNC, 0, o.map));
+                break;
             default:
                 put(new LoadImm64Insn(d, PseudoSource.MAP_FD, -1, o.map));
         }

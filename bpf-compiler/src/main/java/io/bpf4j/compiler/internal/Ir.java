@@ -19,7 +19,7 @@ final class Ir {
 
     /** An operand: a virtual register, an immediate, the address {@code r10 + off}, or a map's fd. */
     static final class Opnd {
-        enum T { VREG, IMM, FP, MAP, CTX }
+        enum T { VREG, IMM, FP, MAP, CTX, FUNC, ARG2 }
 
         final T t;
         final int vreg;
@@ -48,6 +48,16 @@ final class Ir {
         /** The context pointer the program was called with (r1 at entry). */
         static Opnd ctx() {
             return new Opnd(T.CTX, -1, 0, null);
+        }
+
+        /** The address of the function at {@code label} (a bpf_loop callback). */
+        static Opnd func(String label) {
+            return new Opnd(T.FUNC, -1, 0, label);
+        }
+
+        /** The second argument register at entry (r2: a callback's context). */
+        static Opnd arg2() {
+            return new Opnd(T.ARG2, -1, 0, null);
         }
 
         static Opnd map(String name) {

@@ -114,6 +114,49 @@ public final class Translator {
         this.root = root;
         this.btf = btf;
         this.arch = arch;
+        this.callback = false;
+        this.labelPrefix = "";
+    }
+
+    private Translator(Translator parent, String labelPrefix) {
+        this.root = parent.root;
+        this.btf = parent.btf;
+        this.arch = parent.arch;
+        this.callback = true;
+        this.labelPrefix = labelPrefix;
+        this.maps.putAll(parent.maps);
+    }
+
+    /** True when translating a bpf_loop body (a subprogram: index in r1, the state in r2). */
+    private final boolean callback;
+    private final String labelPrefix;
+    /** bpf_loop bodies to compile after this function: {label, FuncRef, state length, line}. */
+    private final List<Object[]> callbacks = new ArrayList<>();
+
+    /** Translates a bpf_loop body {@code static boolean step(int index, long[] state)} as a subprogram. */
+    private Backend.Result translateBody(Vals.FuncRef f, int stateLength) {
+        ClassNode cls = classNode(f.owner, null);
+        MethodNode m = findMethod(cls, f.name, f.desc, null);
+        Scope s = new Scope(cls, m, true);
+        s.line = firstLine(m);
+        at(s);
+        int index = ir.newVreg();
+        ir.mov(index, Opnd.ctx(), true);
+        int state = ir.newVreg();
+        ir.mov(state, Opnd.arg2(), true);
+        s.localV.put(0, index);
+        s.localObj.put(1, new Obj(new StackObj(0, stateLength * 8, null, null, 8, stateLength, state)));
+        abortLabel = newLabel("abort");
+        inlining.add(cls.name + "." + m.name + m.desc);
+        body(s);
+        for (Op op : ir.ops) {
+            if (abortLabel.equals(op.label)) {
+                ir.label(abortLabel);
+                ir.ret(Opnd.imm(1));                       // out of bounds: stop the loop
+                break;
+            }
+        }
+        return new Backend(ir).run(frame);
     }
 
     /** Per method being translated (the root or an inlined callee). */
@@ -177,7 +220,7 @@ public final class Translator {
     }
 
     private String newLabel(String prefix) {
-        return prefix + (labelCount++);
+        return labelPrefix + prefix + (labelCount++);
     }
 
     // ---- entry ------------------------------------------------------------------------------------
@@ -229,7 +272,8 @@ public final class Translator {
             }
             ir.ret(Opnd.imm(kind == ProgramKind.XDP ? XdpContext.XDP_PASS : 0));
         }
-        Backend.Result r = new Backend(ir).run(frame);
+        Backend.Result main = new Backend(ir).run(frame);
+        Backend.Result r = withCallbacks(main, cls, m);
         if (r.stackBytes() > MAX_STACK) {
             throw new CompileException(cls.sourceFile, firstLine(m), "method " + methodName,
                     "needs " + r.stackBytes() + " bytes of BPF stack (records, arrays, map keys and " + (r.stackBytes() - frame)
@@ -238,6 +282,31 @@ public final class Translator {
         }
         return new Result(kind, r.instructions(), r.lines(), r.positions(), new ArrayList<>(maps.values()), cls.sourceFile,
                 r.stackBytes());
+    }
+
+    /** Appends each bpf_loop body as a subprogram after the program's exit; stack depth is their sum. */
+    private Backend.Result withCallbacks(Backend.Result main, ClassNode cls, MethodNode m) {
+        if (callbacks.isEmpty()) {
+            return main;
+        }
+        List<io.bpf4j.core.Instruction> insns = new ArrayList<>(main.instructions());
+        List<Integer> lines = new ArrayList<>(main.lines());
+        List<io.bpf4j.core.SourcePosition> positions = new ArrayList<>(main.positions());
+        int deepest = 0;
+        for (Object[] c : callbacks) {
+            String label = (String) c[0];
+            Translator body = new Translator(this, label + "_");
+            Backend.Result b = body.translateBody((Vals.FuncRef) c[1], (Integer) c[2]);
+            maps.putAll(body.maps);
+            insns.add(new io.bpf4j.core.Label(label));
+            lines.add((Integer) c[3]);
+            positions.add(b.positions().isEmpty() ? null : b.positions().get(0));
+            insns.addAll(b.instructions());
+            lines.addAll(b.lines());
+            positions.addAll(b.positions());
+            deepest = Math.max(deepest, b.stackBytes());
+        }
+        return new Backend.Result(insns, lines, positions, main.stackBytes() + deepest);
     }
 
     private Class<?> contextType(Type t, ClassNode cls, MethodNode m) {
@@ -756,9 +825,19 @@ public final class Translator {
             case Opcodes.INVOKESTATIC: case Opcodes.INVOKEVIRTUAL: case Opcodes.INVOKESPECIAL: case Opcodes.INVOKEINTERFACE:
                 invoke(s, (MethodInsnNode) n);
                 return true;
-            case Opcodes.INVOKEDYNAMIC:
+            case Opcodes.INVOKEDYNAMIC: {
+                org.objectweb.asm.tree.InvokeDynamicInsnNode d = (org.objectweb.asm.tree.InvokeDynamicInsnNode) n;
+                if (d.bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && d.desc.startsWith("()")
+                        && d.bsmArgs.length >= 2 && d.bsmArgs[1] instanceof org.objectweb.asm.Handle
+                        && ((org.objectweb.asm.Handle) d.bsmArgs[1]).getTag() == Opcodes.H_INVOKESTATIC) {
+                    org.objectweb.asm.Handle h = (org.objectweb.asm.Handle) d.bsmArgs[1];
+                    s.push(new Obj(new Vals.FuncRef(h.getOwner(), h.getName(), h.getDesc())));
+                    return true;
+                }
                 throw s.error("invokedynamic (a lambda, method reference or string concatenation)",
-                        "not supported in BPF programs: call static methods and use Bpf.printk for text");
+                        "not supported in BPF programs: call static methods and use Bpf.printk for text"
+                                + " (a capture-free method reference is accepted as a Bpf.loop body)");
+            }
             case Opcodes.NEW: {
                 String t = ((TypeInsnNode) n).desc;
                 try {
@@ -1443,7 +1522,7 @@ public final class Translator {
                 throw s.error("array index " + i, "out of bounds for length " + a.length);
             }
             offOut[0] = a.off + (int) i * a.elemSize;
-            return Opnd.fp(0);
+            return a.baseVreg >= 0 ? Opnd.v(a.baseVreg) : Opnd.fp(0);
         }
         Opnd oi = scalar(s, idx, "array index");
         // An index out of bounds ends the program (Java would throw); the check also gives the
@@ -1455,9 +1534,9 @@ public final class Translator {
             scaled = ir.newVreg();
             ir.alu(AluOp.LSH, true, scaled, oi, Opnd.imm(Integer.numberOfTrailingZeros(a.elemSize)));
         }
-        ir.mov(p, Opnd.fp(a.off), true);
+        ir.mov(p, a.baseVreg >= 0 ? Opnd.v(a.baseVreg) : Opnd.fp(a.off), true);
         ir.alu(AluOp.ADD, true, p, Opnd.v(p), Opnd.v(scaled));
-        offOut[0] = 0;
+        offOut[0] = a.baseVreg >= 0 ? a.off : 0;
         return Opnd.v(p);
     }
 
@@ -1703,6 +1782,30 @@ public final class Translator {
                     ops[i + 1] = scalar(s, args[i], what);
                 }
                 ir.call(Helper.TRACE_PRINTK, -1, ops);
+                return;
+            }
+            case "loop": {
+                Val[] args = popArgs(s, mi.desc);
+                if (callback) {
+                    throw s.error(what, "a bpf_loop body cannot start another bpf_loop");
+                }
+                if (!(args[2] instanceof Obj && ((Obj) args[2]).o instanceof Vals.FuncRef)) {
+                    throw s.error(what, "the body must be a method reference to a static method, e.g. MyProbe::step");
+                }
+                StackObj state = array(s, args[1]);
+                if (state.elemSize != 8 || state.baseVreg >= 0) {
+                    throw s.error(what, "the state must be a long[] made in this method");
+                }
+                Vals.FuncRef f = (Vals.FuncRef) ((Obj) args[2]).o;
+                if (!f.desc.equals("(I[J)Z")) {
+                    throw s.error(what, "the body " + f.name + f.desc + " must be static boolean " + f.name + "(int, long[])");
+                }
+                String fl = newLabel("loop_body_");
+                callbacks.add(new Object[] {fl, f, state.length, s.line});
+                int r = helper(Helper.LOOP, scalar(s, args[0], what), Opnd.func(fl), Opnd.fp(state.off), Opnd.imm(0));
+                int t = ir.newVreg();
+                ir.trunc(t, Opnd.v(r));
+                s.push(new Vr(t, false, true, null));
                 return;
             }
             case "log2": {
