@@ -31,6 +31,7 @@ class ExecTracerKernelTest {
     private static final RecordCodec<Programs.ExecEvent> CODEC = StructLayout.codec(Programs.ExecEvent.class);
 
     @Test
+    @SuppressWarnings("try")                               // the links only need to be open while the child runs
     void compiledAndHandBuiltTracersReportTheSameExecFieldByField() throws Exception {
         // tag::load[]
         CompiledProgram compiled = BpfCompiler.create().compile(Programs.class, "onExec");
