@@ -80,31 +80,38 @@ final class Backend {
 
     /** Drops code after a return or goto up to the next label, and gotos to the very next label. */
     private static List<Op> cleanup(List<Op> in) {
-        List<Op> ops = in;
-        while (true) {
-            java.util.Set<String> referenced = new java.util.HashSet<>();
-            for (Op op : ops) {
-                if (op.k == K.JMP || op.k == K.JA) {
-                    referenced.add(op.label);
-                }
+        // Keep what control can reach from the entry (the verifier refuses unreachable instructions,
+        // e.g. a loop after a return that constant folding made unconditional).
+        Map<String, Integer> labels = new HashMap<>();
+        for (int i = 0; i < in.size(); i++) {
+            if (in.get(i).k == K.LABEL) {
+                labels.put(in.get(i).label, i);
             }
-            List<Op> kept = new ArrayList<>();
-            boolean dead = false;
-            for (Op op : ops) {
-                if (op.k == K.LABEL && referenced.contains(op.label)) {
-                    dead = false;
-                }
-                if (!dead) {
-                    kept.add(op);
-                }
-                if (op.k == K.RET || op.k == K.JA) {
-                    dead = true;
-                }
+        }
+        boolean[] reached = new boolean[in.size()];
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        if (!in.isEmpty()) {
+            work.push(0);
+        }
+        while (!work.isEmpty()) {
+            int i = work.pop();
+            if (i >= in.size() || reached[i]) {
+                continue;
             }
-            if (kept.size() == ops.size()) {
-                break;
+            reached[i] = true;
+            Op op = in.get(i);
+            if (op.k == K.JA || op.k == K.JMP) {
+                work.push(target(labels, op.label));
             }
-            ops = kept;
+            if (op.k != K.JA && op.k != K.RET) {
+                work.push(i + 1);
+            }
+        }
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            if (reached[i]) {
+                ops.add(in.get(i));
+            }
         }
         List<Op> res = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {

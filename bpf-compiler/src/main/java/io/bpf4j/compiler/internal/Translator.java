@@ -2168,9 +2168,16 @@ public final class Translator {
             int v = ir.newVreg();
             ir.ld(size(f.size()), v, Opnd.fp(0), r.off + f.offset());
             boolean wide = t.getSort() == Type.LONG;
-            int javaBits = wide ? 64 : 32;
-            if (f.type().signed() && f.size() * 8 < javaBits) {
-                int sh = javaBits - f.size() * 8;
+            int regBits = wide ? 64 : 32;
+            int fieldBits = f.size() * 8;
+            // The component's Java type says how its bits extend when it is as wide as the field
+            // (a short in a u16 comes back negative); otherwise the field's C type does, as decoding would.
+            int javaBits = t.getSort() == Type.BYTE || t.getSort() == Type.BOOLEAN ? 8
+                    : t.getSort() == Type.SHORT || t.getSort() == Type.CHAR ? 16 : regBits;
+            boolean javaSigned = t.getSort() != Type.CHAR && t.getSort() != Type.BOOLEAN;
+            boolean signed = fieldBits == javaBits ? javaSigned : f.type().signed();
+            if (signed && fieldBits < regBits) {
+                int sh = regBits - fieldBits;
                 ir.alu(AluOp.LSH, wide, v, Opnd.v(v), Opnd.imm(sh));
                 ir.alu(AluOp.ARSH, wide, v, Opnd.v(v), Opnd.imm(sh));
             }
