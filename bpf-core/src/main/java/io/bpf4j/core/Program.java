@@ -42,6 +42,22 @@ public final class Program {
         return new Program(Collections.unmodifiableList(new ArrayList<>(instructions)), null);
     }
 
+    /**
+     * A program of these instructions with, for each, where in the source it came from (null where
+     * unknown): a compiler's line table, carried to the kernel as BTF {@code line_info} by the loader
+     * and named by verifier errors.
+     *
+     * @throws IllegalArgumentException if the two lists differ in length
+     */
+    public static Program of(List<? extends Instruction> instructions, List<SourcePosition> positions) {
+        if (positions.size() != instructions.size()) {
+            throw new IllegalArgumentException("positions: " + positions.size() + " for " + instructions.size()
+                    + " instructions: expected one per instruction");
+        }
+        return new Program(Collections.unmodifiableList(new ArrayList<>(instructions)),
+                positions.toArray(new SourcePosition[0]));
+    }
+
     /** A new fluent builder. */
     public static ProgramBuilder builder() {
         return new ProgramBuilder();
