@@ -27,8 +27,9 @@ class KernelBenchmarksSmokeTest {
         Collection<RunResult> results = new Runner(BenchmarksSmokeTest.smoke("io\\.bpf4j\\.bench\\.kernel\\..*").build())
                 .run();
         assertEquals(Set.of("kernel.RingBufDrainBench.zeroCopy", "kernel.RingBufDrainBench.view",
-                "kernel.RingBufDrainBench.copying", "kernel.RingBufDrainBench.pull"), BenchmarksSmokeTest.names(results));
-        assertEquals(12, results.size(), "4 read modes x 3 record sizes");
+                "kernel.RingBufDrainBench.copying", "kernel.RingBufDrainBench.pull", "kernel.SpinLookBench.lookOnly",
+                "kernel.SpinLookBench.lookWithSpinWait"), BenchmarksSmokeTest.names(results));
+        assertEquals(14, results.size(), "4 read modes x 3 record sizes, 2 spin looks");
         BenchmarksSmokeTest.assertAllScored(results);
     }
 
