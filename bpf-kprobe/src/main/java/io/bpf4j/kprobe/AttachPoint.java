@@ -43,7 +43,7 @@ public sealed interface AttachPoint {
                 throw new IllegalArgumentException("user function: binary path missing");
             }
             if (symbol != null) {
-                Names.checkSymbol(symbol, "user function");
+                Names.checkUserSymbol(symbol, "user function");
             }
             if (offset < 0) {
                 throw new IllegalArgumentException("user function: offset " + offset + " is negative: expected >= 0");
