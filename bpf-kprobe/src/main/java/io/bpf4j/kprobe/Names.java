@@ -23,35 +23,6 @@ final class Names {
         }
     }
 
-    /**
-     * Checks a user-space symbol: a name as {@link #checkSymbol} wants, optionally with a GNU
-     * symbol version, {@code name@VERSION} or {@code name@@VERSION} (the default version), as
-     * {@code readelf} prints them: {@code memcpy@GLIBC_2.2.5}.
-     */
-    static void checkUserSymbol(String s, String what) {
-        if (s == null || s.isEmpty()) {
-            throw new IllegalArgumentException(what + ": name missing");
-        }
-        int at = s.indexOf('@');
-        if (at < 0) {
-            checkSymbol(s, what);
-            return;
-        }
-        checkSymbol(s.substring(0, at), what);
-        int v = s.startsWith("@@", at) ? at + 2 : at + 1;
-        if (v == s.length()) {
-            throw new IllegalArgumentException(what + " '" + s + "': the version after '@' is missing: expected "
-                    + "name@VERSION or name@@VERSION, e.g. memcpy@GLIBC_2.2.5");
-        }
-        for (int i = v; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-                throw new IllegalArgumentException(what + " '" + s + "': character '" + c + "' at " + i
-                        + " is not allowed in a symbol version: expected letters, digits, '_' or '.'");
-            }
-        }
-    }
-
     /** Checks a program name the caller chose: the kernel accepts letters, digits, '_' and '.'. */
     static String checkProgramName(String name) {
         if (name == null || name.isEmpty()) {

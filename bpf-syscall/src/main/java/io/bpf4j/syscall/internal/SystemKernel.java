@@ -10,9 +10,12 @@ import io.bpf4j.syscall.EpollEvents;
 import io.bpf4j.syscall.Errno;
 import io.bpf4j.syscall.Kernel;
 import io.bpf4j.syscall.MappedRegion;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The JNA implementation of {@link Kernel}: direct-mapped libc functions ({@code syscall},
@@ -345,7 +348,7 @@ public final class SystemKernel implements Kernel {
     }
 
     @Override
-    public TestRunResult progTestRun(int progFd, TestRunRequest r) {
+    public ProgTestRunResult progTestRun(int progFd, ProgTestRunRequest r) {
         Scratch s = SCRATCHES.get();
         long a = s.attr(Attr.TEST_SIZE);
         ByteBuffer b = s.buf;
@@ -370,7 +373,7 @@ public final class SystemKernel implements Kernel {
         b.putInt(Attr.TEST_FLAGS, r.flags());
         b.putInt(Attr.TEST_CPU, r.cpu());
         bpfOrThrow(Attr.BPF_PROG_TEST_RUN, a, Attr.TEST_SIZE);
-        return new TestRunResult(b.getInt(Attr.TEST_RETVAL), b.getInt(Attr.TEST_DURATION),
+        return new ProgTestRunResult(b.getInt(Attr.TEST_RETVAL), b.getInt(Attr.TEST_DURATION),
                 b.getInt(Attr.TEST_DATA_SIZE_OUT), b.getInt(Attr.TEST_CTX_SIZE_OUT));
     }
 
@@ -620,5 +623,27 @@ public final class SystemKernel implements Kernel {
             b.putInt(0, events);
             b.putLong(EpollEvents.STRIDE == 12 ? 4 : 8, data);
         }
+    }
+
+    @Override
+    public PathKind pathKind(Path path) {
+        if (Files.isDirectory(path)) {
+            return PathKind.DIRECTORY;
+        }
+        if (Files.exists(path)) {
+            return PathKind.FILE;
+        }
+        // Neither exists nor provably absent: stat failed for another reason (EACCES on the way).
+        return Files.notExists(path) ? PathKind.MISSING : PathKind.NOT_ACCESSIBLE;
+    }
+
+    @Override
+    public String readFile(Path path) throws IOException {
+        return PseudoFiles.read(path);
+    }
+
+    @Override
+    public void appendFile(Path path, String text) throws IOException {
+        PseudoFiles.append(path, text);
     }
 }

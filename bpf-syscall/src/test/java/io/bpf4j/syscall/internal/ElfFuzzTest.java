@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.Errno;
-import io.bpf4j.syscall.UprobeTarget;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -238,7 +237,7 @@ class ElfFuzzTest {
         int foreign = here == ElfSymbols.EM_X86_64 ? ElfSymbols.EM_AARCH64 : ElfSymbols.EM_X86_64;
         le(b).putShort(18, (short) foreign);
         Path p = write("foreign-true", b);
-        BpfException e = assertThrows(BpfException.class, () -> UprobeResolver.resolve(UprobeTarget.of(p.toString(), "main")));
+        BpfException e = assertThrows(BpfException.class, () -> UprobeResolver.resolve(p.toString(), "main", 0));
         assertEquals(Errno.ENOEXEC, e.errno());
         assertTrue(e.getMessage().contains("is built for " + ElfSymbols.machineName(foreign))
                 && e.getMessage().contains("this machine is " + ElfSymbols.machineName(here)), e.getMessage());
@@ -259,7 +258,7 @@ class ElfFuzzTest {
         IOException missing = assertThrows(IOException.class, () -> Libraries.resolve(dir + "/absent"));
         assertTrue(missing.getMessage().startsWith("no such file"), missing.getMessage());
         BpfException viaProbe = assertThrows(BpfException.class,
-                () -> UprobeResolver.resolve(UprobeTarget.of(dir.toString(), "main")));
+                () -> UprobeResolver.resolve(dir.toString(), "main", 0));
         assertFalse(viaProbe.getMessage().contains("no such file"), viaProbe.getMessage());
     }
 
