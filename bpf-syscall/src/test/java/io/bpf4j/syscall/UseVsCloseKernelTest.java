@@ -197,7 +197,7 @@ class UseVsCloseKernelTest {
         ProgramSpec specA = ProgramSpec.rawTracepoint("race_a", returning(0)).license("GPL");
         ProgramSpec specB = ProgramSpec.rawTracepoint("race_b", returning(0)).license("GPL");
         Tally t = new Tally();
-        int rounds = 150;
+        int rounds = 300;
         int perThread = 8;
         // One attachment held throughout: the last probe leaving a tracepoint waits for RCU.
         try (BpfProgram held = BpfProgram.load(specB); BpfLink heldLink = held.attachRawTracepoint("sys_enter")) {
