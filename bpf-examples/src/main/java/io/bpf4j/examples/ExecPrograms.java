@@ -66,7 +66,11 @@ public final class ExecPrograms {
     public static final MapReference EVENTS = MapReference.named("exec_events");
     /** One u64: events lost because the ring buffer was full. */
     public static final MapReference DROPS = MapReference.named("exec_drops");
-    /** Thread (pid_tgid) to {@link #START}, between exec's entry and return. */
+    /**
+     * Thread (its task_struct's address) to {@link #START}, between exec's entry and return. Not
+     * pid_tgid: a thread that is not its process's leader takes the leader's pid during exec, so
+     * its pid_tgid at the return differs from the one at the entry; the task stays the same.
+     */
     public static final MapReference STARTS = MapReference.named("exec_starts");
 
     private final Btf btf;
@@ -219,9 +223,9 @@ public final class ExecPrograms {
         // end::kretprobe[]
     }
 
-    /** {@code starts[pid_tgid] = {now, filename}}, the struct being on the stack. */
+    /** {@code starts[current task] = {now, filename}}, the struct being on the stack. */
     private static void saveStart(ProgramBuilder b, StackSlot start) {
-        b.call(Helper.GET_CURRENT_PID_TGID)
+        b.call(Helper.GET_CURRENT_TASK)
                 .stxdw(R10, -8, R0)                           // the key: this thread
                 .ktimeGetNs()
                 .append(start.store("start", R0))
@@ -233,7 +237,7 @@ public final class ExecPrograms {
     /** With the return value in r7: look up this thread's start, send the event, forget the start. */
     // tag::latency[]
     private void emitWithLatency(ProgramBuilder b) {
-        b.call(Helper.GET_CURRENT_PID_TGID)
+        b.call(Helper.GET_CURRENT_TASK)                       // the same task after exec, whatever its pid
                 .stxdw(R10, -8, R0)                           // key: this thread
                 .mov(R2, R10).add64(R2, -8)
                 .mapLookup(STARTS, R2)
@@ -260,7 +264,7 @@ public final class ExecPrograms {
                 .with(this::fillArgs)
                 .label("send")
                 .ringbufSubmit(R6, submitFlags)
-                .call(Helper.GET_CURRENT_PID_TGID)
+                .call(Helper.GET_CURRENT_TASK)
                 .stxdw(R10, -8, R0)
                 .mov(R2, R10).add64(R2, -8)
                 .ldMap(R1, STARTS)

@@ -423,6 +423,17 @@ public final class BpfProgram implements AutoCloseable {
     public BpfLink attach(AttachPoint point, LinkOptions options) {
         Objects.requireNonNull(point, "attach point");
         requireTypeFor(point);
+        // The families pass fd() to the kernel: a use held across the attach keeps a concurrent
+        // close from handing them a number the kernel has given to another program meanwhile.
+        resource.acquire();
+        try {
+            return attachFamily(point, options);
+        } finally {
+            resource.release();
+        }
+    }
+
+    private BpfLink attachFamily(AttachPoint point, LinkOptions options) {
         switch (point.kind()) {
             case TRACEPOINT:
                 return TracepointLink.attach(this, (AttachPoint.Tracepoint) point,
