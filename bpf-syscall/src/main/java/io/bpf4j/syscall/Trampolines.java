@@ -124,6 +124,9 @@ final class Trampolines {
 
     private static String reason(IOException e) {
         String m = e.getMessage();
+        if (m != null && m.endsWith(")") && m.lastIndexOf(" (") > 0) {
+            return m.substring(m.lastIndexOf(" (") + 2, m.length() - 1);   // FileNotFoundException: "path (reason)"
+        }
         int colon = m == null ? -1 : m.lastIndexOf(": ");
         return colon >= 0 ? m.substring(colon + 2) : e.getClass().getSimpleName() + (m == null ? "" : " " + m);
     }
