@@ -110,7 +110,7 @@ public final class CgroupLink extends FdLink {
         return link;
     }
 
-    private static int ownProgramFd(Kernel kernel, BpfProgram prog) {
+    static int ownProgramFd(Kernel kernel, BpfProgram prog) {
         ByteBuffer info = Direct.zeroed(Direct.CURSOR, Attr.PROG_INFO_SIZE_READ);
         kernel.objGetInfoByFd(prog.fd(), info);
         return kernel.progGetFdById(info.getInt(info.position() + Attr.PROG_INFO_ID));

@@ -170,6 +170,18 @@ public interface Kernel {
 
     // ---- other syscalls ---------------------------------------------------------------------
 
+    /** {@code socket(2)} (bpf4j opens {@code AF_NETLINK} sockets to speak rtnetlink); returns the fd. */
+    int socket(int domain, int type, int protocol);
+
+    /** {@code bind(2)} to the socket address in {@code address} (a {@code sockaddr_nl}). */
+    void bind(int fd, ByteBuffer address);
+
+    /** {@code send(2)} of {@code message}'s remaining bytes (to the kernel, for a netlink socket); returns the bytes sent. */
+    int send(int fd, ByteBuffer message);
+
+    /** {@code recv(2)} into {@code buffer}'s remaining room; returns the bytes received. */
+    int recv(int fd, ByteBuffer buffer);
+
     /** {@code if_nametoindex(3)} in the calling thread's network namespace: the index, or 0 when there is no such interface. */
     int interfaceIndex(String name);
 

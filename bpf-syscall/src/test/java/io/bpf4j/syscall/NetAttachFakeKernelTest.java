@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -148,13 +149,99 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    void aKernelWithoutTcxSaysWhatItLacks() {
+    void tcxOrderingOnAKernelWithoutTcxSaysWhatItLacks() {
         kernel.networkInterface("veth0", 7).failTargetLinks(r -> Errno.EINVAL);
         try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"))) {
-            BpfException e = assertThrows(BpfException.class, () -> prog.attach(AttachPoint.tcIngress("veth0")));
+            BpfException e = assertThrows(BpfException.class, () -> prog.attach(AttachPoint.tcIngress("veth0"),
+                    TcLink.Options.FIRST));
             assertTrue(e.getMessage().contains("no tcx links (Linux 6.6+"), e.getMessage());
         }
         assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void withoutTcxTheProgramGoesInAsAClsactFilterRemovedWithTheQdiscOnClose() {
+        kernel.networkInterface("veth0", 7).failTargetLinks(r -> Errno.EINVAL);
+        try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"))) {
+            BpfLink link = prog.attach(AttachPoint.tcIngress("veth0"));
+            assertInstanceOf(TcLink.class, link);
+            assertFalse(link.isBpfLink());
+            assertEquals(Set.of(7), kernel.clsactQdiscs());
+            assertEquals(Set.of("7/ingress/1/1"), kernel.tcFilters());
+            assertEquals("clsact ingress veth0 (ifindex 7) bpf filter priority 1 handle 0x1 direct-action",
+                    link.info().attachedTo());
+            assertTrue(calls("netlink RTM_NEWTFILTER").get(0).endsWith("flags=0x605"), "ACK | CREATE | EXCL");
+            link.close();
+            assertEquals(Set.of(), kernel.tcFilters());
+            assertEquals(Set.of(), kernel.clsactQdiscs(), "the qdisc this link added is gone");
+        }
+        assertEquals(Set.of(), kernel.openFds(), "the netlink socket is closed");
+    }
+
+    @Test
+    void aClsactQdiscSomeoneElseAddedIsKeptAndSoIsAQdiscWithOtherFilters() {
+        kernel.networkInterface("veth0", 7).clsactQdisc(7);
+        try (BpfProgram prog = load("tc", AttachPoint.tcEgress("veth0"))) {
+            try (BpfLink link = prog.attach(AttachPoint.tcEgress("veth0"), TcLink.Options.clsact(5, 0x10))) {
+                assertEquals(Set.of("7/egress/5/16"), kernel.tcFilters());
+                assertEquals(List.of(), calls("BPF_LINK_CREATE"), "a priority asks for clsact even where tcx exists");
+            }
+            assertEquals(Set.of(7), kernel.clsactQdiscs(), "not ours: kept");
+        }
+        kernel.clsactQdiscs();
+        FakeKernel other = new FakeKernel().networkInterface("veth1", 8);
+        try (BpfProgram prog = BpfProgram.load(other, ProgramSpec.of("tc", RETURN_0, AttachPoint.tcIngress("veth1")));
+             BpfLink mine = prog.attach(AttachPoint.tcIngress("veth1"), TcLink.Options.clsact(1, 1));
+             BpfLink second = prog.attach(AttachPoint.tcIngress("veth1"), TcLink.Options.clsact(2, 1))) {
+            mine.close();
+            assertEquals(Set.of(8), other.clsactQdiscs(), "another filter is still on it: kept");
+            assertEquals(Set.of("8/ingress/2/1"), other.tcFilters());
+        }
+    }
+
+    @Test
+    void aTakenClsactPriorityAndHandleSaySoAndLeaveNothingBehind() {
+        kernel.networkInterface("veth0", 7);
+        try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
+             BpfLink first = prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(1, 1))) {
+            BpfException e = assertThrows(BpfException.class,
+                    () -> prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(1, 1)));
+            assertEquals(Errno.EEXIST, e.errno());
+            assertTrue(e.getMessage().contains("choose others with TcLink.Options.clsact(priority, handle)"), e.getMessage());
+            assertEquals(Set.of("7/ingress/1/1"), kernel.tcFilters());
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void xdpThroughNetlinkSetsOnlyIfFreeAndRemovesOnlyItsOwnProgram() {
+        kernel.networkInterface("veth0", 7);
+        AttachPoint at = AttachPoint.xdp("veth0");
+        try (BpfProgram a = load("a", at); BpfProgram b = load("b", at)) {
+            XdpLink link = (XdpLink) a.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC));
+            assertFalse(link.isBpfLink());
+            assertEquals(List.of(), calls("BPF_LINK_CREATE"));
+            assertTrue(calls("netlink RTM_SETLINK").get(0).endsWith(" flags=3"), "UPDATE_IF_NOEXIST | SKB_MODE");
+            int own = kernel.xdpByNetlink().get(7);
+            BpfException busy = assertThrows(BpfException.class, () -> b.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC)));
+            assertEquals(Errno.EBUSY, busy.errno());
+            link.replace(b);
+            assertTrue(kernel.xdpByNetlink().get(7) != own, "replaced");
+            assertTrue(calls("netlink RTM_SETLINK").get(2).endsWith(" flags=18"), "REPLACE | SKB_MODE");
+            link.close();
+            assertEquals(Map.of(), kernel.xdpByNetlink());
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void aKernelWithoutXdpLinksGetsTheProgramThroughNetlink() {
+        kernel.networkInterface("veth0", 7).failTargetLinks(r -> Errno.EINVAL);
+        try (BpfProgram prog = load("x", AttachPoint.xdp("veth0")); BpfLink link = prog.attach(AttachPoint.xdp("veth0"))) {
+            assertTrue(link.info().attachedTo().endsWith("netlink)"), link.info().attachedTo());
+            assertEquals(1, kernel.xdpByNetlink().size());
+        }
+        assertEquals(Map.of(), kernel.xdpByNetlink());
     }
 
     // ---- cgroup ------------------------------------------------------------------------------

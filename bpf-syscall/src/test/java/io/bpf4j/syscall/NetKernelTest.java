@@ -153,6 +153,37 @@ class NetKernelTest {
         }
     }
 
+    @Test
+    void xdpThroughNetlinkDropsAndIsRemovedOnClose() throws Exception {
+        int port = 40071;
+        try (VethWorld w = VethWorld.create("xdpnl");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("xdp_nl", udpPortCounter(counts, port, 0, 4, true,
+                    XDP_DROP, XDP_PASS), at).license("GPL").maps(counts))) {
+                try (BpfLink link = w.inB(() -> prog.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC)))) {
+                    assertTrue(!link.isBpfLink() && link.info().attachedTo().endsWith("netlink)"), link.info().attachedTo());
+                    assertTrue(ip(w.namespaceB(), "link", "show", "dev", w.ifaceB()).contains("xdpgeneric"));
+                    assertEquals(0, w.sendUdp(PACKETS, port, 500));
+                    assertEquals(PACKETS, count(counts));
+                }
+                String after = ip(w.namespaceB(), "link", "show", "dev", w.ifaceB());
+                assertTrue(!after.contains("xdpgeneric"), "removed on close: " + after);
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000));
+            }
+        }
+    }
+
+    /** {@code ip -n NS ARGS...}'s output (the test's own namespaces only). */
+    static String ip(String namespace, String... args) throws IOException, InterruptedException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ip", "-n", namespace));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
     // ---- TC ----------------------------------------------------------------------------------
 
     @Test
@@ -180,6 +211,37 @@ class NetKernelTest {
                 assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000), "detached");
             }
         }
+    }
+
+    @Test
+    void aClsactFilterDropsAndTakesItsQdiscAwayOnClose() throws Exception {
+        int port = 40081;
+        try (VethWorld w = VethWorld.create("cls");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("cls_drop", udpPortCounter(counts, port, 76, 80, true,
+                    TC_ACT_SHOT, TC_ACT_OK), at).license("GPL").maps(counts))) {
+                try (BpfLink link = w.inB(() -> prog.attach(at, TcLink.Options.clsact(7, 3)))) {
+                    assertTrue(!link.isBpfLink(), link.info().attachedTo());
+                    assertTrue(qdiscs(w).contains("clsact"), qdiscs(w));
+                    assertEquals(0, w.sendUdp(PACKETS, port, 500));
+                    assertEquals(PACKETS, count(counts));
+                    assertEquals(PACKETS, w.sendUdp(PACKETS, port + 1, 1000));
+                }
+                // Closed from this (host namespace) thread: the link detached through the socket of B it kept.
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000), "detached");
+                assertTrue(!qdiscs(w).contains("clsact"), qdiscs(w));
+            }
+        }
+    }
+
+    private static String qdiscs(VethWorld w) throws Exception {
+        return w.inB(() -> {
+            Process p = new ProcessBuilder("tc", "qdisc", "show", "dev", w.ifaceB()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        });
     }
 
     @Test

@@ -72,6 +72,14 @@ public final class SystemKernel implements Kernel {
 
         static native int if_nametoindex(String name);
 
+        static native int socket(int domain, int type, int protocol);
+
+        static native int bind(int fd, long addr, int len);
+
+        static native long send(int fd, long buf, long len, int flags);
+
+        static native long recv(int fd, long buf, long len, int flags);
+
         static native int open(String path, int flags);
     }
 
@@ -561,6 +569,45 @@ public final class SystemKernel implements Kernel {
         s.buf.putInt(Attr.LINK_UPDATE_FLAGS, oldProgFd != 0 ? Attr.F_REPLACE : 0);
         s.buf.putInt(Attr.LINK_UPDATE_OLD_PROG_FD, oldProgFd);
         bpfOrThrow(Attr.BPF_LINK_UPDATE, a, Attr.LINK_UPDATE_SIZE);
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        int fd = LibC.socket(domain, type, protocol);
+        if (fd < 0) {
+            throw new BpfException("socket(" + domain + ", " + type + ", " + protocol + ")", lastErrno(), null);
+        }
+        return fd;
+    }
+
+    @Override
+    public void bind(int fd, ByteBuffer address) {
+        if (LibC.bind(fd, addressOf(address), address.remaining()) != 0) {
+            throw new BpfException("bind", lastErrno(), null);
+        }
+    }
+
+    @Override
+    public int send(int fd, ByteBuffer message) {
+        long n = LibC.send(fd, addressOf(message), message.remaining(), 0);
+        if (n < 0) {
+            throw new BpfException("send", lastErrno(), null);
+        }
+        return (int) n;
+    }
+
+    @Override
+    public int recv(int fd, ByteBuffer buffer) {
+        while (true) {
+            long n = LibC.recv(fd, addressOf(buffer), buffer.remaining(), 0);
+            if (n >= 0) {
+                return (int) n;
+            }
+            Errno e = lastErrno();
+            if (e != Errno.EINTR) {
+                throw new BpfException("recv", e, null);
+            }
+        }
     }
 
     @Override

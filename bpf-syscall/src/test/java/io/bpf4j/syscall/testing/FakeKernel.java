@@ -69,6 +69,10 @@ public class FakeKernel implements Kernel {
     private Runnable mountAction = () -> { };
     private final Map<String, Integer> interfaces = new HashMap<>();
     private final Set<String> attachedToTargets = new HashSet<>();
+    private final Set<Integer> clsactQdiscs = new HashSet<>();
+    private final Set<String> tcFilters = new HashSet<>();
+    private final Map<Integer, Integer> xdpByNetlink = new HashMap<>();
+    private Function<String, Errno> netlinkFailure = c -> null;
     private final Map<Path, byte[]> binaryFiles = new HashMap<>();
     private Function<LinkCreateRequest, Errno> targetLinkFailure = r -> null;
 
@@ -191,6 +195,33 @@ public class FakeKernel implements Kernel {
     public synchronized FakeKernel failTargetLinks(Function<LinkCreateRequest, Errno> failure) {
         this.targetLinkFailure = failure;
         return this;
+    }
+
+    /** Makes rtnetlink requests fail with the errno the function returns for the request's call text (null: succeed). */
+    public synchronized FakeKernel failNetlink(Function<String, Errno> failure) {
+        this.netlinkFailure = failure;
+        return this;
+    }
+
+    /** Gives {@code ifindex} a clsact qdisc, as if someone else had added it. */
+    public synchronized FakeKernel clsactQdisc(int ifindex) {
+        clsactQdiscs.add(ifindex);
+        return this;
+    }
+
+    /** The interfaces with a clsact qdisc. */
+    public synchronized Set<Integer> clsactQdiscs() {
+        return Set.copyOf(clsactQdiscs);
+    }
+
+    /** The TC filters, as {@code ifindex/ingress|egress/priority/handle}. */
+    public synchronized Set<String> tcFilters() {
+        return Set.copyOf(tcFilters);
+    }
+
+    /** The program fd set through {@code IFLA_XDP} per interface index. */
+    public synchronized Map<Integer, Integer> xdpByNetlink() {
+        return Map.copyOf(xdpByNetlink);
     }
 
     /** Makes {@code BPF_LINK_CREATE} fail with {@code errno} (null: succeed). */
@@ -667,6 +698,127 @@ public class FakeKernel implements Kernel {
     }
 
     // ---- other syscalls -----------------------------------------------------------------------
+
+    /** A fake rtnetlink socket: the answers waiting to be received. */
+    private static final class FakeNetlink {
+        final Deque<byte[]> answers = new ArrayDeque<>();
+    }
+
+    @Override
+    public synchronized int socket(int domain, int type, int protocol) {
+        calls.add("socket " + domain + " " + (type & 0xf) + " " + protocol);
+        if (domain != 16 || protocol != 0) {
+            throw err("socket", Errno.EAFNOSUPPORT);
+        }
+        return open(new FakeNetlink());
+    }
+
+    @Override
+    public synchronized void bind(int fd, ByteBuffer address) {
+        if (!(objects.get(fd) instanceof FakeNetlink)) {
+            throw err("bind", Errno.EBADF);
+        }
+    }
+
+    @Override
+    public synchronized int send(int fd, ByteBuffer message) {
+        Object o = objects.get(fd);
+        if (!(o instanceof FakeNetlink)) {
+            throw err("send", Errno.EBADF);
+        }
+        ByteBuffer m = message.duplicate().order(java.nio.ByteOrder.nativeOrder());
+        int p = m.position();
+        int len = m.getInt(p);
+        int type = m.getShort(p + 4) & 0xffff;
+        int flags = m.getShort(p + 6) & 0xffff;
+        int seq = m.getInt(p + 8);
+        String call;
+        Errno result = null;
+        int dumpCount = -1;
+        if (type == 19) {   // RTM_SETLINK with IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS }
+            int ifindex = m.getInt(p + 16 + 4);
+            int xdpFd = m.getInt(p + 32 + 4 + 4);
+            int xdpFlags = m.getInt(p + 32 + 4 + 8 + 4);
+            call = "netlink RTM_SETLINK ifindex=" + ifindex + " xdp_fd=" + xdpFd + " flags=" + xdpFlags;
+            if (xdpFd >= 0 && (xdpFlags & 1) != 0 && xdpByNetlink.containsKey(ifindex)) {
+                result = Errno.EBUSY;
+            } else if (xdpFd >= 0) {
+                xdpByNetlink.put(ifindex, xdpFd);
+            } else {
+                xdpByNetlink.remove(ifindex);
+            }
+        } else {
+            int ifindex = m.getInt(p + 16 + 4);
+            int handle = m.getInt(p + 16 + 8);
+            int parent = m.getInt(p + 16 + 12);
+            int info = m.getInt(p + 16 + 16);
+            String side = parent == 0xFFFFFFF3 ? "egress" : "ingress";
+            String filter = ifindex + "/" + side + "/" + (info >>> 16) + "/" + handle;
+            switch (type) {
+                case 36:
+                    call = "netlink RTM_NEWQDISC clsact ifindex=" + ifindex;
+                    result = clsactQdiscs.add(ifindex) ? null : Errno.EEXIST;
+                    break;
+                case 37:
+                    call = "netlink RTM_DELQDISC clsact ifindex=" + ifindex;
+                    result = clsactQdiscs.remove(ifindex) ? null : Errno.EINVAL;
+                    tcFilters.removeIf(f -> f.startsWith(ifindex + "/"));
+                    break;
+                case 44:
+                    call = "netlink RTM_NEWTFILTER bpf " + filter + " flags=0x" + Integer.toHexString(flags);
+                    result = !clsactQdiscs.contains(ifindex) ? Errno.EINVAL : tcFilters.add(filter) ? null : Errno.EEXIST;
+                    break;
+                case 45:
+                    call = "netlink RTM_DELTFILTER " + filter;
+                    result = tcFilters.remove(filter) ? null : Errno.ENOENT;
+                    break;
+                case 46:
+                    call = "netlink RTM_GETTFILTER dump ifindex=" + ifindex + " " + side;
+                    dumpCount = (int) tcFilters.stream().filter(f -> f.startsWith(ifindex + "/" + side + "/")).count();
+                    break;
+                default:
+                    call = "netlink type " + type;
+                    result = Errno.EOPNOTSUPP;
+            }
+        }
+        calls.add(call);
+        Errno forced = netlinkFailure.apply(call);
+        if (forced != null) {
+            result = forced;
+        }
+        FakeNetlink nl = (FakeNetlink) o;
+        for (int i = 0; i < dumpCount; i++) {
+            nl.answers.add(netlinkHeader(16, 44, seq));
+        }
+        if (dumpCount >= 0 && result == null) {
+            nl.answers.add(netlinkHeader(16, 3, seq));          // NLMSG_DONE
+        } else {
+            byte[] ack = netlinkHeader(36, 2, seq);             // NLMSG_ERROR: error, then the request's header
+            ByteBuffer.wrap(ack).order(java.nio.ByteOrder.nativeOrder()).putInt(16, result == null ? 0 : -result.number());
+            nl.answers.add(ack);
+        }
+        return len;
+    }
+
+    private static byte[] netlinkHeader(int len, int type, int seq) {
+        byte[] b = new byte[len];
+        ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).putInt(0, len).putShort(4, (short) type).putInt(8, seq);
+        return b;
+    }
+
+    @Override
+    public synchronized int recv(int fd, ByteBuffer buffer) {
+        Object o = objects.get(fd);
+        if (!(o instanceof FakeNetlink)) {
+            throw err("recv", Errno.EBADF);
+        }
+        byte[] a = ((FakeNetlink) o).answers.poll();
+        if (a == null) {
+            throw err("recv (the fake would block: nothing was asked)", Errno.EAGAIN);
+        }
+        buffer.put(buffer.position(), a);
+        return a.length;
+    }
 
     @Override
     public synchronized int interfaceIndex(String name) {
