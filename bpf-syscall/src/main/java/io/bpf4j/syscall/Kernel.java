@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Every kernel call bpf4j makes, one method per {@code bpf(2)} command used, plus
  * {@code perf_event_open(2)}, {@code ioctl}, {@code mmap}/{@code munmap}, {@code epoll_*},
- * {@code eventfd}, {@code mount} and {@code close}, and every read of the files the kernel
+ * {@code eventfd}, {@code mount}, {@code close}, the socket calls rtnetlink needs, {@code if_nametoindex}
+ * and {@code open} of a cgroup directory, and every read of the files the kernel
  * publishes about itself ({@code /proc}, {@code /sys}, tracefs). {@link #system()} is the JNA implementation;
  * unit tests use a fake of the same interface ({@code io.bpf4j.syscall.testing.FakeKernel} in
  * this module's test-jar) so map and program logic is tested without root.

@@ -78,7 +78,7 @@ final class Rtnetlink implements AutoCloseable {
     static final class Message {
         final ByteBuffer b = ByteBuffer.allocateDirect(1024).order(ByteOrder.nativeOrder());
         final int type;
-        private final int nestStart[] = new int[4];
+        private final int[] nestStart = new int[4];
         private int depth;
 
         Message(int type, int flags) {
@@ -153,40 +153,38 @@ final class Rtnetlink implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("netlink socket closed");
         }
-        {
-            int sequence = nextSeq();
-            kernel.send(fd, m.finish(sequence));
-            ByteBuffer in = ByteBuffer.allocateDirect(32 * 1024).order(ByteOrder.nativeOrder());
-            int messages = 0;
-            while (true) {
-                in.clear();
-                int n = kernel.recv(fd, in);
-                int p = 0;
-                while (p + HDR <= n) {
-                    int len = in.getInt(p);
-                    int type = in.getShort(p + 4) & 0xffff;
-                    int msgSeq = in.getInt(p + 8);
-                    if (len < HDR || p + len > n) {
-                        throw new BpfException(what, Errno.EIO, "malformed netlink answer (length " + len + ")");
-                    }
-                    if (msgSeq == sequence) {
-                        if (type == NLMSG_ERROR) {
-                            int error = in.getInt(p + HDR);
-                            if (error != 0) {
-                                throw new BpfException(what, Errno.of(-error), null);
-                            }
-                            return messages;
-                        }
-                        if (type == NLMSG_DONE) {
-                            return messages;
-                        }
-                        messages++;
-                    }
-                    p += (len + 3) & ~3;
+        int sequence = nextSeq();
+        kernel.send(fd, m.finish(sequence));
+        ByteBuffer in = ByteBuffer.allocateDirect(32 * 1024).order(ByteOrder.nativeOrder());
+        int messages = 0;
+        while (true) {
+            in.clear();
+            int n = kernel.recv(fd, in);
+            if (n <= 0) {
+                throw new BpfException(what, Errno.EIO, "netlink socket closed before the answer");
+            }
+            int p = 0;
+            while (p + HDR <= n) {
+                int len = in.getInt(p);
+                int type = in.getShort(p + 4) & 0xffff;
+                int msgSeq = in.getInt(p + 8);
+                if (len < HDR || p + len > n) {
+                    throw new BpfException(what, Errno.EIO, "malformed netlink answer (length " + len + ")");
                 }
-                if (n <= 0) {
-                    throw new BpfException(what, Errno.EIO, "netlink socket closed before the answer");
+                if (msgSeq == sequence) {
+                    if (type == NLMSG_ERROR) {
+                        int error = in.getInt(p + HDR);
+                        if (error != 0) {
+                            throw new BpfException(what, Errno.of(-error), null);
+                        }
+                        return messages;
+                    }
+                    if (type == NLMSG_DONE) {
+                        return messages;
+                    }
+                    messages++;
                 }
+                p += (len + 3) & ~3;
             }
         }
     }
