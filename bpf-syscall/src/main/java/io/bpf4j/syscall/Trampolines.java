@@ -101,7 +101,7 @@ final class Trampolines {
             int b = lockdown.indexOf(']');
             facts.add("lockdown is " + (a >= 0 && b > a ? lockdown.substring(a + 1, b) : lockdown.trim())
                     + (lockdown.contains("[none]") || lockdown.contains("[integrity]")
-                    ? " (integrity mode does not cover BPF trampolines; confidentiality would refuse reading kernel memory)" : ""));
+                    ? " (in mainline Linux neither integrity nor none refuses BPF trampolines)" : ""));
         }
         String directCalls = config(kernel, "CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS");
         if (!directCalls.isEmpty()) {
