@@ -2,6 +2,8 @@
  * The eBPF instruction set, assembler, disassembler, helper catalogue and the
  * {@link io.bpf4j.core.arch.Architecture} plugin interface.
  */
+// "module": the qualified export below names a module built after this one (javac warns it is not found).
+@SuppressWarnings("module")
 module io.bpf4j.core {
     exports io.bpf4j.core;
     exports io.bpf4j.core.arch;

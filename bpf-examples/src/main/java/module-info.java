@@ -10,4 +10,6 @@ module io.bpf4j.examples {
     requires org.slf4j;
     opens io.bpf4j.examples to info.picocli;
     opens io.bpf4j.examples.profile to info.picocli;
+    opens io.bpf4j.examples.net to info.picocli;
+    opens io.bpf4j.examples.lsm to info.picocli;
 }

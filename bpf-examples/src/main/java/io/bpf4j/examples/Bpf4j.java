@@ -26,6 +26,9 @@ import picocli.CommandLine.Command;
             ExecsnoopCommand.class,
             FunclatencyCommand.class,
             io.bpf4j.examples.profile.ProfileCommand.class,
+            io.bpf4j.examples.net.XdpCountCommand.class,
+            io.bpf4j.examples.net.FirewallCommand.class,
+            io.bpf4j.examples.lsm.ExecGuardCommand.class,
         })
 public final class Bpf4j implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
