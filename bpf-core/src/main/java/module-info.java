@@ -2,6 +2,8 @@
  * The eBPF instruction set, assembler, disassembler, helper catalogue and the
  * {@link io.bpf4j.core.arch.Architecture} plugin interface.
  */
+// "module": javac cannot see io.bpf4j.structs (built later) when it compiles the qualified export below
+@SuppressWarnings("module")
 module io.bpf4j.core {
     exports io.bpf4j.core;
     exports io.bpf4j.core.arch;
