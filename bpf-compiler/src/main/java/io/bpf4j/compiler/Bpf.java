@@ -91,7 +91,7 @@ public final class Bpf {
         boolean step(int index, long[] state);
     }
 
-    /** The most iterations {@code bpf_loop} runs ({@code BPF_MAX_LOOPS}, 1 << 23). */
+    /** The most iterations {@code bpf_loop} runs ({@code BPF_MAX_LOOPS}, {@code 1 << 23}). */
     public static final int MAX_LOOPS = 1 << 23;
 
     /**

@@ -96,4 +96,74 @@ final class EdgeCases {
         Integer boxed = ctx.u32(0);
         return boxed.hashCode();
     }
+
+    static int loopsWithBreakAndContinue(SyscallContext ctx) {
+        int x = ctx.u32(0);
+        int acc = 0;
+        // Each data-dependent branch in a bounded loop multiplies the paths the verifier walks
+        // (16 iterations here exceed its million-instruction budget): keep such loops short, or use Bpf.loop.
+        for (int i = 0; i < 4; i++) {
+            if ((x >>> i & 1) == 0) {
+                continue;
+            }
+            for (int j = 10; j > 0; j -= 3) {
+                acc += i * j;
+                if (acc > 5000) {
+                    break;
+                }
+            }
+        }
+        int k = 0;
+        do {
+            acc ^= k << 2;
+            k++;
+        } while (k < 5);
+        return acc;
+    }
+
+    static int stackValuesAcrossCalls(SyscallContext ctx) {
+        long a = ctx.u64(0);
+        long r = a * 3 + (Bpf.ktimeGetNs() >= 0 ? 1 : 2) + Long.divideUnsigned(a, 3) + (Bpf.currentPidTgid() >= 0 ? a : -a);
+        int x = ctx.u32(8);
+        int y = x++ + x;
+        int z = x-- * 3 - --x;
+        return (int) r + y * 7 + z;
+    }
+
+    static int overflowAndShifts(SyscallContext ctx) {
+        int x = ctx.u32(0);
+        long a = ctx.u64(8);
+        int s = ctx.u32(4);
+        return x * x + (int) (a << s) + (int) (a >> (s + 64)) + (x << (s - 1)) + (int) ((a * a) >>> 3);
+    }
+
+    static int fallThroughSwitch(SyscallContext ctx) {
+        int r = 0;
+        switch (ctx.u32(0) & 3) {
+            case 0:
+                r += 1;
+            case 1:
+                r += 10;
+            case 2:
+                r += 100;
+                break;
+            default:
+                r = -1;
+        }
+        return r + (isSmall(ctx.u32(4)) ? 1000 : 0) + classify(ctx.u64(8));
+    }
+
+    static boolean isSmall(int v) {
+        return v > -10 && v < 10;
+    }
+
+    static int classify(long v) {
+        if (v == 0) {
+            return 3;
+        }
+        if (v < 0) {
+            return v < -100 ? 5 : 7;
+        }
+        return 11;
+    }
 }

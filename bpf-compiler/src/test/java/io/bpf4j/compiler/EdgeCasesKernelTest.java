@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EdgeCasesKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"nestedTernaries", "booleansAndChars", "longsThroughInlining", "nestedRecords",
-            "shortAndIntArrays"})
+            "shortAndIntArrays", "loopsWithBreakAndContinue", "stackValuesAcrossCalls", "overflowAndShifts",
+            "fallThroughSwitch"})
     void compilesAndAgreesWithTheJvm(String name) throws Exception {
         long seed = Long.getLong("bpf4j.seed", System.nanoTime());
         System.out.println(name + ": seed " + seed);
@@ -30,6 +31,7 @@ class EdgeCasesKernelTest {
                 if (rnd.nextBoolean()) {
                     ctx[1] = ctx[2] = ctx[3] = 0;                // small values too
                 }
+                JvmKernel.current().reset();
                 int expected = (int) m.invoke(null, SyscallContext.of(ctx));
                 assertEquals(expected, k.program.testRun(TestRun.ctx(ctx)).retval(), name + " seed " + seed);
             }

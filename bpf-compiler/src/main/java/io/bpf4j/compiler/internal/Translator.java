@@ -1364,6 +1364,13 @@ public final class Translator {
                 continue;
             }
             int op = n.getOpcode();
+            if (op >= Opcodes.IFEQ && op <= Opcodes.IFLE) {
+                // A counter compared with 0: for (int i = N; i > 0; i--).
+                if (counterOf(prevReal(n), steps, stored) != null) {
+                    return true;
+                }
+                continue;
+            }
             if (op < Opcodes.IF_ICMPEQ || op > Opcodes.IF_ICMPLE) {
                 continue;
             }
