@@ -305,6 +305,15 @@ class NetKernelTest {
             return out;
         }
 
+        /** Runs {@code script} in the bash process that moved itself into this cgroup (no exec on the way in). */
+        String runInside(String script) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder("bash", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + " && " + script)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the cgroup's process ended");
+            return out;
+        }
+
         @Override
         public void close() throws IOException {
             Files.deleteIfExists(dir);
