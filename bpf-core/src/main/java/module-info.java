@@ -6,5 +6,7 @@ module io.bpf4j.core {
     exports io.bpf4j.core;
     exports io.bpf4j.core.arch;
     exports io.bpf4j.core.attach;
+    // "did you mean" hints: shared with the modules that name things users misspell, not public API
+    exports io.bpf4j.core.internal to io.bpf4j.structs;
     uses io.bpf4j.core.arch.Architecture;
 }

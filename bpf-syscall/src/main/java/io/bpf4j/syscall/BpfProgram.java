@@ -10,6 +10,7 @@ import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.internal.Attr;
 import io.bpf4j.syscall.internal.Direct;
 import io.bpf4j.syscall.internal.FuncInfoBtf;
+import io.bpf4j.syscall.internal.LineInfoBtf;
 import io.bpf4j.syscall.internal.KernelResource;
 import io.bpf4j.syscall.internal.VerifierReport;
 import java.nio.ByteBuffer;
@@ -106,6 +107,12 @@ public final class BpfProgram implements AutoCloseable {
         ByteBuffer insns = ByteBuffer.allocateDirect(code.length).order(ByteOrder.nativeOrder());
         insns.put(0, code, 0, code.length);
         int expected = spec.expectedAttachType() == null ? 0 : spec.expectedAttachType().code();
+        if (LineInfoBtf.applies(assembled)) {
+            BpfProgram withLines = loadWithLines(kernel, spec, assembled, insns, expected);
+            if (withLines != null) {
+                return withLines;
+            }
+        }
         FuncInfoBtf funcs = FuncInfoBtf.forBytecode(code, ByteOrder.nativeOrder(), spec.name(), assembled.labelSlots());
         if (!funcs.needed()) {
             return loadWith(kernel, spec, assembled, insns, expected, 0, null, 0);
@@ -127,9 +134,39 @@ public final class BpfProgram implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a program that carries source positions with its line table as BTF line_info (the
+     * verifier log then shows the source line of each instruction); null if the kernel refuses the
+     * BTF, and the caller loads without it.
+     */
+    private static BpfProgram loadWithLines(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
+                                            int expected) {
+        LineInfoBtf lines = LineInfoBtf.of(assembled, ByteOrder.nativeOrder(), spec.name());
+        int btfFd;
+        try {
+            btfFd = kernel.btfLoad(direct(lines.btf()), null, 0);
+        } catch (BpfException e) {
+            LOG.debug("BPF_BTF_LOAD for the line_info of '{}' failed ({}): loading without it", spec.name(), e.errno());
+            return null;
+        }
+        try {
+            return loadWith(kernel, spec, assembled, insns, expected, btfFd, direct(lines.funcInfo()), lines.funcInfoCount(),
+                    direct(lines.lineInfo()), lines.lineInfoCount());
+        } finally {
+            kernel.close(btfFd);
+        }
+    }
+
     private static BpfProgram loadWith(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
                                        int expected, int btfFd, ByteBuffer funcInfo, int funcCount) {
-        Kernel.ProgLoadResult r = kernel.progLoad(request(spec, insns, expected, 0, null, btfFd, funcInfo, funcCount));
+        return loadWith(kernel, spec, assembled, insns, expected, btfFd, funcInfo, funcCount, null, 0);
+    }
+
+    private static BpfProgram loadWith(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
+                                       int expected, int btfFd, ByteBuffer funcInfo, int funcCount,
+                                       ByteBuffer lineInfo, int lineCount) {
+        Kernel.ProgLoadResult r = kernel.progLoad(request(spec, insns, expected, 0, null, btfFd, funcInfo, funcCount,
+                lineInfo, lineCount));
         if (r.ok()) {
             return new BpfProgram(kernel, spec, spec.type(), spec.name(), r.fd(), assembled);
         }
@@ -138,7 +175,8 @@ public final class BpfProgram implements AutoCloseable {
         int size = LOG_START;
         while (true) {
             ByteBuffer log = ByteBuffer.allocateDirect(size);
-            Kernel.ProgLoadResult again = kernel.progLoad(request(spec, insns, expected, 1, log, btfFd, funcInfo, funcCount));
+            Kernel.ProgLoadResult again = kernel.progLoad(request(spec, insns, expected, 1, log, btfFd, funcInfo, funcCount,
+                    lineInfo, lineCount));
             if (again.ok()) {
                 LOG.debug("program '{}' loaded on the second try (first: {})", spec.name(), first);
                 return new BpfProgram(kernel, spec, spec.type(), spec.name(), again.fd(), assembled);
@@ -159,9 +197,10 @@ public final class BpfProgram implements AutoCloseable {
     }
 
     private static Kernel.ProgLoadRequest request(ProgramSpec spec, ByteBuffer insns, int expected, int level,
-                                                  ByteBuffer log, int btfFd, ByteBuffer funcInfo, int funcCount) {
+                                                  ByteBuffer log, int btfFd, ByteBuffer funcInfo, int funcCount,
+                                                  ByteBuffer lineInfo, int lineCount) {
         return new Kernel.ProgLoadRequest(spec.type().code(), insns, spec.license(), level, log, spec.kernelVersion(),
-                spec.flags(), spec.name(), expected, 0, 0, btfFd, funcInfo, funcCount);
+                spec.flags(), spec.name(), expected, 0, 0, btfFd, funcInfo, funcCount, lineInfo, lineCount);
     }
 
     private static String loadHint(ProgramSpec spec, Errno e) {

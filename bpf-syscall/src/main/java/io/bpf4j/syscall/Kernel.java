@@ -226,19 +226,32 @@ public interface Kernel {
      * @param progBtfFd BTF holding the {@code FUNC} types {@code funcInfo} names, or 0
      * @param funcInfo {@code struct bpf_func_info} records (one per subprogram), or null
      * @param funcInfoCount number of records in {@code funcInfo}
+     * @param lineInfo {@code struct bpf_line_info} records (source lines by instruction), or null
+     * @param lineInfoCount number of records in {@code lineInfo}
      */
     record ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
                            int kernVersion, int progFlags, String name, int expectedAttachType,
-                           int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount) {
+                           int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount,
+                           ByteBuffer lineInfo, int lineInfoCount) {
         /** Size of one {@code struct bpf_func_info} record: {@code insn_off}, {@code type_id}. */
         public static final int FUNC_INFO_REC_SIZE = 8;
+        /** Size of one {@code struct bpf_line_info} record: insn_off, file_name_off, line_off, line_col. */
+        public static final int LINE_INFO_REC_SIZE = 16;
+
+        /** A request with func_info but no line_info. */
+        public ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
+                               int kernVersion, int progFlags, String name, int expectedAttachType,
+                               int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount) {
+            this(progType, insns, license, logLevel, logBuf, kernVersion, progFlags, name, expectedAttachType,
+                    attachBtfId, attachBtfObjFd, progBtfFd, funcInfo, funcInfoCount, null, 0);
+        }
 
         /** A request without BTF (no subprograms). */
         public ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
                                int kernVersion, int progFlags, String name, int expectedAttachType,
                                int attachBtfId, int attachBtfObjFd) {
             this(progType, insns, license, logLevel, logBuf, kernVersion, progFlags, name, expectedAttachType,
-                    attachBtfId, attachBtfObjFd, 0, null, 0);
+                    attachBtfId, attachBtfObjFd, 0, null, 0, null, 0);
         }
     }
 

@@ -338,6 +338,11 @@ public final class SystemKernel implements Kernel {
             b.putLong(Attr.PROG_LOAD_FUNC_INFO, addressOf(r.funcInfo()));
             b.putInt(Attr.PROG_LOAD_FUNC_INFO_CNT, r.funcInfoCount());
         }
+        if (r.lineInfo() != null) {
+            b.putInt(Attr.PROG_LOAD_LINE_INFO_REC_SIZE, ProgLoadRequest.LINE_INFO_REC_SIZE);
+            b.putLong(Attr.PROG_LOAD_LINE_INFO, addressOf(r.lineInfo()));
+            b.putInt(Attr.PROG_LOAD_LINE_INFO_CNT, r.lineInfoCount());
+        }
         b.putInt(Attr.PROG_LOAD_ATTACH_BTF_ID, r.attachBtfId());
         b.putInt(Attr.PROG_LOAD_ATTACH_BTF_OBJ_FD, r.attachBtfObjFd());
         long fd = bpf(Attr.BPF_PROG_LOAD, a, Attr.PROG_LOAD_SIZE);
