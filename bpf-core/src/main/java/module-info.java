@@ -5,5 +5,6 @@
 module io.bpf4j.core {
     exports io.bpf4j.core;
     exports io.bpf4j.core.arch;
+    exports io.bpf4j.core.attach;
     uses io.bpf4j.core.arch.Architecture;
 }

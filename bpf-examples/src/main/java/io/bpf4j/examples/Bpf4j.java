@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ExecsnoopCommand.class,
             FunclatencyCommand.class,
+            io.bpf4j.examples.profile.ProfileCommand.class,
         })
 public final class Bpf4j implements Runnable {
     @CommandLine.Spec

@@ -1,7 +1,8 @@
 package io.bpf4j.examples;
 
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.Privileges;
-import io.bpf4j.syscall.UprobeTarget;
+import io.bpf4j.syscall.UprobeLink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
             return 1;
         }
         // A library name (libc) is found as the dynamic loader would; say which file that is.
-        Path file = UprobeTarget.of(target.binary(), target.symbol()).resolve().file();
+        Path file = UprobeLink.resolve(AttachPoint.uprobe(target.binary(), target.symbol())).file();
         Duration interval = ExecsnoopCommand.durationOf(intervalSeconds);
         long calls = 0;
         try (ToolSession s = ToolSession.start(ExecsnoopCommand.durationOf(durationSeconds))) {

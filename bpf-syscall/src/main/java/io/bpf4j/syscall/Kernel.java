@@ -1,12 +1,15 @@
 package io.bpf4j.syscall;
 
 import io.bpf4j.syscall.internal.SystemKernel;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 /**
  * Every kernel call bpf4j makes, one method per {@code bpf(2)} command used, plus
  * {@code perf_event_open(2)}, {@code ioctl}, {@code mmap}/{@code munmap}, {@code epoll_*},
- * {@code eventfd}, {@code mount} and {@code close}. {@link #system()} is the JNA implementation;
+ * {@code eventfd}, {@code mount} and {@code close}, and every read of the files the kernel
+ * publishes about itself ({@code /proc}, {@code /sys}, tracefs). {@link #system()} is the JNA implementation;
  * unit tests use a fake of the same interface ({@code io.bpf4j.syscall.testing.FakeKernel} in
  * this module's test-jar) so map and program logic is tested without root.
  *
@@ -100,7 +103,7 @@ public interface Kernel {
     ProgLoadResult progLoad(ProgLoadRequest request);
 
     /** {@code BPF_PROG_TEST_RUN}. */
-    TestRunResult progTestRun(int progFd, TestRunRequest request);
+    ProgTestRunResult progTestRun(int progFd, ProgTestRunRequest request);
 
     /**
      * {@code BPF_BTF_LOAD}: loads type information (here: the {@code FUNC} records a program with
@@ -118,7 +121,7 @@ public interface Kernel {
      * value. The JNA implementation allocates nothing, for producers driven in a loop.
      */
     default int progTestRunContext(int progFd, ByteBuffer ctx) {
-        return progTestRun(progFd, new TestRunRequest(null, null, ctx, null, 0, 0, 0)).retval();
+        return progTestRun(progFd, new ProgTestRunRequest(null, null, ctx, null, 0, 0, 0)).retval();
     }
 
     /** {@code BPF_OBJ_PIN}. */
@@ -176,6 +179,29 @@ public interface Kernel {
 
     /** {@code close(2)}; EBADF is reported as an error (double close is a bug the caller must avoid). */
     void close(int fd);
+
+    // ---- files the kernel publishes about itself (/proc, /sys, tracefs) ----------------------
+
+    /** What a path is, as far as this process can tell. */
+    enum PathKind {
+        /** Nothing there. */
+        MISSING,
+        /** Something may be there, but this process may not look (a 0700 directory on the way). */
+        NOT_ACCESSIBLE,
+        /** A file (or anything that is not a directory). */
+        FILE,
+        /** A directory. */
+        DIRECTORY
+    }
+
+    /** What is at {@code path} ({@code /sys/bus/event_source/devices/kprobe}, a tracefs file, ...). */
+    PathKind pathKind(Path path);
+
+    /** A pseudo-file's whole text ({@code /proc/kallsyms}, a PMU's {@code type}, a tracepoint's {@code id}). */
+    String readFile(Path path) throws IOException;
+
+    /** Appends {@code text} in one {@code write(2)}, as tracefs control files ({@code kprobe_events}) expect. */
+    void appendFile(Path path, String text) throws IOException;
 
     // ---- request and result values ----------------------------------------------------------
 
@@ -237,7 +263,7 @@ public interface Kernel {
      * @param ctxOut receives the context out
      * @param repeat run this many times (0 = once)
      */
-    record TestRunRequest(ByteBuffer dataIn, ByteBuffer dataOut, ByteBuffer ctxIn, ByteBuffer ctxOut,
+    record ProgTestRunRequest(ByteBuffer dataIn, ByteBuffer dataOut, ByteBuffer ctxIn, ByteBuffer ctxOut,
                           int repeat, int flags, int cpu) {
     }
 
@@ -245,7 +271,7 @@ public interface Kernel {
      * @param retval the program's return value (r0, truncated to 32 bits by the kernel)
      * @param durationNanos mean run time as the kernel measured it
      */
-    record TestRunResult(int retval, int durationNanos, int dataSizeOut, int ctxSizeOut) {
+    record ProgTestRunResult(int retval, int durationNanos, int dataSizeOut, int ctxSizeOut) {
     }
 
     /**

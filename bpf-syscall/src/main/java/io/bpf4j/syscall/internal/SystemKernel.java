@@ -9,10 +9,14 @@ import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.EpollEvents;
 import io.bpf4j.syscall.Errno;
 import io.bpf4j.syscall.Kernel;
+import io.bpf4j.syscall.KernelCall;
 import io.bpf4j.syscall.MappedRegion;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The JNA implementation of {@link Kernel}: direct-mapped libc functions ({@code syscall},
@@ -165,7 +169,7 @@ public final class SystemKernel implements Kernel {
     }
 
     private static BpfException fail(int cmd, Errno e) {
-        return new BpfException(Attr.commandName(cmd), e, null);
+        return new BpfException(KernelCall.ofBpfCommand(cmd), "", e, null, null);
     }
 
     private int bpfOrThrow(int cmd, long attr, int size) {
@@ -345,7 +349,7 @@ public final class SystemKernel implements Kernel {
     }
 
     @Override
-    public TestRunResult progTestRun(int progFd, TestRunRequest r) {
+    public ProgTestRunResult progTestRun(int progFd, ProgTestRunRequest r) {
         Scratch s = SCRATCHES.get();
         long a = s.attr(Attr.TEST_SIZE);
         ByteBuffer b = s.buf;
@@ -370,7 +374,7 @@ public final class SystemKernel implements Kernel {
         b.putInt(Attr.TEST_FLAGS, r.flags());
         b.putInt(Attr.TEST_CPU, r.cpu());
         bpfOrThrow(Attr.BPF_PROG_TEST_RUN, a, Attr.TEST_SIZE);
-        return new TestRunResult(b.getInt(Attr.TEST_RETVAL), b.getInt(Attr.TEST_DURATION),
+        return new ProgTestRunResult(b.getInt(Attr.TEST_RETVAL), b.getInt(Attr.TEST_DURATION),
                 b.getInt(Attr.TEST_DATA_SIZE_OUT), b.getInt(Attr.TEST_CTX_SIZE_OUT));
     }
 
@@ -620,5 +624,27 @@ public final class SystemKernel implements Kernel {
             b.putInt(0, events);
             b.putLong(EpollEvents.STRIDE == 12 ? 4 : 8, data);
         }
+    }
+
+    @Override
+    public PathKind pathKind(Path path) {
+        if (Files.isDirectory(path)) {
+            return PathKind.DIRECTORY;
+        }
+        if (Files.exists(path)) {
+            return PathKind.FILE;
+        }
+        // Neither exists nor provably absent: stat failed for another reason (EACCES on the way).
+        return Files.notExists(path) ? PathKind.MISSING : PathKind.NOT_ACCESSIBLE;
+    }
+
+    @Override
+    public String readFile(Path path) throws IOException {
+        return PseudoFiles.read(path);
+    }
+
+    @Override
+    public void appendFile(Path path, String text) throws IOException {
+        PseudoFiles.append(path, text);
     }
 }

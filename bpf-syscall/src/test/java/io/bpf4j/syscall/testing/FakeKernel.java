@@ -8,15 +8,19 @@ import io.bpf4j.syscall.Errno;
 import io.bpf4j.syscall.Kernel;
 import io.bpf4j.syscall.MapType;
 import io.bpf4j.syscall.MappedRegion;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +42,11 @@ import java.util.function.Function;
  * assertEquals(Set.of(), k.openFds());
  * }</pre>
  *
+ * <p>Files the kernel publishes ({@code /proc}, {@code /sys}, tracefs) come from an in-memory tree
+ * the test fills with {@link #file}, {@link #dir} and {@link #inaccessible}; writes go through
+ * {@link #onAppend} (by default they append to the file's text), so attach paths that read
+ * sysfs, kallsyms or tracefs run here without a kernel.
+ *
  * Not thread-safe beyond what its synchronized methods give; not a model of the verifier.
  */
 public class FakeKernel implements Kernel {
@@ -51,6 +60,20 @@ public class FakeKernel implements Kernel {
     private Function<byte[], Integer> testRunner = ctx -> 0;
     private final Map<Integer, Set<Integer>> epollInterest = new HashMap<>();
     private final Deque<long[]> readyEvents = new ArrayDeque<>();
+    private final Map<Path, String> files = new HashMap<>();
+    private final Set<Path> dirs = new HashSet<>();
+    private final Set<Path> inaccessible = new HashSet<>();
+    private AppendHandler appendHandler = (k, path, text) -> k.file(path.toString(), k.fileText(path) + text);
+    private Function<PerfEventAttr, Errno> perfEventFailure = a -> null;
+    private Errno linkCreateErrno;
+    private Runnable mountAction = () -> { };
+
+    /** What a write to a fake pseudo-file does (see {@link #onAppend}). */
+    @FunctionalInterface
+    public interface AppendHandler {
+        /** Handles {@code text} appended to {@code path}; throw to refuse it as the kernel would (EINVAL, ENOENT). */
+        void append(FakeKernel kernel, Path path, String text) throws IOException;
+    }
 
     /** A fake map. */
     public static final class FakeMap {
@@ -91,6 +114,65 @@ public class FakeKernel implements Kernel {
     /** Queues an epoll event that the next {@link #epollWait} returns. */
     public synchronized void signal(int events, long data) {
         readyEvents.add(new long[] {events, data});
+    }
+
+    /** Puts a file with {@code text} at {@code path} (its parent directories appear too). */
+    public synchronized FakeKernel file(String path, String text) {
+        Path p = Path.of(path);
+        files.put(p, text);
+        for (Path d = p.getParent(); d != null; d = d.getParent()) {
+            dirs.add(d);
+        }
+        return this;
+    }
+
+    /** Removes the file at {@code path}. */
+    public synchronized FakeKernel removeFile(String path) {
+        files.remove(Path.of(path));
+        return this;
+    }
+
+    /** Makes {@code path} (and its parents) a directory. */
+    public synchronized FakeKernel dir(String path) {
+        for (Path d = Path.of(path); d != null; d = d.getParent()) {
+            dirs.add(d);
+        }
+        return this;
+    }
+
+    /** Makes everything under {@code path} unreachable for this process (a 0700 directory on the way). */
+    public synchronized FakeKernel inaccessible(String path) {
+        inaccessible.add(Path.of(path));
+        return this;
+    }
+
+    /** The text of a fake file ("" if absent). */
+    public synchronized String fileText(Path path) {
+        return files.getOrDefault(path, "");
+    }
+
+    /** Sets what writes to fake pseudo-files do. */
+    public synchronized FakeKernel onAppend(AppendHandler handler) {
+        this.appendHandler = handler;
+        return this;
+    }
+
+    /** Makes {@code perf_event_open} fail with the errno the function returns for an attr (null: succeed). */
+    public synchronized FakeKernel failPerfEventOpen(Function<PerfEventAttr, Errno> failure) {
+        this.perfEventFailure = failure;
+        return this;
+    }
+
+    /** Makes {@code BPF_LINK_CREATE} fail with {@code errno} (null: succeed). */
+    public synchronized FakeKernel failLinkCreate(Errno errno) {
+        this.linkCreateErrno = errno;
+        return this;
+    }
+
+    /** Runs {@code action} when {@code mount(2)} is called (e.g. to make tracefs appear). */
+    public synchronized FakeKernel onMount(Runnable action) {
+        this.mountAction = action;
+        return this;
     }
 
     /** Every call so far, as {@code "BPF_MAP_CREATE fd=100"}-style strings. */
@@ -365,7 +447,7 @@ public class FakeKernel implements Kernel {
     }
 
     @Override
-    public synchronized TestRunResult progTestRun(int progFd, TestRunRequest r) {
+    public synchronized ProgTestRunResult progTestRun(int progFd, ProgTestRunRequest r) {
         if (!(objects.get(progFd) instanceof FakeProgram)) {
             throw err("BPF_PROG_TEST_RUN", Errno.EBADF);
         }
@@ -375,7 +457,7 @@ public class FakeKernel implements Kernel {
         if (r.ctxIn() != null) {
             r.ctxIn().put(r.ctxIn().position(), ctx, 0, ctx.length);
         }
-        return new TestRunResult(ret, 1, 0, 0);
+        return new ProgTestRunResult(ret, 1, 0, 0);
     }
 
     @Override
@@ -428,6 +510,11 @@ public class FakeKernel implements Kernel {
             info.put(p + 24, name, 0, name.length);
             return 88;
         }
+        if (o instanceof FakeFd && (((FakeFd) o).kind().equals("link") || ((FakeFd) o).kind().equals("raw_tracepoint"))) {
+            // struct bpf_link_info: type, id, prog_id; the fake's link id is its fd.
+            info.putInt(info.position() + 4, fd);
+            return 16;
+        }
         if (o instanceof FakeProgram) {
             ProgLoadRequest r = ((FakeProgram) o).request;
             int p = info.position();
@@ -448,7 +535,11 @@ public class FakeKernel implements Kernel {
 
     @Override
     public synchronized int linkCreate(int progFd, int targetFd, int attachType, int flags, long cookie) {
-        calls.add("BPF_LINK_CREATE prog=" + progFd + " target=" + targetFd + " type=" + attachType);
+        calls.add("BPF_LINK_CREATE prog=" + progFd + " target=" + targetFd + " type=" + attachType
+                + (cookie == 0 ? "" : " cookie=" + cookie));
+        if (linkCreateErrno != null) {
+            throw err("BPF_LINK_CREATE", linkCreateErrno);
+        }
         return open(new FakeFd("link", "prog " + progFd + " -> " + targetFd));
     }
 
@@ -458,6 +549,10 @@ public class FakeKernel implements Kernel {
     public synchronized int perfEventOpen(PerfEventAttr attr, int pid, int cpu, int groupFd, long flags) {
         calls.add("perf_event_open type=" + attr.type() + " config=" + attr.config() + " pid=" + pid + " cpu=" + cpu
                 + (attr.probePath() == null ? "" : " path=" + attr.probePath()) + " config2=" + attr.config2());
+        Errno failure = perfEventFailure.apply(attr);
+        if (failure != null) {
+            throw err("perf_event_open", failure);
+        }
         return open(new FakeFd("perf_event", attr.toString()));
     }
 
@@ -547,6 +642,42 @@ public class FakeKernel implements Kernel {
     @Override
     public synchronized void mount(String source, String target, String fsType, long flags) {
         calls.add("mount " + fsType + " " + target);
+        mountAction.run();
+    }
+
+    @Override
+    public synchronized PathKind pathKind(Path path) {
+        for (Path p = path; p != null; p = p.getParent()) {
+            if (inaccessible.contains(p) && !p.equals(path)) {
+                return PathKind.NOT_ACCESSIBLE;
+            }
+        }
+        return dirs.contains(path) ? PathKind.DIRECTORY : files.containsKey(path) ? PathKind.FILE : PathKind.MISSING;
+    }
+
+    @Override
+    public synchronized String readFile(Path path) throws IOException {
+        if (pathKind(path) == PathKind.NOT_ACCESSIBLE) {
+            throw new java.nio.file.AccessDeniedException(path.toString());
+        }
+        String text = files.get(path);
+        if (text == null) {
+            throw new NoSuchFileException(path.toString());
+        }
+        return text;
+    }
+
+    @Override
+    public void appendFile(Path path, String text) throws IOException {
+        AppendHandler h;
+        synchronized (this) {
+            calls.add("write " + path + " " + text.trim());
+            if (!files.containsKey(path)) {
+                throw new NoSuchFileException(path.toString());
+            }
+            h = appendHandler;
+        }
+        h.append(this, path, text);
     }
 
     @Override

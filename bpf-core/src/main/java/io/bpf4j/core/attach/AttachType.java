@@ -1,11 +1,14 @@
-package io.bpf4j.syscall;
+package io.bpf4j.core.attach;
 
 /**
- * {@code enum bpf_attach_type} from {@code include/uapi/linux/bpf.h} (6.1 header): the
- * {@code expected_attach_type} of a program and the {@code attach_type} of a link.
+ * {@code enum bpf_attach_type} from {@code include/uapi/linux/bpf.h} (the 6.1 header up to
+ * {@code LSM_CGROUP} 43; 44..56 from later kernels' headers: 6.4 netfilter, 6.6 tcx, 6.7
+ * netkit, 6.10 kprobe sessions): the {@code expected_attach_type} of a program and the
+ * {@code attach_type} of a link.
  *
  * <pre>{@code
  * AttachType.PERF_EVENT.code();   // 41
+ * AttachType.of(46);              // TCX_INGRESS
  * }</pre>
  */
 public enum AttachType {
@@ -52,7 +55,22 @@ public enum AttachType {
     SK_REUSEPORT_SELECT_OR_MIGRATE(40),
     PERF_EVENT(41),
     TRACE_KPROBE_MULTI(42),
-    LSM_CGROUP(43);
+    LSM_CGROUP(43),
+    STRUCT_OPS(44),
+    NETFILTER(45),
+    TCX_INGRESS(46),
+    TCX_EGRESS(47),
+    TRACE_UPROBE_MULTI(48),
+    CGROUP_UNIX_CONNECT(49),
+    CGROUP_UNIX_SENDMSG(50),
+    CGROUP_UNIX_RECVMSG(51),
+    CGROUP_UNIX_GETPEERNAME(52),
+    CGROUP_UNIX_GETSOCKNAME(53),
+    NETKIT_PRIMARY(54),
+    NETKIT_PEER(55),
+    TRACE_KPROBE_SESSION(56);
+
+    private static final AttachType[] ALL = values();
 
     private final int code;
 
@@ -63,5 +81,18 @@ public enum AttachType {
     /** The kernel's number. */
     public int code() {
         return code;
+    }
+
+    /** The attach type with kernel number {@code code}. */
+    public static AttachType of(int code) {
+        if (code < 0 || code >= ALL.length) {
+            throw new IllegalArgumentException("attach type " + code + " unknown to bpf4j: expected 0.." + (ALL.length - 1));
+        }
+        return ALL[code];
+    }
+
+    /** The kernel's name: {@code BPF_TRACE_FENTRY}, {@code BPF_CGROUP_INET_INGRESS}. */
+    public String kernelName() {
+        return "BPF_" + name();
     }
 }

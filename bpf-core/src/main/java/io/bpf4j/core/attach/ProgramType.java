@@ -1,4 +1,4 @@
-package io.bpf4j.syscall;
+package io.bpf4j.core.attach;
 
 /**
  * {@code enum bpf_prog_type} from {@code include/uapi/linux/bpf.h} (the 6.1 header, plus

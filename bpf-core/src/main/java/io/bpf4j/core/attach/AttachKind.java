@@ -1,0 +1,61 @@
+package io.bpf4j.core.attach;
+
+/**
+ * The families of {@link AttachPoint}, with what each implies for loading: the program type
+ * and, where the kernel checks it at load time, the expected attach type. A switch over
+ * {@code point.kind()} is exhaustive where a chain of {@code instanceof} would not be.
+ *
+ * <pre>{@code
+ * AttachKind.URETPROBE.programType();   // KPROBE: uprobes run as kprobe programs (pt_regs context)
+ * AttachKind.URETPROBE.isReturn();      // true
+ * AttachKind.TRACEPOINT.hasPtRegs();    // false: the context is the tracepoint's record
+ * }</pre>
+ */
+public enum AttachKind {
+    /** A static tracepoint, {@code category/name}; the context is its record. */
+    TRACEPOINT(ProgramType.TRACEPOINT, null, false, false),
+    /** A raw tracepoint; the context is an array of the tracepoint's u64 arguments. */
+    RAW_TRACEPOINT(ProgramType.RAW_TRACEPOINT, null, false, false),
+    /** Entry of (or an offset into) a kernel function. */
+    KPROBE(ProgramType.KPROBE, null, false, true),
+    /** Return from a kernel function. */
+    KRETPROBE(ProgramType.KPROBE, null, true, true),
+    /** Entry of (or an offset into) a function in a user-space ELF file. */
+    UPROBE(ProgramType.KPROBE, null, false, true),
+    /** Return from a function in a user-space ELF file. */
+    URETPROBE(ProgramType.KPROBE, null, true, true),
+    /** A sampling perf event (cpu-clock, hardware counters); the context is {@code bpf_perf_event_data}. */
+    PERF_EVENT(ProgramType.PERF_EVENT, null, false, true);
+
+    private final ProgramType programType;
+    private final AttachType expectedAttachType;
+    private final boolean isReturn;
+    private final boolean ptRegs;
+
+    AttachKind(ProgramType programType, AttachType expectedAttachType, boolean isReturn, boolean ptRegs) {
+        this.programType = programType;
+        this.expectedAttachType = expectedAttachType;
+        this.isReturn = isReturn;
+        this.ptRegs = ptRegs;
+    }
+
+    /** The program type a program for this kind of point is loaded as. */
+    public ProgramType programType() {
+        return programType;
+    }
+
+    /** The {@code expected_attach_type} the kernel wants at load time, or null where it wants none. */
+    public AttachType expectedAttachType() {
+        return expectedAttachType;
+    }
+
+    /** True for the probes that fire when the function returns. */
+    public boolean isReturn() {
+        return isReturn;
+    }
+
+    /** True when the context (r1 on entry) starts with a {@code struct pt_regs}. */
+    public boolean hasPtRegs() {
+        return ptRegs;
+    }
+}
