@@ -9,4 +9,7 @@ module io.bpf4j.examples {
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
     opens io.bpf4j.examples to info.picocli;
+    opens io.bpf4j.examples.profile to info.picocli;
+    opens io.bpf4j.examples.net to info.picocli;
+    opens io.bpf4j.examples.lsm to info.picocli;
 }

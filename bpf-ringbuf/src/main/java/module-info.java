@@ -9,7 +9,10 @@
  */
 module io.bpf4j.ringbuf {
     requires transitive io.bpf4j.syscall;
+    requires com.sun.jna;
     requires org.slf4j;
 
     exports io.bpf4j.ringbuf;
+    // JNA registers RetiringMapping's direct-mapped mmap/munmap there.
+    opens io.bpf4j.ringbuf.internal to com.sun.jna;
 }

@@ -9,5 +9,6 @@ module io.bpf4j.syscall {
     requires org.slf4j;
 
     exports io.bpf4j.syscall;
+    exports io.bpf4j.syscall.symbols;
     opens io.bpf4j.syscall.internal to com.sun.jna;
 }

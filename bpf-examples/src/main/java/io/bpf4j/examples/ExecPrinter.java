@@ -10,7 +10,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Prints {@link ExecEvent}s as execsnoop does: a live table, or one JSON object per line.
+ * Prints {@link ExecEvent}s as execsnoop does: a live table, or one JSON object per line. Every
+ * field from the traced system is escaped in the table ({@link TerminalText}); JSON escapes it.
  *
  * <pre>{@code
  * ExecPrinter p = ExecPrinter.table(out, false, false);
@@ -77,15 +78,19 @@ public abstract class ExecPrinter {
         @Override
         public void print(ExecEvent e) {
             String time = CLOCK.format(Instant.ofEpochMilli((e.time() + wallMinusMonotonicNs) / 1_000_000L));
+            // comm, filename and args are whatever the exec'ing user chose: escaped, they can
+            // neither forge a row nor drive the terminal.
             out.print(String.format("%-12s %-7d %-7d %-5d %-16s ", time, e.pid(), e.ppid(),
-                    Integer.toUnsignedLong(e.uid()), e.comm()));
+                    Integer.toUnsignedLong(e.uid()), TerminalText.escape(e.comm())));
             if (latency) {
                 out.print(String.format("%9.3f %-4d ", e.latencyNs() / 1e6, e.ret()));
             }
-            out.print(e.filename());
+            out.print(TerminalText.escape(e.filename()));
             if (args) {
-                out.print(' ');
-                out.print(String.join(" ", e.args()));
+                for (String a : e.args()) {
+                    out.print(' ');
+                    out.print(TerminalText.escape(a));
+                }
             }
             out.println();
         }

@@ -2,18 +2,16 @@ package io.bpf4j.examples;
 
 import static io.bpf4j.examples.ExecPrograms.EXEC;
 
-import io.bpf4j.kprobe.AttachPoint;
-import io.bpf4j.kprobe.ProbeKind;
 import io.bpf4j.kprobe.ProbeProgram;
 import io.bpf4j.ringbuf.RingBufferReader;
 import io.bpf4j.structs.StructView;
 import io.bpf4j.structs.btf.Btf;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
 import io.bpf4j.syscall.BpfException;
-import io.bpf4j.syscall.BpfLink;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.Errno;
+import io.bpf4j.syscall.LinkInfo;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.ProgramSpec;
 import io.bpf4j.syscall.Tracefs;
@@ -73,8 +71,10 @@ public final class ExecTracer implements AutoCloseable {
     private final StructView view = EXEC.view();
     private final boolean latency;
     private String attachedTo = "";
+    private final Consumer<String> notice;
 
     private ExecTracer(Config config, Consumer<String> notice) {
+        this.notice = notice;
         boolean ok = false;
         try {
             // tag::maps[]
@@ -158,21 +158,14 @@ public final class ExecTracer implements AutoCloseable {
     /** Loads one probe program, binding its maps by name, and attaches it where it says. */
     // tag::load[]
     private void attach(ProbeProgram probe, List<BpfMap> maps) {
-        ProgramSpec spec = (probe.kind() == ProbeKind.TRACEPOINT
-                ? ProgramSpec.tracepoint(probe.name(), probe.program())
-                : ProgramSpec.kprobe(probe.name(), probe.program()))
+        BpfProgram program = keep(BpfProgram.load(ProgramSpec.of(probe)
                 .license("GPL")                                  // probe_read_* helpers need GPL
-                .maps(maps.toArray(new BpfMap[0]));
-        BpfProgram program = keep(BpfProgram.load(spec));
-        AttachPoint at = probe.target();
-        if (at instanceof AttachPoint.Tracepoint) {
-            AttachPoint.Tracepoint tp = (AttachPoint.Tracepoint) at;
-            keep(program.attachTracepoint(tp.category(), tp.name()));
-        } else {
-            String function = ((AttachPoint.KernelFunction) at).function();
-            keep(probe.kind().isReturn() ? program.attachKretprobe(function) : program.attachKprobe(function));
+                .maps(maps.toArray(new BpfMap[0]))));
+        LinkInfo info = keep(program.attach()).info();
+        if (info.resolvedToAnotherName()) {
+            notice.accept(info.target() + " is " + info.symbol() + " in this kernel (a compiler clone): probing that");
         }
-        attachedTo += (attachedTo.isEmpty() ? "" : " + ") + at;
+        attachedTo += (attachedTo.isEmpty() ? "" : " + ") + probe.target();
     }
     // end::load[]
 

@@ -67,6 +67,8 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--args needs --attach tracepoint (or --latency):"
                     + " the kprobe fires before the new program's arguments exist");
         }
+        CliValues.uid("--uid", uid);
+        Duration duration = CliValues.seconds("--duration", durationSeconds);
         Optional<String> missing = Privileges.missingForTracing();
         if (missing.isPresent()) {
             err.println("bpf4j execsnoop: " + missing.get());
@@ -77,7 +79,7 @@ public final class ExecsnoopCommand implements Callable<Integer> {
         ExecPrinter printer = json ? ExecPrinter.json(out, latency, args) : ExecPrinter.table(out, latency, args);
         long seen = 0;
         long dropped;
-        try (ToolSession s = ToolSession.start(durationOf(durationSeconds))) {
+        try (ToolSession s = ToolSession.start(duration)) {
             session = s;
             try (ExecTracer tracer = attach(config, err)) {
                 printer.header();
@@ -146,9 +148,5 @@ public final class ExecsnoopCommand implements Callable<Integer> {
     static String summary(long seen, long dropped) {
         return "execsnoop: " + seen + (seen == 1 ? " event" : " events") + " seen, "
                 + dropped + " dropped (ring buffer full)";
-    }
-
-    static Duration durationOf(Double seconds) {
-        return seconds == null ? null : Duration.ofNanos((long) (seconds * 1e9));
     }
 }

@@ -1,12 +1,10 @@
 package io.bpf4j.examples;
 
-import io.bpf4j.kprobe.AttachPoint;
 import io.bpf4j.kprobe.ProbeProgram;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.ProgramSpec;
-import io.bpf4j.syscall.UprobeTarget;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -83,11 +81,8 @@ public final class FuncLatencyTracer implements AutoCloseable {
     }
 
     private void attach(ProbeProgram probe, BpfMap starts) {
-        BpfProgram program = keep(BpfProgram.load(ProgramSpec.kprobe(probe.name(), probe.program())
-                .license("GPL").maps(starts, hist)));
-        AttachPoint.UserFunction at = (AttachPoint.UserFunction) probe.target();
-        UprobeTarget target = UprobeTarget.of(at.binary(), at.symbol());
-        keep(probe.kind().isReturn() ? program.attachUretprobe(target) : program.attachUprobe(target));
+        BpfProgram program = keep(BpfProgram.load(ProgramSpec.of(probe).license("GPL").maps(starts, hist)));
+        keep(program.attach());
     }
 
     /**

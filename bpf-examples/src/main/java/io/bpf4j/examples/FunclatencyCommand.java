@@ -1,7 +1,8 @@
 package io.bpf4j.examples;
 
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.Privileges;
-import io.bpf4j.syscall.UprobeTarget;
+import io.bpf4j.syscall.UprobeLink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,14 +35,14 @@ public final class FunclatencyCommand implements Callable<Integer> {
             description = "The executable or library: a path, or a library name such as libc.")
     String binary;
 
-    @Option(names = "--symbol", required = true, paramLabel = "[LIB:]SYMBOL",
-            description = "The function, e.g. getaddrinfo or libc:getaddrinfo.")
+    @Option(names = "--symbol", required = true, paramLabel = "[LIB:]SYMBOL[@[@]VERSION]",
+            description = "The function, e.g. getaddrinfo, libc:getaddrinfo or libc:memcpy@GLIBC_2.2.5.")
     String symbol;
 
-    @Option(names = "--pid", paramLabel = "PID", description = "Only calls made by this process.")
+    @Option(names = "--pid", paramLabel = "PID", description = "Only calls made by this process (running now).")
     Integer pid;
 
-    @Option(names = "--interval", paramLabel = "SECONDS", description = "Also print (and reset) the histogram this often.")
+    @Option(names = "--interval", paramLabel = "SECONDS", description = "Also print (and reset) the histogram this often (seconds > 0).")
     Double intervalSeconds;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
@@ -58,6 +59,9 @@ public final class FunclatencyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Target target = target();
+        Duration interval = CliValues.seconds("--interval", intervalSeconds);
+        Duration duration = CliValues.seconds("--duration", durationSeconds);
+        CliValues.runningPid("--pid", pid);
         Optional<String> missing = Privileges.missingForTracing();
         if (missing.isPresent()) {
             err.println("bpf4j funclatency: " + missing.get());
@@ -65,13 +69,13 @@ public final class FunclatencyCommand implements Callable<Integer> {
             return 1;
         }
         // A library name (libc) is found as the dynamic loader would; say which file that is.
-        Path file = UprobeTarget.of(target.binary(), target.symbol()).resolve().file();
-        Duration interval = ExecsnoopCommand.durationOf(intervalSeconds);
+        Path file = UprobeLink.resolve(AttachPoint.uprobe(target.binary(), target.symbol())).file();
         long calls = 0;
-        try (ToolSession s = ToolSession.start(ExecsnoopCommand.durationOf(durationSeconds))) {
+        try (ToolSession s = ToolSession.start(duration)) {
             session = s;
             try (FuncLatencyTracer tracer = FuncLatencyTracer.attach(file.toString(), target.symbol(), Optional.ofNullable(pid), unit)) {
-                err.println("Tracing " + target.symbol() + " in " + file + "... Hit Ctrl-C to end.");
+                err.println("Tracing " + TerminalText.escape(target.symbol()) + " in " + TerminalText.escape(file.toString())
+                        + "... Hit Ctrl-C to end.");
                 err.flush();
                 s.startClock();
                 long nextPrint = interval == null ? Long.MAX_VALUE : System.nanoTime() + interval.toNanos();
@@ -89,7 +93,8 @@ public final class FunclatencyCommand implements Callable<Integer> {
                 calls += last.total();
                 print(out, last);
             }
-            err.println("funclatency: " + calls + (calls == 1 ? " call" : " calls") + " of " + target.symbol() + " timed");
+            err.println("funclatency: " + calls + (calls == 1 ? " call" : " calls") + " of "
+                    + TerminalText.escape(target.symbol()) + " timed");
             err.flush();
         } finally {
             session = null;

@@ -2,7 +2,6 @@ package io.bpf4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bpf4j.kprobe.ProbeKind;
 import io.bpf4j.kprobe.ProbeProgram;
 import io.bpf4j.structs.btf.Btf;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
@@ -19,16 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every program the tools can use passes the kernel's verifier, in every option combination,
- * including the kprobe ones this kernel cannot attach (CONFIG_KPROBES off): a kprobe program is
- * verified the same whether or not kprobes exist, so loading proves it for kernels that have them.
+ * including the kprobe ones (a kprobe program is verified the same whether or not the kernel can
+ * attach kprobes, so this runs on kernels built without CONFIG_KPROBES too).
  */
 @KernelTest
 class ProgramsLoadKernelTest {
     private static void load(ProbeProgram p, BpfMap... maps) {
-        ProgramSpec spec = p.kind() == ProbeKind.TRACEPOINT
-                ? ProgramSpec.tracepoint(p.name(), p.program())
-                : ProgramSpec.kprobe(p.name(), p.program());
-        try (BpfProgram loaded = BpfProgram.load(spec.license("GPL").maps(maps))) {
+        try (BpfProgram loaded = BpfProgram.load(ProgramSpec.of(p).license("GPL").maps(maps))) {
             assertTrue(loaded.fd() > 0);
         }
     }

@@ -97,6 +97,8 @@ final class ToolRun implements AutoCloseable {
                 ((ExecsnoopCommand) c).stop();
             } else if (c instanceof FunclatencyCommand) {
                 ((FunclatencyCommand) c).stop();
+            } else if (c instanceof io.bpf4j.examples.profile.ProfileCommand) {
+                ((io.bpf4j.examples.profile.ProfileCommand) c).stop();
             }
         }
         join(Duration.ofSeconds(30));

@@ -4,6 +4,8 @@ import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
+import io.bpf4j.core.attach.AttachKind;
+import io.bpf4j.core.attach.AttachPoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +38,8 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
     private final List<ArgRequest> args = new ArrayList<>();
     private ParameterNames names;
 
-    EntryProbeBuilder(ProbeKind kind, AttachPoint target, String function, boolean syscall) {
-        super(kind, target, function);
+    EntryProbeBuilder(AttachPoint target, String function, boolean syscall) {
+        super(target, function);
         this.function = function;
         this.syscall = syscall;
     }
@@ -108,7 +110,7 @@ public final class EntryProbeBuilder extends ProbeBuilder<EntryProbeBuilder> {
     private List<String> parameters() {
         ParameterNames source = names;
         String from = "the parameter names given";
-        if (source == null && kind == ProbeKind.KPROBE && !syscall) {
+        if (source == null && target.kind() == AttachKind.KPROBE && !syscall) {
             source = ParameterNames.kernel();
             from = "the kernel's BTF";
         } else if (source == null && syscall) {

@@ -1,5 +1,7 @@
 package io.bpf4j.kprobe;
 
+import io.bpf4j.core.attach.AttachPoint;
+
 /**
  * Kprobe and kretprobe programs on a kernel function: the lab's {@code defkprobe-instructions}
  * and {@code defkretprobe-instructions}. The prologue (save {@code pt_regs}, load arguments or the
@@ -22,11 +24,11 @@ public final class Kprobe {
 
     /** A kprobe on the entry of {@code function}. */
     public static EntryProbeBuilder entry(String function) {
-        return new EntryProbeBuilder(ProbeKind.KPROBE, new AttachPoint.KernelFunction(function), function, false);
+        return new EntryProbeBuilder(AttachPoint.kprobe(function), function, false);
     }
 
     /** A kretprobe on the return of {@code function}. */
     public static ReturnProbeBuilder ret(String function) {
-        return new ReturnProbeBuilder(ProbeKind.KRETPROBE, new AttachPoint.KernelFunction(function), function);
+        return new ReturnProbeBuilder(AttachPoint.kretprobe(function), function);
     }
 }

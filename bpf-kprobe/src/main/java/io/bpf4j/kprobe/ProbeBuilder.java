@@ -7,6 +7,7 @@ import io.bpf4j.core.ProgramBuilder;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.core.attach.AttachPoint;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -28,15 +29,13 @@ import java.util.function.Consumer;
  */
 @EmitsInstructions
 public abstract class ProbeBuilder<B extends ProbeBuilder<B>> {
-    final ProbeKind kind;
     final AttachPoint target;
     Architecture arch;
     Reg context = Reg.R9;
     String name;
     private Consumer<ProgramBuilder> body;
 
-    ProbeBuilder(ProbeKind kind, AttachPoint target, String defaultName) {
-        this.kind = kind;
+    ProbeBuilder(AttachPoint target, String defaultName) {
         this.target = target;
         this.name = Names.programNameFor(defaultName);
     }
@@ -110,15 +109,15 @@ public abstract class ProbeBuilder<B extends ProbeBuilder<B>> {
      */
     public ProbeProgram build() {
         if (body == null) {
-            throw new IllegalArgumentException(kind + " " + target + ": body missing (.body(b -> ...))");
+            throw new IllegalArgumentException(target + ": body missing (.body(b -> ...))");
         }
         Architecture a = architecture();
         ProgramBuilder b = Program.builder();
         b.append(prologue(a));
         body.accept(b);
         if (b.size() == 0) {
-            throw new IllegalArgumentException(kind + " " + target + ": the program is empty");
+            throw new IllegalArgumentException(target + ": the program is empty");
         }
-        return new ProbeProgram(name, kind, target, b.build(), a);
+        return new ProbeProgram(name, target, b.build(), a);
     }
 }

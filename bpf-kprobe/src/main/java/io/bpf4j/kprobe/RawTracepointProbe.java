@@ -6,6 +6,7 @@ import io.bpf4j.core.LoadInsn;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.Size;
 import io.bpf4j.core.arch.Architecture;
+import io.bpf4j.core.attach.AttachPoint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ public final class RawTracepointProbe extends ProbeBuilder<RawTracepointProbe> {
     private final Map<Integer, Reg> args = new LinkedHashMap<>();
 
     private RawTracepointProbe(String name) {
-        super(ProbeKind.RAW_TRACEPOINT, new AttachPoint.RawTracepoint(name), name);
+        super(AttachPoint.rawTracepoint(name), name);
     }
 
     /** A raw tracepoint program on {@code name} (no category: {@code sched_switch}). */

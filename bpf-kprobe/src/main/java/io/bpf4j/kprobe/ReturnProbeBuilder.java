@@ -4,6 +4,7 @@ import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
+import io.bpf4j.core.attach.AttachPoint;
 import java.util.List;
 
 /**
@@ -24,8 +25,8 @@ import java.util.List;
 public final class ReturnProbeBuilder extends ProbeBuilder<ReturnProbeBuilder> {
     private Reg returnValue = Reg.R6;
 
-    ReturnProbeBuilder(ProbeKind kind, AttachPoint target, String function) {
-        super(kind, target, function);
+    ReturnProbeBuilder(AttachPoint target, String function) {
+        super(target, function);
     }
 
     /** The register that receives the function's return value. */

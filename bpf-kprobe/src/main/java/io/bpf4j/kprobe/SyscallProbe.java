@@ -2,6 +2,7 @@ package io.bpf4j.kprobe;
 
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.structs.tracepoint.TracepointField;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
 import java.util.ArrayList;
@@ -35,14 +36,14 @@ public final class SyscallProbe {
     public static EntryProbeBuilder entry(Architecture arch, String syscall) {
         Names.checkSymbol(syscall, "system call");
         String fn = arch.syscallFunction(syscall);
-        return new EntryProbeBuilder(ProbeKind.KPROBE, new AttachPoint.KernelFunction(fn), syscall, true).arch(arch);
+        return new EntryProbeBuilder(AttachPoint.kprobe(fn), syscall, true).arch(arch);
     }
 
     /** A kretprobe on the wrapper of {@code syscall}: the return value is the syscall's result. */
     public static ReturnProbeBuilder ret(Architecture arch, String syscall) {
         Names.checkSymbol(syscall, "system call");
         String fn = arch.syscallFunction(syscall);
-        return new ReturnProbeBuilder(ProbeKind.KRETPROBE, new AttachPoint.KernelFunction(fn), syscall).arch(arch);
+        return new ReturnProbeBuilder(AttachPoint.kretprobe(fn), syscall).arch(arch);
     }
 
     /**

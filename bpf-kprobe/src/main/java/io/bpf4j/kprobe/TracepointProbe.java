@@ -7,6 +7,7 @@ import io.bpf4j.core.Instruction;
 import io.bpf4j.core.ProgramBuilder;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ import java.util.function.BiConsumer;
  *                 .append(ctx.readString("filename", Reg.R10, -256, 256))
  *                 .mov64(Reg.R0, 0).exit())
  *         .build();
- * p.kind().programType();   // 5 (BPF_PROG_TYPE_TRACEPOINT)
+ * p.target().programType();   // TRACEPOINT
  * }</pre>
  */
 @EmitsInstructions
@@ -49,7 +50,7 @@ public final class TracepointProbe extends ProbeBuilder<TracepointProbe> {
     private BiConsumer<ProgramBuilder, TracepointContext> contextBody;
 
     private TracepointProbe(String category, String event) {
-        super(ProbeKind.TRACEPOINT, new AttachPoint.Tracepoint(category, event), event);
+        super(AttachPoint.tracepoint(category, event), event);
         this.category = category;
         this.event = event;
     }

@@ -1,5 +1,7 @@
 package io.bpf4j.kprobe;
 
+import io.bpf4j.core.attach.AttachPoint;
+
 /**
  * Uprobe and uretprobe programs on a function in a user-space binary or shared library. The
  * kernel hands them the same {@code struct pt_regs} as kprobes, so arguments and return values are
@@ -19,22 +21,24 @@ public final class Uprobe {
 
     /** A uprobe on the entry of {@code symbol} in {@code binary}. */
     public static EntryProbeBuilder entry(String binary, String symbol) {
-        return entry(new AttachPoint.UserFunction(binary, symbol, 0));
+        return entry(AttachPoint.uprobe(binary, symbol));
     }
 
     /** A uprobe at a user function given as symbol and/or offset. */
     public static EntryProbeBuilder entry(AttachPoint.UserFunction at) {
-        return new EntryProbeBuilder(ProbeKind.UPROBE, at, nameOf(at), false);
+        return new EntryProbeBuilder(at.isReturn() ? new AttachPoint.UserFunction(at.binary(), at.symbol(), at.offset(), false) : at,
+                nameOf(at), false);
     }
 
     /** A uretprobe on the return of {@code symbol} in {@code binary}. */
     public static ReturnProbeBuilder ret(String binary, String symbol) {
-        return ret(new AttachPoint.UserFunction(binary, symbol, 0));
+        return ret(AttachPoint.uretprobe(binary, symbol));
     }
 
     /** A uretprobe at a user function given as symbol and/or offset. */
     public static ReturnProbeBuilder ret(AttachPoint.UserFunction at) {
-        return new ReturnProbeBuilder(ProbeKind.URETPROBE, at, nameOf(at));
+        return new ReturnProbeBuilder(at.isReturn() ? at : new AttachPoint.UserFunction(at.binary(), at.symbol(), at.offset(), true),
+                nameOf(at));
     }
 
     private static String nameOf(AttachPoint.UserFunction at) {

@@ -18,6 +18,9 @@ import io.bpf4j.core.Program;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.core.attach.AttachKind;
+import io.bpf4j.core.attach.AttachPoint;
+import io.bpf4j.core.attach.ProgramType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,9 +60,9 @@ class BuildersTest {
     @Test
     void kprobeBuilderGivesTypeTargetAndNameReadyToLoad() {
         ProbeProgram p = Kprobe.entry("do_execveat_common").arch(X86).args(Reg.R7).body(RETURN_0).build();
-        assertEquals(ProbeKind.KPROBE, p.kind());
-        assertEquals(2, p.kind().programType());
-        assertEquals(new AttachPoint.KernelFunction("do_execveat_common"), p.target());
+        assertEquals(AttachKind.KPROBE, p.kind());
+        assertEquals(ProgramType.KPROBE, p.kind().programType());
+        assertEquals(AttachPoint.kprobe("do_execveat_common"), p.target());
         assertEquals("do_execveat_co", p.name().substring(0, 14));
         assertEquals(15, p.name().length());
         assertEquals(List.of(mov(Reg.R9, Reg.R1), ldxdw(Reg.R7, Reg.R9, 112), RETURN_0.get(0), RETURN_0.get(1)),
@@ -71,7 +74,7 @@ class BuildersTest {
     void kretprobeLoadsTheReturnValueIntoTheChosenRegister() {
         ProbeProgram p = Kprobe.ret("do_execveat_common").arch(ARM64).returnValue(Reg.R8).context(Reg.R6)
                 .name("exec_ret").body(Program.builder().mov64(Reg.R0, 0).exit().build()).build();
-        assertEquals(ProbeKind.KRETPROBE, p.kind());
+        assertEquals(AttachKind.KRETPROBE, p.kind());
         assertTrue(p.kind().isReturn());
         assertEquals("exec_ret", p.name());
         assertEquals(List.of(mov(Reg.R6, Reg.R1), ldxdw(Reg.R8, Reg.R6, 0)), p.program().instructions().subList(0, 2));
@@ -83,10 +86,10 @@ class BuildersTest {
         ProbeProgram u = Uprobe.entry("/lib/libsix.so", "six").arch(X86).args(Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R6)
                 .body(b -> b.mov64(Reg.R0, 0).exit()).build();
         assertEquals(k.program().instructions(), u.program().instructions());
-        assertEquals(ProbeKind.UPROBE, u.kind());
-        assertEquals(new AttachPoint.UserFunction("/lib/libsix.so", "six", 0), u.target());
+        assertEquals(AttachKind.UPROBE, u.kind());
+        assertEquals(AttachPoint.uprobe("/lib/libsix.so", "six"), u.target());
         ProbeProgram r = Uprobe.ret("/lib/libsix.so", "six").arch(X86).body(RETURN_0).build();
-        assertEquals(ProbeKind.URETPROBE, r.kind());
+        assertEquals(AttachKind.URETPROBE, r.kind());
         assertEquals(ldxdw(Reg.R6, Reg.R9, 80), r.program().instructions().get(1));
     }
 
@@ -94,13 +97,13 @@ class BuildersTest {
     void syscallProbeAttachesToTheArchitecturesWrapper() {
         ProbeProgram x = SyscallProbe.entry(X86, "execve").args(Reg.R7).body(RETURN_0).build();
         ProbeProgram a = SyscallProbe.entry(ARM64, "execve").args(Reg.R7).body(RETURN_0).build();
-        assertEquals(new AttachPoint.KernelFunction("__x64_sys_execve"), x.target());
-        assertEquals(new AttachPoint.KernelFunction("__arm64_sys_execve"), a.target());
+        assertEquals(AttachPoint.kprobe("__x64_sys_execve"), x.target());
+        assertEquals(AttachPoint.kprobe("__arm64_sys_execve"), a.target());
         assertEquals("execve", x.name());
         assertEquals(Prologue.syscall(X86, Reg.R9, Reg.R7), x.program().instructions().subList(0, 8));
         ProbeProgram r = SyscallProbe.ret(X86, "execve").body(RETURN_0).build();
-        assertEquals(ProbeKind.KRETPROBE, r.kind());
-        assertEquals(new AttachPoint.KernelFunction("__x64_sys_execve"), r.target());
+        assertEquals(AttachKind.KRETPROBE, r.kind());
+        assertEquals(AttachPoint.kretprobe("__x64_sys_execve"), r.target());
     }
 
     @Test
@@ -127,9 +130,8 @@ class BuildersTest {
         assertMessage("at most 15", () -> Kprobe.entry("f").name("a_name_far_too_long"));
         assertMessage("not allowed", () -> Kprobe.entry("f").name("bad-name"));
         assertMessage("not allowed", () -> Kprobe.entry("do exec"));
-        assertMessage("cannot attach", () -> new ProbeProgram("p", ProbeKind.UPROBE, new AttachPoint.KernelFunction("f"),
-                Program.of(RETURN_0), X86));
-        assertMessage("symbol or a file offset", () -> new AttachPoint.UserFunction("/bin/true", null, 0));
+        assertMessage("target, program and architecture", () -> new ProbeProgram("p", null, Program.of(RETURN_0), X86));
+        assertMessage("symbol or a file offset", () -> new AttachPoint.UserFunction("/bin/true", null, 0, false));
     }
 
     @Test
@@ -144,8 +146,8 @@ class BuildersTest {
             ProbeProgram p = RawTracepointProbe.of("sched_switch").arch(a).args(Reg.R6, Reg.R7, Reg.R8).body(RETURN_0).build();
             assertEquals(List.of(mov(Reg.R9, Reg.R1), ldxdw(Reg.R6, Reg.R9, 0), ldxdw(Reg.R7, Reg.R9, 8), ldxdw(Reg.R8, Reg.R9, 16)),
                     p.program().instructions().subList(0, 4));
-            assertEquals(ProbeKind.RAW_TRACEPOINT, p.kind());
-            assertEquals(17, p.kind().programType());
+            assertEquals(AttachKind.RAW_TRACEPOINT, p.kind());
+            assertEquals(ProgramType.RAW_TRACEPOINT, p.kind().programType());
         }
         assertMessage("0..11", () -> RawTracepointProbe.of("x").arg(12, Reg.R6));
         assertMessage("context register", () -> RawTracepointProbe.of("x").args(Reg.R9).body(RETURN_0).build());

@@ -9,6 +9,9 @@ import io.bpf4j.core.Instruction;
 import io.bpf4j.core.LoadInsn;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.core.attach.AttachKind;
+import io.bpf4j.core.attach.AttachPoint;
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.structs.btf.Btf;
 import java.nio.file.Files;
 import java.util.List;
@@ -19,17 +22,17 @@ import org.junit.jupiter.api.Test;
 /** The examples in this module's javadoc, run as written, with what their comments claim. */
 class JavadocExamplesTest {
     @Test
-    void probeKind() {
-        assertEquals(2, ProbeKind.URETPROBE.programType());
-        assertTrue(ProbeKind.URETPROBE.isReturn());
-        assertEquals("BPF_PROG_TYPE_TRACEPOINT", ProbeKind.TRACEPOINT.programTypeName());
+    void attachKind() {
+        assertEquals(ProgramType.KPROBE, AttachKind.URETPROBE.programType());
+        assertTrue(AttachKind.URETPROBE.isReturn());
+        assertEquals("BPF_PROG_TYPE_TRACEPOINT", AttachKind.TRACEPOINT.programType().kernelName());
     }
 
     @Test
     void attachPoint() {
-        AttachPoint k = new AttachPoint.KernelFunction("do_execveat_common");
-        AttachPoint u = new AttachPoint.UserFunction("/usr/lib/x86_64-linux-gnu/libc.so.6", "malloc", 0);
-        AttachPoint t = new AttachPoint.Tracepoint("sched", "sched_process_exec");
+        AttachPoint k = AttachPoint.kprobe("do_execveat_common");
+        AttachPoint u = AttachPoint.uprobe("/usr/lib/x86_64-linux-gnu/libc.so.6", "malloc");
+        AttachPoint t = AttachPoint.tracepoint("sched", "sched_process_exec");
         assertEquals("tracepoint:sched/sched_process_exec", t.toString());
         assertEquals("kprobe:do_execveat_common", k.toString());
         assertEquals("uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc", u.toString());
@@ -40,7 +43,7 @@ class JavadocExamplesTest {
         ProbeProgram p = Kprobe.entry("do_execveat_common").args(Reg.R7)
                 .body(b -> b.mov64(Reg.R0, 0).exit())
                 .build();
-        assertEquals(2, p.kind().programType());
+        assertEquals(ProgramType.KPROBE, p.kind().programType());
         assertEquals("kprobe:do_execveat_common", p.target().toString());
         byte[] code = p.program().assemble();
         assertEquals(4 * 8, code.length);
@@ -98,7 +101,7 @@ class JavadocExamplesTest {
                 .body(b -> b.jsge(Reg.R6, 0, "ok")
                         .label("ok").mov64(Reg.R0, 0).exit())
                 .build();
-        assertEquals(ProbeKind.KRETPROBE, r.kind());
+        assertEquals(AttachKind.KRETPROBE, r.kind());
     }
 
     @Test
@@ -111,13 +114,13 @@ class JavadocExamplesTest {
                 .returnValue(Reg.R6)
                 .body(b -> b.mov64(Reg.R0, 0).exit())
                 .build();
-        assertEquals(ProbeKind.KPROBE, entry.kind());
-        assertEquals(ProbeKind.KRETPROBE, exit.kind());
+        assertEquals(AttachKind.KPROBE, entry.kind());
+        assertEquals(AttachKind.KRETPROBE, exit.kind());
         ProbeProgram u = Uprobe.entry("/usr/lib/x86_64-linux-gnu/libc.so.6", "malloc")
                 .args(Reg.R6)
                 .body(b -> b.mov64(Reg.R0, 0).exit())
                 .build();
-        assertEquals(ProbeKind.UPROBE, u.kind());
+        assertEquals(AttachKind.UPROBE, u.kind());
         ProbeProgram s = SyscallProbe.entry(Architectures.current(), "openat")
                 .args(Reg.R6, Reg.R7)
                 .body(b -> b.mov64(Reg.R0, 0).exit())
@@ -127,7 +130,7 @@ class JavadocExamplesTest {
                 .args(Reg.R6, Reg.R7, Reg.R8)
                 .body(b -> b.mov64(Reg.R0, 0).exit())
                 .build();
-        assertEquals(ProbeKind.RAW_TRACEPOINT, raw.kind());
+        assertEquals(AttachKind.RAW_TRACEPOINT, raw.kind());
     }
 
     @Test
@@ -150,7 +153,7 @@ class JavadocExamplesTest {
                         .append(ctx.readString("filename", Reg.R10, -256, 256))
                         .mov64(Reg.R0, 0).exit())
                 .build();
-        assertEquals(5, p.kind().programType());
+        assertEquals(ProgramType.TRACEPOINT, p.kind().programType());
         ProbeProgram q = TracepointProbe.of("sched", "sched_process_exec")
                 .body((b, ctx) -> b
                         .append(ctx.load("pid", Reg.R6))

@@ -7,6 +7,7 @@ import io.bpf4j.core.MapReference;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.core.attach.AttachKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class LabVerificationTest {
             byte[] code = p.bytecode();
             assertTrue(code.length > 100, a.name() + ": " + code.length + " bytes");
             assertEquals(0, code.length % 8);
-            assertEquals(ProbeKind.KPROBE, p.kind());
+            assertEquals(AttachKind.KPROBE, p.kind());
         }
     }
 

@@ -11,6 +11,9 @@ import io.bpf4j.core.Instruction;
 import io.bpf4j.core.LoadInsn;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.Size;
+import io.bpf4j.core.attach.AttachKind;
+import io.bpf4j.core.attach.AttachPoint;
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,8 +44,8 @@ class TracepointProbeTest {
                 .field("pid", Reg.R6).field("old_pid", Reg.R7)
                 .body(BuildersTest.RETURN_0)
                 .build();
-        assertEquals(ProbeKind.TRACEPOINT, p.kind());
-        assertEquals(5, p.kind().programType());
+        assertEquals(AttachKind.TRACEPOINT, p.kind());
+        assertEquals(ProgramType.TRACEPOINT, p.kind().programType());
         assertEquals(new AttachPoint.Tracepoint("sched", "sched_process_exec"), p.target());
         assertEquals(List.of(mov(Reg.R9, Reg.R1), new LoadInsn(Size.W, false, Reg.R6, Reg.R9, 12),
                 new LoadInsn(Size.W, false, Reg.R7, Reg.R9, 16)), p.program().instructions().subList(0, 3));

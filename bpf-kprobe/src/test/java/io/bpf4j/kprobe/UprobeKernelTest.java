@@ -8,6 +8,7 @@ import io.bpf4j.core.ProgramBuilder;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.arch.Architecture;
 import io.bpf4j.core.arch.Architectures;
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.BpfLink;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
@@ -99,8 +100,7 @@ class UprobeKernelTest {
         try (BpfMap result = BpfMap.create(MapSpec.array("sys_args", 8 * SIX.length, 1))) {
             ProgramBuilder b = Program.builder().append(Prologue.syscall(HOST, Reg.R9, io.bpf4j.kprobe.Memory.USER, byIndex));
             ResultBodies.storeToArray(result, 0, SELF, SIX).accept(b);
-            ProbeProgram p = new ProbeProgram("sys_args", ProbeKind.UPROBE,
-                    new AttachPoint.UserFunction(six.path.toString(), "regs_arg", 0), b.build(), HOST);
+            ProbeProgram p = new ProbeProgram("sys_args", AttachPoint.uprobe(six.path.toString(), "regs_arg"), b.build(), HOST);
             try (BpfProgram prog = Loading.load(p); BpfLink link = Loading.attach(prog, p)) {
                 assertEquals(0x5A5A_0000_0000_0000L, six.lib.regs_arg(regs));
             }

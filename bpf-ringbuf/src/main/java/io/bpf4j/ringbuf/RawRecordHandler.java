@@ -7,8 +7,12 @@ import java.util.function.Consumer;
 /**
  * Receives each record in place, without a copy and without an allocation: {@code data} is a
  * read-only view of the ring's mapped data area in native byte order, the sample occupies
- * {@code data[offset, offset + length)}. Valid only during the call: the producer may reuse the
- * space once the reader publishes its position. Use absolute reads ({@code data.getLong(offset)}).
+ * {@code data[offset, offset + length)}. Use absolute reads ({@code data.getLong(offset)}).
+ *
+ * <p>Valid only during the call: the producer reuses the space once the reader publishes its
+ * position (at the end of the batch). {@code data}, or a slice of it, kept past the call is
+ * safe to read but shows the ring as it is now — later records written over this one while
+ * the reader is open, zeros once it is closed; never unmapped memory.
  *
  * <pre>{@code
  * long[] sum = {0};

@@ -1,9 +1,11 @@
 package io.bpf4j.ringbuf;
 
 import io.bpf4j.ringbuf.internal.EpollRings;
+import io.bpf4j.ringbuf.internal.LeakGuard;
 import io.bpf4j.ringbuf.internal.MappedRing;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.Kernel;
+import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,11 @@ public final class RingBufferPoller implements AutoCloseable {
     private static final int NO_LIMIT = Integer.MAX_VALUE;
 
     private final EpollRings rings;
+    private final LeakGuard guard;
 
     private RingBufferPoller(EpollRings rings) {
         this.rings = rings;
+        this.guard = new LeakGuard(this, rings, "ring buffer poller");
     }
 
     /** An empty poller. */
@@ -64,33 +68,57 @@ public final class RingBufferPoller implements AutoCloseable {
         if (handler == null) {
             throw new IllegalArgumentException("ring buffer handler missing");
         }
-        rings.add(mapFd, handler);
+        try {
+            rings.add(mapFd, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         return this;
     }
 
     /** Drains every ring; if nothing came, waits up to {@code timeout} for any ring and drains. */
     public int poll(Duration timeout) {
-        return rings.poll(timeout, NO_LIMIT, null);
+        try {
+            return rings.poll(timeout, NO_LIMIT, null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** As {@link #poll(Duration)}, handing over at most {@code limit} records in all. */
     public int poll(Duration timeout, int limit) {
-        return rings.poll(timeout, limit, null);
+        try {
+            return rings.poll(timeout, limit, null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Drains every ring without blocking. */
     public int consume() {
-        return rings.consume(NO_LIMIT, null);
+        try {
+            return rings.consume(NO_LIMIT, null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** As {@link #consume()}, handing over at most {@code limit} records in all. */
     public int consume(int limit) {
-        return rings.consume(limit, null);
+        try {
+            return rings.consume(limit, null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Spins on every ring's producer position (see {@link RingBufferReader#busyPoll}). */
     public int busyPoll(Duration timeout, boolean onSpinWait) {
-        return rings.busyPoll(timeout, NO_LIMIT, onSpinWait, null);
+        try {
+            return rings.busyPoll(timeout, NO_LIMIT, onSpinWait, null);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The epoll fd: readable when any ring has data; then call {@link #consume()}. */
@@ -121,6 +149,6 @@ public final class RingBufferPoller implements AutoCloseable {
     /** Closes: a blocked poll returns; every ring is unmapped once no call is inside. Maps stay open. */
     @Override
     public void close() {
-        rings.close();
+        guard.close();
     }
 }

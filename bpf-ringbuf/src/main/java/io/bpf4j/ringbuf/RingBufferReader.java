@@ -1,9 +1,11 @@
 package io.bpf4j.ringbuf;
 
 import io.bpf4j.ringbuf.internal.EpollRings;
+import io.bpf4j.ringbuf.internal.LeakGuard;
 import io.bpf4j.ringbuf.internal.MappedRing;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.Kernel;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -36,16 +38,21 @@ import java.time.Duration;
  * and the exception propagates to the caller. Closing from another thread wakes a blocked
  * {@code poll} (which returns what it handed over so far); later calls throw
  * {@link IllegalStateException}. The memory stays mapped until the running call has returned.
+ * Record buffers a handler kept stay readable after close and read zeros (see
+ * {@link RecordHandler}); a reader dropped without {@code close()} is closed by a cleaner once
+ * unreachable, with a warning in the log.
  */
 public final class RingBufferReader implements AutoCloseable {
     private static final int NO_LIMIT = Integer.MAX_VALUE;
 
     private final EpollRings rings;
     private final MappedRing ring;
+    private final LeakGuard guard;
 
     private RingBufferReader(EpollRings rings, MappedRing ring) {
         this.rings = rings;
         this.ring = ring;
+        this.guard = new LeakGuard(this, rings, "ring buffer reader of map '" + ring.name() + "'");
     }
 
     /**
@@ -74,32 +81,56 @@ public final class RingBufferReader implements AutoCloseable {
 
     /** Waits up to {@code timeout} for records and hands each over as its own buffer. */
     public int poll(Duration timeout, RecordHandler handler) {
-        return rings.poll(timeout, NO_LIMIT, views(handler));
+        try {
+            return rings.poll(timeout, NO_LIMIT, views(handler));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Waits up to {@code timeout} for records and hands them over in place. */
     public int poll(Duration timeout, RawRecordHandler handler) {
-        return rings.poll(timeout, NO_LIMIT, handler);
+        try {
+            return rings.poll(timeout, NO_LIMIT, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** As {@link #poll(Duration, RawRecordHandler)}, handing over at most {@code limit} records. */
     public int poll(Duration timeout, int limit, RawRecordHandler handler) {
-        return rings.poll(timeout, limit, handler);
+        try {
+            return rings.poll(timeout, limit, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Hands over the records ready now, each as its own buffer; never blocks. */
     public int consume(RecordHandler handler) {
-        return rings.consume(NO_LIMIT, views(handler));
+        try {
+            return rings.consume(NO_LIMIT, views(handler));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Hands over the records ready now, in place; never blocks. */
     public int consume(RawRecordHandler handler) {
-        return rings.consume(NO_LIMIT, handler);
+        try {
+            return rings.consume(NO_LIMIT, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** As {@link #consume(RawRecordHandler)}, handing over at most {@code limit} records. */
     public int consume(int limit, RawRecordHandler handler) {
-        return rings.consume(limit, handler);
+        try {
+            return rings.consume(limit, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -108,7 +139,11 @@ public final class RingBufferReader implements AutoCloseable {
      * no system call.
      */
     public int busyPoll(Duration timeout, RawRecordHandler handler) {
-        return rings.busyPoll(timeout, NO_LIMIT, true, handler);
+        try {
+            return rings.busyPoll(timeout, NO_LIMIT, true, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -116,7 +151,11 @@ public final class RingBufferReader implements AutoCloseable {
      * {@code Thread.onSpinWait()} if {@code onSpinWait} is false (hotter still).
      */
     public int busyPoll(Duration timeout, int limit, boolean onSpinWait, RawRecordHandler handler) {
-        return rings.busyPoll(timeout, limit, onSpinWait, handler);
+        try {
+            return rings.busyPoll(timeout, limit, onSpinWait, handler);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -127,7 +166,11 @@ public final class RingBufferReader implements AutoCloseable {
      *                                  space; it stays in the ring
      */
     public int read(ByteBuffer dst) {
-        return rings.read(0, dst);
+        try {
+            return rings.read(0, dst);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Counters since open. */
@@ -164,7 +207,7 @@ public final class RingBufferReader implements AutoCloseable {
      */
     @Override
     public void close() {
-        rings.close();
+        guard.close();
     }
 
     static RawRecordHandler views(RecordHandler handler) {

@@ -61,6 +61,10 @@ public final class BpfMap implements MapReference, AutoCloseable {
 
     /** Creates a map through {@code kernel}. */
     public static BpfMap create(Kernel kernel, MapSpec spec) {
+        requireArgument(kernel, "kernel");
+        if (spec == null) {
+            throw new NullPointerException("spec is null: pass a MapSpec (MapSpec.hash(...), MapSpec.array(...), ...)");
+        }
         int innerFd = 0;
         BpfMap inner = null;
         if (spec.innerMap() != null) {
@@ -136,7 +140,11 @@ public final class BpfMap implements MapReference, AutoCloseable {
         return spec.name();
     }
 
-    /** The map's fd; throws once the map is closed. */
+    /**
+     * The map's fd number; throws once the map is closed. The map's own operations are safe against
+     * a concurrent {@link #close()}; a number taken from here is not (after the close the kernel may
+     * give it to another object), so use it only while the map is certainly open.
+     */
     @Override
     public int fd() {
         return resource.fd();
@@ -174,7 +182,12 @@ public final class BpfMap implements MapReference, AutoCloseable {
 
     /** What the kernel reports about the map now. */
     public MapInfo info() {
-        return infoOf(kernel, fd());
+        int fd = resource.acquire();
+        try {
+            return infoOf(kernel, fd);
+        } finally {
+            resource.release();
+        }
     }
 
     /** True once closed. */
@@ -220,13 +233,17 @@ public final class BpfMap implements MapReference, AutoCloseable {
     /** The value for {@code key}, if present. */
     public Optional<byte[]> lookup(byte[] key) {
         notPerCpu("lookup");
-        int fd = fd();
-        ByteBuffer k = keyBuf(key);
-        ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
-        if (!kernel.mapLookupElem(fd, k, v, 0)) {
-            return Optional.empty();
+        int fd = resource.acquire();
+        try {
+            ByteBuffer k = keyBuf(key);
+            ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
+            if (!kernel.mapLookupElem(fd, k, v, 0)) {
+                return Optional.empty();
+            }
+            return Optional.of(Direct.bytes(v, valueBytes));
+        } finally {
+            resource.release();
         }
-        return Optional.of(Direct.bytes(v, valueBytes));
     }
 
     /**
@@ -234,21 +251,26 @@ public final class BpfMap implements MapReference, AutoCloseable {
      * per-CPU maps the whole per-CPU array). Returns false if absent. Buffers may be heap or direct.
      */
     public boolean lookup(ByteBuffer key, ByteBuffer value) {
-        int fd = fd();
         checkKey(key == null ? -1 : key.remaining());
+        requireArgument(value, "value");
         if (value.remaining() < valueBytes) {
             throw new IllegalArgumentException(this + ": value buffer has " + value.remaining() + " bytes: expected "
                     + valueBytes);
         }
-        ByteBuffer k = key == null ? null : Direct.of(Direct.KEY, key);
-        ByteBuffer v = value.isDirect() ? value : Direct.slot(Direct.VALUE, valueBytes);
-        if (!kernel.mapLookupElem(fd, k, v, 0)) {
-            return false;
+        int fd = resource.acquire();
+        try {
+            ByteBuffer k = key == null ? null : Direct.of(Direct.KEY, key);
+            ByteBuffer v = value.isDirect() ? value : Direct.slot(Direct.VALUE, valueBytes);
+            if (!kernel.mapLookupElem(fd, k, v, 0)) {
+                return false;
+            }
+            if (v != value) {
+                value.put(value.position(), v, 0, valueBytes);
+            }
+            return true;
+        } finally {
+            resource.release();
         }
-        if (v != value) {
-            value.put(value.position(), v, 0, valueBytes);
-        }
-        return true;
     }
 
     /** Inserts or replaces ({@link #ANY}). */
@@ -259,19 +281,29 @@ public final class BpfMap implements MapReference, AutoCloseable {
     /** Updates with {@link #ANY}, {@link #NOEXIST}, {@link #EXIST}, optionally {@code | F_LOCK}. */
     public void update(byte[] key, byte[] value, long flags) {
         notPerCpu("update");
-        int fd = fd();
+        requireArgument(value, "value");
         checkValue(value.length, false);
-        ByteBuffer k = keyBuf(key);
-        ByteBuffer v = Direct.of(Direct.VALUE, value);
-        doUpdate(fd, k, v, flags);
+        int fd = resource.acquire();
+        try {
+            ByteBuffer k = keyBuf(key);
+            ByteBuffer v = Direct.of(Direct.VALUE, value);
+            doUpdate(fd, k, v, flags);
+        } finally {
+            resource.release();
+        }
     }
 
     /** Updates from buffers (their remaining bytes; heap or direct). */
     public void update(ByteBuffer key, ByteBuffer value, long flags) {
-        int fd = fd();
         checkKey(key == null ? -1 : key.remaining());
+        requireArgument(value, "value");
         checkValue(value.remaining(), spec.type().isPerCpu());
-        doUpdate(fd, key == null ? null : Direct.of(Direct.KEY, key), Direct.of(Direct.VALUE, value), flags);
+        int fd = resource.acquire();
+        try {
+            doUpdate(fd, key == null ? null : Direct.of(Direct.KEY, key), Direct.of(Direct.VALUE, value), flags);
+        } finally {
+            resource.release();
+        }
     }
 
     private void doUpdate(int fd, ByteBuffer k, ByteBuffer v, long flags) {
@@ -304,36 +336,53 @@ public final class BpfMap implements MapReference, AutoCloseable {
 
     /** Deletes {@code key}; false if it was absent. */
     public boolean delete(byte[] key) {
-        int fd = fd();
-        ByteBuffer k = keyBuf(key);
-        return kernel.mapDeleteElem(fd, k);
+        checkKey(key == null ? -1 : key.length);
+        int fd = resource.acquire();
+        try {
+            return kernel.mapDeleteElem(fd, keyBuf(key));
+        } finally {
+            resource.release();
+        }
     }
 
     /** Deletes {@code key} (its remaining bytes); false if it was absent. */
     public boolean delete(ByteBuffer key) {
-        int fd = fd();
-        checkKey(key.remaining());
-        return kernel.mapDeleteElem(fd, Direct.of(Direct.KEY, key));
+        checkKey(key == null ? -1 : key.remaining());
+        int fd = resource.acquire();
+        try {
+            return kernel.mapDeleteElem(fd, key == null ? null : Direct.of(Direct.KEY, key));
+        } finally {
+            resource.release();
+        }
     }
 
     /** Looks up and deletes {@code key} in one step. */
     public Optional<byte[]> lookupAndDelete(byte[] key) {
         notPerCpu("lookupAndDelete");
-        int fd = fd();
-        ByteBuffer k = keyBuf(key);
-        ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
-        if (!kernel.mapLookupAndDeleteElem(fd, k, v, 0)) {
-            return Optional.empty();
+        int fd = resource.acquire();
+        try {
+            ByteBuffer k = keyBuf(key);
+            ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
+            if (!kernel.mapLookupAndDeleteElem(fd, k, v, 0)) {
+                return Optional.empty();
+            }
+            return Optional.of(Direct.bytes(v, valueBytes));
+        } finally {
+            resource.release();
         }
-        return Optional.of(Direct.bytes(v, valueBytes));
     }
 
     /** Queue/stack/bloom filter: adds {@code value}. */
     public void push(byte[] value) {
         requireKeyless("push");
-        int fd = fd();
+        requireArgument(value, "value");
         checkValue(value.length, false);
-        doUpdate(fd, null, Direct.of(Direct.VALUE, value), ANY);
+        int fd = resource.acquire();
+        try {
+            doUpdate(fd, null, Direct.of(Direct.VALUE, value), ANY);
+        } finally {
+            resource.release();
+        }
     }
 
     /** Queue/stack: removes and returns the next value. */
@@ -353,9 +402,20 @@ public final class BpfMap implements MapReference, AutoCloseable {
         if (spec.type() != MapType.BLOOM_FILTER) {
             throw new IllegalArgumentException(this + " is not a bloom filter");
         }
-        int fd = fd();
+        requireArgument(value, "value");
         checkValue(value.length, false);
-        return kernel.mapLookupElem(fd, null, Direct.of(Direct.VALUE, value), 0);
+        int fd = resource.acquire();
+        try {
+            return kernel.mapLookupElem(fd, null, Direct.of(Direct.VALUE, value), 0);
+        } finally {
+            resource.release();
+        }
+    }
+
+    private static void requireArgument(Object argument, String name) {
+        if (argument == null) {
+            throw new NullPointerException(name + " is null");
+        }
     }
 
     private void requireKeyless(String op) {
@@ -369,34 +429,47 @@ public final class BpfMap implements MapReference, AutoCloseable {
     /** Per-CPU maps: one value per possible CPU, CPU 0 first. */
     public Optional<List<byte[]>> lookupPerCpu(byte[] key) {
         requirePerCpu();
-        int fd = fd();
-        ByteBuffer k = keyBuf(key);
-        ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
-        if (!kernel.mapLookupElem(fd, k, v, 0)) {
-            return Optional.empty();
+        int fd = resource.acquire();
+        try {
+            ByteBuffer k = keyBuf(key);
+            ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
+            if (!kernel.mapLookupElem(fd, k, v, 0)) {
+                return Optional.empty();
+            }
+            return Optional.of(splitPerCpu(v, 0));
+        } finally {
+            resource.release();
         }
-        return Optional.of(splitPerCpu(v, 0));
     }
 
     /** Per-CPU maps: writes one value per possible CPU ({@link #possibleCpus()} of them). */
     public void updatePerCpu(byte[] key, List<byte[]> values, long flags) {
         requirePerCpu();
-        int fd = fd();
+        requireArgument(values, "values");
         if (values.size() != cpus) {
             throw new IllegalArgumentException(this + ": " + values.size() + " per-CPU values: expected " + cpus
                     + " (possible CPUs)");
         }
-        ByteBuffer k = keyBuf(key);
-        ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
-        int stride = (spec.valueSize() + 7) & ~7;
         for (int c = 0; c < cpus; c++) {
             byte[] one = values.get(c);
+            requireArgument(one, "values[" + c + "]");
             checkValue(one.length, false);
-            for (int i = 0; i < stride; i++) {
-                v.put(c * stride + i, i < one.length ? one[i] : 0);
-            }
         }
-        doUpdate(fd, k, v, flags);
+        int fd = resource.acquire();
+        try {
+            ByteBuffer k = keyBuf(key);
+            ByteBuffer v = Direct.slot(Direct.VALUE, valueBytes);
+            int stride = (spec.valueSize() + 7) & ~7;
+            for (int c = 0; c < cpus; c++) {
+                byte[] one = values.get(c);
+                for (int i = 0; i < stride; i++) {
+                    v.put(c * stride + i, i < one.length ? one[i] : 0);
+                }
+            }
+            doUpdate(fd, k, v, flags);
+        } finally {
+            resource.release();
+        }
     }
 
     private List<byte[]> splitPerCpu(ByteBuffer v, int base) {
@@ -432,18 +505,28 @@ public final class BpfMap implements MapReference, AutoCloseable {
 
     /** Calls {@code action} with each key (a fresh array each time). */
     public void forEachKey(Consumer<byte[]> action) {
-        int fd = fd();
+        requireArgument(action, "action");
         if (spec.type().isKeyless()) {
             throw new IllegalArgumentException(this + " has no keys to iterate");
         }
         int n = spec.keySize();
-        ByteBuffer cur = Direct.slot(Direct.KEY, n);
-        ByteBuffer next = Direct.slot(Direct.KEY2, n);
-        boolean first = true;
-        while (kernel.mapGetNextKey(fd, first ? null : cur, next)) {
-            first = false;
-            byte[] k = Direct.bytes(next, n);
-            cur.put(0, k, 0, n);
+        byte[] cursor = null;
+        while (true) {
+            // One use per step, not around the action: the action may close the map (the next
+            // step then fails as closed) and must not hold the close back.
+            byte[] k;
+            int fd = resource.acquire();
+            try {
+                ByteBuffer cur = cursor == null ? null : Direct.of(Direct.KEY, cursor);
+                ByteBuffer next = Direct.slot(Direct.KEY2, n);
+                if (!kernel.mapGetNextKey(fd, cur, next)) {
+                    return;
+                }
+                k = Direct.bytes(next, n);
+            } finally {
+                resource.release();
+            }
+            cursor = k.clone();
             action.accept(k);
         }
     }
@@ -470,10 +553,21 @@ public final class BpfMap implements MapReference, AutoCloseable {
     }
 
     private List<Entry> batch(int chunk, boolean delete) {
-        int fd = fd();
         if (chunk <= 0) {
             throw new IllegalArgumentException("batch chunk " + chunk + ": expected > 0");
         }
+        int fd = resource.acquire();
+        try {
+            return batch(fd, chunk, delete);
+        } finally {
+            resource.release();
+        }
+    }
+
+    private List<Entry> batch(int fd, int requestedChunk, boolean delete) {
+        // The kernel returns at most max_entries per call; more would only size the buffers
+        // beyond any use (and chunk * size overflows int for chunks near Integer.MAX_VALUE).
+        int chunk = Math.min(requestedChunk, Math.max(1, spec.maxEntries()));
         int ks = spec.keySize();
         int cursorSize = Math.max(8, ks);
         ByteBuffer in = ByteBuffer.allocateDirect(cursorSize).order(ByteOrder.nativeOrder());
@@ -482,13 +576,21 @@ public final class BpfMap implements MapReference, AutoCloseable {
         boolean first = true;
         int size = chunk;
         while (true) {
-            ByteBuffer keys = ByteBuffer.allocateDirect(size * ks);
-            ByteBuffer values = ByteBuffer.allocateDirect(size * valueBytes);
+            long keyBytes = (long) size * ks;
+            long valueBytesTotal = (long) size * valueBytes;
+            if (keyBytes > Integer.MAX_VALUE || valueBytesTotal > Integer.MAX_VALUE) {
+                // Only for huge entries: fall back to the largest chunk that fits a buffer.
+                size = Math.max(1, Integer.MAX_VALUE / Math.max(ks, valueBytes));
+                keyBytes = (long) size * ks;
+                valueBytesTotal = (long) size * valueBytes;
+            }
+            ByteBuffer keys = ByteBuffer.allocateDirect((int) keyBytes);
+            ByteBuffer values = ByteBuffer.allocateDirect((int) valueBytesTotal);
             Kernel.BatchResult r;
             try {
                 r = kernel.mapLookupBatch(fd, first ? null : in, out, keys, values, size, 0, delete);
             } catch (BpfException e) {
-                if (e.errno() == Errno.ENOSPC && size < (1 << 20)) {
+                if (e.errno() == Errno.ENOSPC && size < (1 << 20) && size < Integer.MAX_VALUE / 2) {
                     // A hash bucket holds more entries than fit: the kernel asks for a bigger batch.
                     size *= 2;
                     continue;
@@ -516,44 +618,91 @@ public final class BpfMap implements MapReference, AutoCloseable {
 
     /** Writes many entries in one {@code BPF_MAP_UPDATE_BATCH}; returns how many were written. */
     public int updateBatch(List<byte[]> keys, List<byte[]> values, long flags) {
-        int fd = fd();
+        requireArgument(keys, "keys");
+        requireArgument(values, "values");
         if (keys.size() != values.size()) {
             throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
         }
         int ks = spec.keySize();
-        ByteBuffer kb = ByteBuffer.allocateDirect(Math.max(1, keys.size() * ks));
-        ByteBuffer vb = ByteBuffer.allocateDirect(Math.max(1, values.size() * valueBytes));
+        ByteBuffer kb = ByteBuffer.allocateDirect(batchBytes(keys.size(), ks));
+        ByteBuffer vb = ByteBuffer.allocateDirect(batchBytes(values.size(), valueBytes));
         for (int i = 0; i < keys.size(); i++) {
+            requireArgument(keys.get(i), "keys[" + i + "]");
+            requireArgument(values.get(i), "values[" + i + "]");
             checkKey(keys.get(i).length);
             checkValue(values.get(i).length, spec.type().isPerCpu());
             kb.put(i * ks, keys.get(i));
             vb.put(i * valueBytes, values.get(i));
         }
-        return kernel.mapUpdateBatch(fd, kb, vb, keys.size(), flags);
+        int fd = resource.acquire();
+        try {
+            return kernel.mapUpdateBatch(fd, kb, vb, keys.size(), flags);
+        } finally {
+            resource.release();
+        }
+    }
+
+    private int batchBytes(int count, int each) {
+        long bytes = (long) count * each;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(this + ": a batch of " + count + " entries of " + each + " bytes is "
+                    + bytes + " bytes: at most " + Integer.MAX_VALUE + " per call; split it");
+        }
+        return (int) Math.max(1, bytes);
     }
 
     /** Deletes many keys in one {@code BPF_MAP_DELETE_BATCH}; returns how many were deleted. */
     public int deleteBatch(List<byte[]> keys) {
-        int fd = fd();
+        requireArgument(keys, "keys");
         int ks = spec.keySize();
-        ByteBuffer kb = ByteBuffer.allocateDirect(Math.max(1, keys.size() * ks));
+        ByteBuffer kb = ByteBuffer.allocateDirect(batchBytes(keys.size(), ks));
         for (int i = 0; i < keys.size(); i++) {
+            requireArgument(keys.get(i), "keys[" + i + "]");
             checkKey(keys.get(i).length);
             kb.put(i * ks, keys.get(i));
         }
-        return kernel.mapDeleteBatch(fd, kb, keys.size(), 0);
+        int fd = resource.acquire();
+        try {
+            return kernel.mapDeleteBatch(fd, kb, keys.size(), 0);
+        } finally {
+            resource.release();
+        }
     }
 
     // ---- the rest ---------------------------------------------------------------------------------
 
     /** Makes the map read-only for user space (programs may still write). */
     public void freeze() {
-        kernel.mapFreeze(fd());
+        int fd = resource.acquire();
+        try {
+            kernel.mapFreeze(fd);
+        } finally {
+            resource.release();
+        }
     }
 
     /** Pins the map at {@code path} in a bpf filesystem (mounting bpffs at /sys/fs/bpf if needed). */
     public void pin(String path) {
-        Bpffs.pin(kernel, fd(), path);
+        requireArgument(path, "path");
+        int fd = resource.acquire();
+        try {
+            Bpffs.pin(kernel, fd, path);
+        } finally {
+            resource.release();
+        }
+    }
+
+    /**
+     * Starts a use of the fd for code in this package that passes it to the kernel (a program load
+     * referring to the map): the number stays this map's until {@link #releaseFd()}.
+     */
+    int acquireFd() {
+        return resource.acquire();
+    }
+
+    /** Ends a use started by {@link #acquireFd()}. */
+    void releaseFd() {
+        resource.release();
     }
 
     /** A typed view through two codecs whose sizes match the map's. */

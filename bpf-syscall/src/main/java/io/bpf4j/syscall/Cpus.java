@@ -1,7 +1,6 @@
 package io.bpf4j.syscall;
 
 import io.bpf4j.syscall.internal.PossibleCpus;
-import io.bpf4j.syscall.internal.PseudoFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -25,9 +24,14 @@ public final class Cpus {
 
     /** The online CPUs, ascending. */
     public static int[] online() {
+        return online(Kernel.system());
+    }
+
+    /** The online CPUs as {@code kernel} lists them, ascending (every available processor if unreadable). */
+    public static int[] online(Kernel kernel) {
         try {
-            return PossibleCpus.list(PseudoFiles.readTrimmed(Path.of("/sys/devices/system/cpu/online")));
-        } catch (IOException e) {
+            return PossibleCpus.list(kernel.readFile(Path.of("/sys/devices/system/cpu/online")).trim());
+        } catch (IOException | RuntimeException e) {
             int n = Runtime.getRuntime().availableProcessors();
             int[] all = new int[n];
             for (int i = 0; i < n; i++) {

@@ -183,6 +183,11 @@ public enum Errno {
         return UNKNOWN;
     }
 
+    /** True for the answers of a kernel that lacks a command or feature: ENOSYS, EOPNOTSUPP, ENOTSUPP. */
+    public boolean isUnsupported() {
+        return this == ENOSYS || this == EOPNOTSUPP || this == ENOTSUPP;
+    }
+
     /** {@code EPERM (1)}. */
     public String symbol() {
         return name() + " (" + number + ")";

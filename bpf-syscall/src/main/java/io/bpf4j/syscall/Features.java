@@ -3,8 +3,11 @@ package io.bpf4j.syscall;
 import io.bpf4j.core.Helper;
 import io.bpf4j.core.Program;
 import io.bpf4j.core.Reg;
+import io.bpf4j.core.attach.AttachType;
+import io.bpf4j.core.attach.ProgramType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * f.hasProgramType(ProgramType.SYSCALL);                  // true on 5.14+
  * f.hasMapType(MapType.RINGBUF);                          // true on 5.8+
  * f.hasHelper(ProgramType.KPROBE, Helper.RINGBUF_OUTPUT); // true on 5.8+
+ * f.hasKprobes();                                         // false where CONFIG_KPROBES is off
  * }</pre>
  *
  * <p>Limits of probing by trying: program types that need an attach target in BTF (TRACING,
@@ -48,6 +52,32 @@ public final class Features {
 
     private Kernel kernel() {
         return kernel == null ? Kernel.system() : kernel;
+    }
+
+    /**
+     * True if kprobes can be attached: the kprobe PMU is in sysfs, or tracefs has
+     * {@code kprobe_events} (kernels before the PMU, 4.17).
+     */
+    public boolean hasKprobes() {
+        Kernel k = kernel();
+        if (ProbePmus.type(k, "kprobe") >= 0) {
+            return true;
+        }
+        try {
+            return k.pathKind(Tracefs.root(k).resolve("kprobe_events")) == Kernel.PathKind.FILE;
+        } catch (BpfException noTracefs) {
+            return false;
+        }
+    }
+
+    /** True if uprobes can be attached (the uprobe PMU is in sysfs). */
+    public boolean hasUprobes() {
+        return ProbePmus.type(kernel(), "uprobe") >= 0;
+    }
+
+    /** True if the kernel publishes its BTF ({@code /sys/kernel/btf/vmlinux}, {@code CONFIG_DEBUG_INFO_BTF}). */
+    public boolean hasKernelBtf() {
+        return kernel().pathKind(Path.of("/sys/kernel/btf/vmlinux")) == Kernel.PathKind.FILE;
     }
 
     /** True if a minimal program of {@code type} loads. */

@@ -1,160 +1,175 @@
 package io.bpf4j.syscall;
 
+import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.internal.Names;
-import io.bpf4j.syscall.internal.PseudoFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Attaches a {@code KPROBE} program to a kernel function: through the kprobe PMU
+ * A {@code KPROBE} program attached to a kernel function: through the kprobe PMU
  * ({@code /sys/bus/event_source/devices/kprobe}) when the kernel has it, else by writing a probe
  * into tracefs {@code kprobe_events} and opening its tracepoint (the probe is removed again at
- * close). A kernel with neither (built without {@code CONFIG_KPROBES}) gets a one-line error that
- * says so and names a tracepoint to use instead.
+ * close; probes left by a killed process are removed by the next attach). The function name is
+ * resolved first: an exact symbol, else its one traceable compiler clone
+ * ({@code do_execveat_common.isra.0}). A kernel with no kprobes (built without
+ * {@code CONFIG_KPROBES}) gets a one-line error that says so and names a tracepoint to use instead.
+ *
+ * <pre>{@code
+ * try (BpfLink l = prog.attach(AttachPoint.kprobe("do_execveat_common"))) {
+ *     l.info().attachedTo();   // "kprobe do_execveat_common.isra.0 (kprobe PMU)" on Debian's 6.1
+ * }
+ * }</pre>
  */
-final class KprobeLink {
+public final class KprobeLink extends PerfBackedLink {
     private static final Logger LOG = LoggerFactory.getLogger(KprobeLink.class);
     private static final AtomicInteger SEQ = new AtomicInteger();
+    /** The group and event names this class writes into {@code kprobe_events}: {@code bpf4j/bpf4j_<pid>_<n>}. */
+    private static final Pattern OWN_EVENT = Pattern.compile("(?m)^[pr]\\d*:bpf4j/(bpf4j_(\\d+)_\\d+) ");
 
-    private KprobeLink() {
+    /**
+     * Options of a kprobe or kretprobe attachment.
+     *
+     * @param cookie the value {@code bpf_get_attach_cookie()} returns in the program (0: none; Linux 5.15+)
+     * @param maxActive kretprobes only: how many calls may be in flight at once (0: the kernel's
+     *                  default); only the tracefs {@code kprobe_events} path can set it
+     */
+    public record Options(long cookie, int maxActive) implements LinkOptions {
+        /** No options. */
+        public static final Options NONE = new Options(0, 0);
+
+        public Options {
+            if (maxActive < 0 || maxActive > 4096) {
+                throw new IllegalArgumentException("kretprobe maxActive " + maxActive + ": expected 0..4096 (0 = default)");
+            }
+        }
+
+        /** With a BPF cookie. */
+        public static Options cookie(long cookie) {
+            return new Options(cookie, 0);
+        }
     }
 
-    static BpfLink attach(BpfProgram prog, String function, long offset, boolean ret) {
-        Names.checkTracefsName("kprobe function", function);
-        if (offset < 0 || (ret && offset != 0)) {
-            throw new IllegalArgumentException("kprobe offset " + offset + " into " + function
-                    + (ret ? ": kretprobes take no offset" : ": expected >= 0"));
-        }
-        ProbeSupport.requireType(prog, ret ? "kretprobe" : "kprobe", ProgramType.KPROBE);
+    private KprobeLink(Kernel kernel, Attached attached, AttachPoint target, String attachedTo, String symbol,
+                       String description, Runnable cleanup) {
+        super(kernel, attached, target, attachedTo, symbol, description, cleanup);
+    }
+
+    static KprobeLink attach(BpfProgram prog, AttachPoint.KernelFunction fn, Options options) {
+        Names.checkTracefsName("kprobe function", fn.function());
         Kernel kernel = prog.kernel();
-        int progFd = prog.fd();
-        String kind = ret ? "kretprobe" : "kprobe";
-        String description = kind + " " + function + (offset > 0 ? "+0x" + Long.toHexString(offset) : "") + " <- " + prog;
-        int pmu = ProbeSupport.pmuType("kprobe");
+        String kind = fn.isReturn() ? "kretprobe" : "kprobe";
+        int pmu = ProbePmus.type(kernel, "kprobe");
+        Path events = pmu >= 0 ? null : kprobeEvents(kernel);
+        if (pmu < 0 && events == null) {
+            throw noKprobes(kind, fn.function());
+        }
+        if (options.maxActive() != 0 && (!fn.isReturn() || pmu >= 0)) {
+            throw new IllegalArgumentException("maxActive " + options.maxActive() + " for " + fn + ": only kretprobes "
+                    + "attached through tracefs kprobe_events take it (this kernel has the kprobe PMU, which does not)");
+        }
+        String symbol = KernelFunctions.resolve(kernel, fn.function());
+        String at = kind + " " + symbol + (fn.offset() > 0 ? "+0x" + Long.toHexString(fn.offset()) : "");
         if (pmu >= 0) {
-            long config = ret ? 1L << ProbeSupport.retprobeBit("kprobe") : 0;
+            String attachedTo = at + " (kprobe PMU)";
+            String description = attachedTo + " <- " + prog;
+            long config = fn.isReturn() ? 1L << ProbePmus.retprobeBit(kernel, "kprobe") : 0;
             int pfd;
             try {
-                pfd = kernel.perfEventOpen(new Kernel.PerfEventAttr(pmu, config, 1, 0, 0, 1, function, 0, offset), -1, 0, -1,
-                        Kernel.PERF_FLAG_FD_CLOEXEC);
+                pfd = kernel.perfEventOpen(new Kernel.PerfEventAttr(pmu, config, 1, 0, 0, 1, symbol, 0, fn.offset()), -1, 0,
+                        -1, Kernel.PERF_FLAG_FD_CLOEXEC);
             } catch (BpfException e) {
-                throw new BpfException("perf_event_open (" + kind + " " + function + ")", e.errno(),
-                        functionHint(function, e.errno()), e);
+                throw new BpfException("perf_event_open (" + kind + " " + symbol + ")", e.errno(),
+                        e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL ? KernelFunctions.diagnose(kernel, symbol)
+                                : e.hint(), e);
             }
-            return new PerfEventLink(kernel, progFd, new int[] {pfd}, description, null);
+            Attached a = attach(kernel, prog.fd(), new int[] {pfd}, options.cookie(), description, null);
+            return new KprobeLink(kernel, a, fn, attachedTo, symbol, description, null);
         }
-        Path events = kprobeEvents(kernel);
-        if (events == null) {
-            throw noKprobes(kind, function);
-        }
-        return viaTracefs(kernel, progFd, events, function, offset, ret, description);
+        return viaTracefs(prog, events, fn, symbol, options, at);
     }
 
     /** {@code <tracefs>/kprobe_events}, or null when tracefs has none (or cannot be mounted). */
     private static Path kprobeEvents(Kernel kernel) {
         try {
             Path p = Tracefs.root(kernel).resolve("kprobe_events");
-            return Files.exists(p) ? p : null;
+            return kernel.pathKind(p) == Kernel.PathKind.FILE ? p : null;
         } catch (BpfException e) {
             LOG.debug("no tracefs for the kprobe_events fallback: {}", e.getMessage());
             return null;
         }
     }
 
-    private static BpfLink viaTracefs(Kernel kernel, int progFd, Path events, String function, long offset, boolean ret,
-                                      String description) {
+    private static KprobeLink viaTracefs(BpfProgram prog, Path events, AttachPoint.KernelFunction fn, String symbol,
+                                         Options options, String at) {
+        Kernel kernel = prog.kernel();
+        removeStaleEvents(kernel, events);
         String event = "bpf4j_" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet();
-        String probe = (ret ? "r" : "p") + ":bpf4j/" + event + " " + function + (offset > 0 ? "+" + offset : "") + "\n";
+        String probe = (fn.isReturn() ? "r" + (options.maxActive() > 0 ? options.maxActive() : "") : "p") + ":bpf4j/" + event
+                + " " + symbol + (fn.offset() > 0 ? "+" + fn.offset() : "") + "\n";
         try {
-            PseudoFiles.append(events, probe);
+            kernel.appendFile(events, probe);
         } catch (IOException e) {
-            throw new BpfException("write " + events, Errno.EINVAL, functionHint(function, Errno.ENOENT)
+            throw new BpfException("write " + events, Errno.EINVAL, KernelFunctions.diagnose(kernel, symbol)
                     + " (the kernel refused '" + probe.trim() + "': " + e.getMessage() + ")", e);
         }
         Runnable remove = () -> {
             try {
-                PseudoFiles.append(events, "-:bpf4j/" + event + "\n");
+                kernel.appendFile(events, "-:bpf4j/" + event + "\n");
             } catch (IOException e) {
                 LOG.warn("could not remove kprobe event bpf4j/{}: {}", event, e.getMessage());
             }
         };
         int id;
         try {
-            id = Integer.parseInt(PseudoFiles.readTrimmed(events.getParent().resolve("events/bpf4j").resolve(event)
-                    .resolve("id")));
+            id = Integer.parseInt(kernel.readFile(events.getParent().resolve("events/bpf4j").resolve(event).resolve("id"))
+                    .trim());
         } catch (IOException | NumberFormatException e) {
             remove.run();
-            throw new BpfException("kprobe " + function, Errno.ENOENT, "the probe was written but its id is unreadable", e);
+            throw new BpfException("kprobe " + symbol, Errno.ENOENT, "the probe was written to " + events
+                    + " but its id is unreadable", e);
         }
-        return TracepointLink.open(kernel, progFd, id, description + " (via kprobe_events)", remove);
-    }
-
-    private static String functionHint(String function, Errno e) {
-        if (e != Errno.ENOENT && e != Errno.EINVAL) {
-            return null;
-        }
-        String kallsyms = readQuietly(Path.of("/proc/kallsyms"));
-        String traceable = null;
-        try {
-            traceable = readQuietly(Tracefs.root().resolve("available_filter_functions"));
-        } catch (BpfException ignored) {
-            // No tracefs: the hint does without the notrace check.
-        }
-        return diagnose(function, kallsyms, traceable);
-    }
-
-    private static String readQuietly(Path p) {
-        try {
-            return PseudoFiles.read(p);
-        } catch (IOException e) {
-            return null;
-        }
+        String attachedTo = at + " (tracefs kprobe_events, event bpf4j/" + event + ")";
+        String description = attachedTo + " <- " + prog;
+        int pfd = TracepointLink.openEvent(kernel, id, description, remove);
+        Attached a = attach(kernel, prog.fd(), new int[] {pfd}, options.cookie(), description, remove);
+        return new KprobeLink(kernel, a, fn, attachedTo, symbol, description, remove);
     }
 
     /**
-     * Why {@code function} cannot be probed, from {@code /proc/kallsyms} ("addr type name [module]"
-     * lines) and tracefs {@code available_filter_functions} ("name [module]" lines); either may be
-     * null when unreadable.
+     * Removes the {@code bpf4j/bpf4j_<pid>_<n>} probes of processes that no longer run (a tool
+     * killed with SIGKILL cannot remove its own); probes of live processes are left alone.
      */
-    static String diagnose(String function, String kallsyms, String traceable) {
-        if (kallsyms != null && !containsSymbol(kallsyms, function, 2)) {
-            return "kernel function '" + function + "' does not exist in this kernel (not in /proc/kallsyms): "
-                    + "misspelt, inlined by the compiler, or from a module that is not loaded";
+    static void removeStaleEvents(Kernel kernel, Path events) {
+        String text;
+        try {
+            text = kernel.readFile(events);
+        } catch (IOException e) {
+            return;
         }
-        if (traceable != null && !containsSymbol(traceable, function, 0)) {
-            return "kernel function '" + function + "' exists but cannot be probed: it is notrace or on the kprobe "
-                    + "blacklist (not in <tracefs>/available_filter_functions)";
-        }
-        return "kernel function '" + function + "' not found or not probeable: check /proc/kallsyms; notrace, inlined "
-                + "and blacklisted functions (/sys/kernel/debug/kprobes/blacklist) cannot be probed";
-    }
-
-    /** True if a whitespace-separated field {@code field} of some line equals {@code name}. */
-    private static boolean containsSymbol(String text, String name, int field) {
-        int from = 0;
-        while (true) {
-            int at = text.indexOf(name, from);
-            if (at < 0) {
-                return false;
+        Matcher m = OWN_EVENT.matcher(text);
+        while (m.find()) {
+            long pid = Long.parseLong(m.group(2));
+            if (pid == ProcessHandle.current().pid() || kernel.pathKind(Path.of("/proc", m.group(2))) != Kernel.PathKind.MISSING) {
+                continue;
             }
-            int lineStart = text.lastIndexOf('\n', at) + 1;
-            int lineEnd = text.indexOf('\n', at);
-            String[] f = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd).trim().split("\\s+");
-            if (f.length > field && f[field].equals(name)) {
-                return true;
+            try {
+                kernel.appendFile(events, "-:bpf4j/" + m.group(1) + "\n");
+                LOG.info("removed kprobe event bpf4j/{} left by process {}, which no longer runs", m.group(1), pid);
+            } catch (IOException e) {
+                LOG.debug("could not remove stale kprobe event bpf4j/{}: {}", m.group(1), e.getMessage());
             }
-            from = at + name.length();
         }
     }
 
     /** The one-line error for a kernel without kprobes, with the tracepoint to use instead. */
     static BpfException noKprobes(String kind, String function) {
         return new BpfException(kind + " " + function, Errno.EOPNOTSUPP,
-                "this kernel has no kprobes (CONFIG_KPROBES is off: no kprobe PMU in " + ProbeSupport.PMUS
+                "this kernel has no kprobes (CONFIG_KPROBES is off: no kprobe PMU in " + ProbePmus.PMUS
                         + " and no tracefs kprobe_events); use a tracepoint instead: " + alternative(function));
     }
 
@@ -165,22 +180,22 @@ final class KprobeLink {
             "sys_"}) {
             if (f.startsWith(prefix)) {
                 String sc = f.substring(prefix.length());
-                return "attachTracepoint(\"syscalls\", \"sys_enter_" + sc + "\") (and sys_exit_" + sc + ")";
+                return "AttachPoint.tracepoint(\"syscalls\", \"sys_enter_" + sc + "\") (and sys_exit_" + sc + ")";
             }
         }
         if (f.contains("execve") || f.equals("do_execveat_common") || f.equals("bprm_execve")) {
-            return "attachTracepoint(\"sched\", \"sched_process_exec\") or (\"syscalls\", \"sys_enter_execve\")";
+            return "AttachPoint.tracepoint(\"sched\", \"sched_process_exec\") or (\"syscalls\", \"sys_enter_execve\")";
         }
         if (f.equals("do_exit") || f.equals("do_group_exit")) {
-            return "attachTracepoint(\"sched\", \"sched_process_exit\")";
+            return "AttachPoint.tracepoint(\"sched\", \"sched_process_exit\")";
         }
         if (f.equals("kernel_clone") || f.equals("_do_fork") || f.equals("wake_up_new_task") || f.equals("copy_process")) {
-            return "attachTracepoint(\"sched\", \"sched_process_fork\")";
+            return "AttachPoint.tracepoint(\"sched\", \"sched_process_fork\")";
         }
         if (f.startsWith("do_sys_open") || f.equals("do_filp_open")) {
-            return "attachTracepoint(\"syscalls\", \"sys_enter_openat\")";
+            return "AttachPoint.tracepoint(\"syscalls\", \"sys_enter_openat\")";
         }
         return "pick one from <tracefs>/available_events (e.g. \"syscalls\"/\"sys_enter_<name>\", \"sched\"/...), or "
-                + "attachRawTracepoint(...)";
+                + "AttachPoint.rawTracepoint(...)";
     }
 }

@@ -2,6 +2,10 @@ package io.bpf4j.syscall;
 
 import io.bpf4j.core.MapReference;
 import io.bpf4j.core.Program;
+import io.bpf4j.core.attach.AttachPoint;
+import io.bpf4j.core.attach.AttachType;
+import io.bpf4j.core.attach.AttachableProgram;
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.internal.Names;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +31,11 @@ import java.util.Objects;
  * @param kernelVersion {@code kern_version} (ignored by kernels since 5.0; 0 is fine)
  * @param flags {@code BPF_F_*} load flags ({@link #F_SLEEPABLE}, …)
  * @param maps the maps program references are resolved against, by name
+ * @param target where {@link BpfProgram#attach()} attaches the loaded program, or null
  */
 public record ProgramSpec(ProgramType type, String name, Program program, String license,
-                          AttachType expectedAttachType, int kernelVersion, int flags, List<MapReference> maps) {
+                          AttachType expectedAttachType, int kernelVersion, int flags, List<MapReference> maps,
+                          AttachPoint target) {
 
     /** {@code BPF_F_STRICT_ALIGNMENT}. */
     public static final int F_STRICT_ALIGNMENT = 1;
@@ -46,11 +52,31 @@ public record ProgramSpec(ProgramType type, String name, Program program, String
         Objects.requireNonNull(program, "program");
         license = license == null ? "" : license;
         maps = List.copyOf(maps == null ? List.of() : maps);
+        if (target != null && target.programType() != type) {
+            throw new IllegalArgumentException("program '" + name + "' of type " + type + " cannot go to " + target
+                    + ", which needs a " + target.programType() + " program");
+        }
+    }
+
+    /**
+     * A spec for a program that knows where it goes (a probe from bpf-kprobe): the program type
+     * and expected attach type follow from its target, and {@link BpfProgram#attach()} attaches there.
+     */
+    public static ProgramSpec of(AttachableProgram p) {
+        Objects.requireNonNull(p, "program");
+        return of(p.name(), p.program(), p.target());
+    }
+
+    /** A spec for {@code program} meant for {@code target}: the program type follows from the point. */
+    public static ProgramSpec of(String name, Program program, AttachPoint target) {
+        Objects.requireNonNull(target, "attach point");
+        return new ProgramSpec(target.programType(), name, program, "", target.kind().expectedAttachType(), 0, 0,
+                List.of(), target);
     }
 
     /** A spec of {@code type} with no license, maps or flags. */
     public static ProgramSpec of(ProgramType type, String name, Program program) {
-        return new ProgramSpec(type, name, program, "", null, 0, 0, List.of());
+        return new ProgramSpec(type, name, program, "", null, 0, 0, List.of(), null);
     }
 
     /** {@code BPF_PROG_TYPE_KPROBE}: kprobes, kretprobes, uprobes and uretprobes (context: pt_regs). */
@@ -93,22 +119,22 @@ public record ProgramSpec(ProgramType type, String name, Program program, String
 
     /** With this license string ("GPL", "Dual BSD/GPL", …). */
     public ProgramSpec license(String newLicense) {
-        return new ProgramSpec(type, name, program, newLicense, expectedAttachType, kernelVersion, flags, maps);
+        return new ProgramSpec(type, name, program, newLicense, expectedAttachType, kernelVersion, flags, maps, target);
     }
 
     /** With an expected attach type. */
     public ProgramSpec expectedAttachType(AttachType attachType) {
-        return new ProgramSpec(type, name, program, license, attachType, kernelVersion, flags, maps);
+        return new ProgramSpec(type, name, program, license, attachType, kernelVersion, flags, maps, target);
     }
 
     /** With {@code kern_version} (needed by kprobe programs on kernels before 5.0 only). */
     public ProgramSpec kernelVersion(int version) {
-        return new ProgramSpec(type, name, program, license, expectedAttachType, version, flags, maps);
+        return new ProgramSpec(type, name, program, license, expectedAttachType, version, flags, maps, target);
     }
 
     /** With load flags. */
     public ProgramSpec flags(int newFlags) {
-        return new ProgramSpec(type, name, program, license, expectedAttachType, kernelVersion, newFlags, maps);
+        return new ProgramSpec(type, name, program, license, expectedAttachType, kernelVersion, newFlags, maps, target);
     }
 
     /** With these maps added to those the program's references resolve against, by name. */
@@ -117,11 +143,11 @@ public record ProgramSpec(ProgramType type, String name, Program program, String
         for (MapReference m : more) {
             all.add(Objects.requireNonNull(m, "map"));
         }
-        return new ProgramSpec(type, name, program, license, expectedAttachType, kernelVersion, flags, all);
+        return new ProgramSpec(type, name, program, license, expectedAttachType, kernelVersion, flags, all, target);
     }
 
     /** With another program (same type, name and settings). */
     public ProgramSpec program(Program newProgram) {
-        return new ProgramSpec(type, name, newProgram, license, expectedAttachType, kernelVersion, flags, maps);
+        return new ProgramSpec(type, name, newProgram, license, expectedAttachType, kernelVersion, flags, maps, target);
     }
 }

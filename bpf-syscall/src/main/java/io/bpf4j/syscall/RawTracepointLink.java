@@ -1,27 +1,29 @@
 package io.bpf4j.syscall;
 
-import io.bpf4j.syscall.internal.KernelResource;
+import io.bpf4j.core.attach.AttachPoint;
 
 /**
  * A {@code RAW_TRACEPOINT} program attached with {@code BPF_RAW_TRACEPOINT_OPEN}, whose fd is a
  * BPF link (closing it detaches).
+ *
+ * <pre>{@code
+ * try (BpfLink l = prog.attach(AttachPoint.rawTracepoint("sched_switch"))) { ... }
+ * }</pre>
  */
-final class RawTracepointLink implements BpfLink {
-    private final KernelResource resource;
-
-    private RawTracepointLink(Kernel kernel, int fd, String description) {
-        this.resource = new KernelResource(this, kernel, description, fd);
+public final class RawTracepointLink extends AbstractLink {
+    private RawTracepointLink(Kernel kernel, int fd, AttachPoint.RawTracepoint target, String description) {
+        super(kernel, fd, target, "raw tracepoint " + target.name(), null, description);
     }
 
-    static BpfLink attach(BpfProgram prog, String name) {
-        Tracefs.checkEventName("raw tracepoint name", name);
-        int fd = prog.kernel().rawTracepointOpen(name, prog.fd());
-        return new RawTracepointLink(prog.kernel(), fd, "raw tracepoint " + name + " <- " + prog);
+    static RawTracepointLink attach(BpfProgram prog, AttachPoint.RawTracepoint target) {
+        Tracefs.checkEventName("raw tracepoint name", target.name());
+        int fd = prog.kernel().rawTracepointOpen(target.name(), prog.fd());
+        return new RawTracepointLink(prog.kernel(), fd, target, "raw tracepoint " + target.name() + " <- " + prog);
     }
 
     @Override
-    public String description() {
-        return resource.description();
+    int perfEventCount() {
+        return 0;
     }
 
     @Override
@@ -32,20 +34,5 @@ final class RawTracepointLink implements BpfLink {
     @Override
     public boolean isBpfLink() {
         return true;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return resource.isClosed();
-    }
-
-    @Override
-    public void close() {
-        resource.close();
-    }
-
-    @Override
-    public String toString() {
-        return description() + (isClosed() ? " [detached]" : "");
     }
 }

@@ -1,9 +1,7 @@
 package io.bpf4j.syscall;
 
 import io.bpf4j.syscall.internal.Names;
-import io.bpf4j.syscall.internal.PseudoFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * Where tracefs is, and what it says about tracepoints: the {@code id} used to open a
  * tracepoint perf event and the {@code format} file that describes its record. Looks at
  * {@code /sys/kernel/tracing} then {@code /sys/kernel/debug/tracing}; when neither is mounted
- * and the process may mount, mounts tracefs at {@code /sys/kernel/tracing} and logs it.
+ * and the process may mount, mounts tracefs at {@code /sys/kernel/tracing} and says so in a log
+ * line. Every look goes through the {@link Kernel}'s file methods, so a fake kernel can play
+ * each case (mounted, unmounted, mounted but unreadable).
  *
  * <pre>{@code
  * Path root = Tracefs.root();                                  // /sys/kernel/tracing
@@ -30,7 +30,8 @@ public final class Tracefs {
     /** The legacy location under debugfs. */
     public static final Path DEBUG_TRACING = Path.of("/sys/kernel/debug/tracing");
 
-    private static volatile Path root;
+    /** The system kernel's root once found (tracefs is not unmounted under a running tool). */
+    private static volatile Path systemRoot;
 
     private Tracefs() {
     }
@@ -40,44 +41,63 @@ public final class Tracefs {
         return root(Kernel.system());
     }
 
-    /** The tracefs root, mounting tracefs through {@code kernel} if needed. */
+    /**
+     * The tracefs root as {@code kernel} sees it, mounting tracefs if needed.
+     *
+     * @throws BpfException EACCES when tracefs is mounted but this process may not read it,
+     *         or the mount's errno when it is not mounted and mounting failed
+     */
     public static Path root(Kernel kernel) {
-        Path r = root;
-        if (r != null) {
+        boolean system = kernel == Kernel.system();
+        Path r = systemRoot;
+        if (system && r != null) {
             return r;
         }
         synchronized (Tracefs.class) {
-            if (root != null) {
-                return root;
+            r = find(kernel);
+            if (system) {
+                systemRoot = r;
             }
-            for (Path p : new Path[] {TRACING, DEBUG_TRACING}) {
-                if (Files.isDirectory(p.resolve("events"))) {
-                    root = p;
-                    return p;
-                }
-            }
-            try {
-                kernel.mount("nodev", TRACING.toString(), "tracefs", 0);
-            } catch (BpfException e) {
-                throw new BpfException("mount -t tracefs nodev " + TRACING, e.errno(),
-                        "tracefs is not mounted at " + TRACING + " or " + DEBUG_TRACING
-                                + " and mounting it failed; as root run: mount -t tracefs nodev " + TRACING, e);
-            }
-            LOG.info("mounted tracefs at {} (it was not mounted)", TRACING);
-            if (!Files.isDirectory(TRACING.resolve("events"))) {
-                throw new BpfException("tracefs", Errno.ENOENT, "mounted tracefs at " + TRACING
-                        + " but it has no events directory (kernel built without tracepoints?)");
-            }
-            root = TRACING;
-            return TRACING;
+            return r;
         }
+    }
+
+    private static Path find(Kernel kernel) {
+        for (Path p : new Path[] {TRACING, DEBUG_TRACING}) {
+            Kernel.PathKind events = kernel.pathKind(p.resolve("events"));
+            if (events == Kernel.PathKind.DIRECTORY) {
+                return p;
+            }
+            if (events == Kernel.PathKind.NOT_ACCESSIBLE) {
+                throw new BpfException("tracefs", Errno.EACCES, "tracefs is mounted at " + p + " but this process may "
+                        + "not read it (the directory is mode 0700, root's): run as root (uid 0), or let it be read: "
+                        + "chmod 0755 " + p);
+            }
+        }
+        try {
+            kernel.mount("nodev", TRACING.toString(), "tracefs", 0);
+        } catch (BpfException e) {
+            String why = e.errno() == Errno.EPERM ? "mounting needs CAP_SYS_ADMIN" : "mounting it failed";
+            throw new BpfException("mount -t tracefs nodev " + TRACING, e.errno(), "tracefs is not mounted at " + TRACING
+                    + " or " + DEBUG_TRACING + " and " + why + "; as root run: mount -t tracefs nodev " + TRACING, e);
+        }
+        LOG.info("tracefs was not mounted: mounted it at {}", TRACING);
+        if (kernel.pathKind(TRACING.resolve("events")) != Kernel.PathKind.DIRECTORY) {
+            throw new BpfException("tracefs", Errno.ENOENT, "mounted tracefs at " + TRACING
+                    + " but it has no events directory (kernel built without tracepoints?)");
+        }
+        return TRACING;
     }
 
     /** {@code <tracefs>/events/<category>/<name>}, names validated. */
     public static Path eventDir(String category, String name) {
+        return eventDir(Kernel.system(), category, name);
+    }
+
+    static Path eventDir(Kernel kernel, String category, String name) {
         checkEventName("tracepoint category", category);
         checkEventName("tracepoint name", name);
-        return root().resolve("events").resolve(category).resolve(name);
+        return root(kernel).resolve("events").resolve(category).resolve(name);
     }
 
     /** The {@code format} file describing a tracepoint's record. */
@@ -87,22 +107,28 @@ public final class Tracefs {
 
     /** The tracepoint's id (for {@code perf_event_open} with {@code PERF_TYPE_TRACEPOINT}). */
     public static int tracepointId(String category, String name) {
-        Path id = eventDir(category, name).resolve("id");
+        return tracepointId(Kernel.system(), category, name);
+    }
+
+    /** The tracepoint's id as {@code kernel} publishes it. */
+    public static int tracepointId(Kernel kernel, String category, String name) {
+        Path id = eventDir(kernel, category, name).resolve("id");
         try {
-            return Integer.parseInt(PseudoFiles.readTrimmed(id));
-        } catch (IOException e) {
-            String hint = Files.isDirectory(id.getParent().getParent())
-                    ? "no tracepoint '" + name + "' in category '" + category + "' (" + id + " missing); see "
-                    + root().resolve("available_events")
-                    : "no tracepoint category '" + category + "' (" + id.getParent().getParent() + " missing); see "
-                    + root().resolve("available_events");
+            return Integer.parseInt(kernel.readFile(id).trim());
+        } catch (IOException | NumberFormatException e) {
+            Path categoryDir = id.getParent().getParent();
+            Path available = root(kernel).resolve("available_events");
+            String hint = kernel.pathKind(categoryDir) == Kernel.PathKind.DIRECTORY
+                    ? "no tracepoint '" + name + "' in category '" + category + "' (" + id + " missing); see " + available
+                    : "no tracepoint category '" + category + "' (" + categoryDir + " missing); see " + available;
             throw new BpfException("tracepoint " + category + "/" + name, Errno.ENOENT, hint, e);
         }
     }
 
     /** True if the tracepoint exists. */
     public static boolean exists(String category, String name) {
-        return Files.exists(eventDir(category, name).resolve("id"));
+        Kernel k = Kernel.system();
+        return k.pathKind(eventDir(k, category, name).resolve("id")) == Kernel.PathKind.FILE;
     }
 
     static void checkEventName(String what, String value) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.core.Helper;
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.testing.KernelTest;
 import org.junit.jupiter.api.Test;
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.core.Program;
 import io.bpf4j.core.Reg;
+import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -55,9 +55,27 @@ public final class EpollRings {
         this.wakeFd = wake;
     }
 
-    /** The epoll fd: readable when a ring has data (or the set is closing). */
+    /**
+     * The epoll fd: readable when a ring has data (or the set is closing).
+     *
+     * @throws IllegalStateException once closed: the number may already belong to another file
+     */
     public int epollFd() {
+        if (life.isClosed()) {
+            throw new IllegalStateException("ring buffer reader is closed: its epoll fd " + epollFd
+                    + " is released (the number may already name another file)");
+        }
         return epollFd;
+    }
+
+    /** The epoll fd even if closed, for messages. */
+    int rawEpollFd() {
+        return epollFd;
+    }
+
+    /** Rings added so far. */
+    int size() {
+        return rings.length;
     }
 
     /** The kernel this set calls. */

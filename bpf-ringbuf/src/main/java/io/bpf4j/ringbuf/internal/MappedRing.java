@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A ring-buffer map's pages mapped into this process (see {@link RingBufferLayout} for the
  * picture): the consumer page read-write, then the producer page and the data area (which the
- * kernel maps twice in a row) read-only, exactly as the kernel allows them.
+ * kernel maps twice in a row) read-only, exactly as the kernel allows them. The read-only part
+ * is a {@link RetiringMapping}: record views over it stay readable after close.
  */
 public final class MappedRing {
     // struct bpf_map_info (include/uapi/linux/bpf.h): u32 type @0, ..., u32 max_entries @16, char name[16] @24.
@@ -25,9 +26,9 @@ public final class MappedRing {
     private final String name;
     private final Ring ring;
     private final MappedRegion consumerRegion;
-    private final MappedRegion producerRegion;
+    private final RetiringMapping producerRegion;
 
-    private MappedRing(int fd, String name, Ring ring, MappedRegion consumerRegion, MappedRegion producerRegion) {
+    private MappedRing(int fd, String name, Ring ring, MappedRegion consumerRegion, RetiringMapping producerRegion) {
         this.fd = fd;
         this.name = name;
         this.ring = ring;
@@ -60,9 +61,10 @@ public final class MappedRing {
         }
         int dataSize = (int) size;
         MappedRegion consumer = kernel.mmap(page, Kernel.PROT_READ | Kernel.PROT_WRITE, Kernel.MAP_SHARED, mapFd, 0);
-        MappedRegion producer;
+        RetiringMapping producer;
         try {
-            producer = kernel.mmap(page + 2L * dataSize, Kernel.PROT_READ, Kernel.MAP_SHARED, mapFd, page);
+            producer = RetiringMapping.over(kernel,
+                    kernel.mmap(page + 2L * dataSize, Kernel.PROT_READ, Kernel.MAP_SHARED, mapFd, page));
         } catch (RuntimeException e) {
             kernel.munmap(consumer);
             throw e;
@@ -72,7 +74,7 @@ public final class MappedRing {
             Ring ring = new Ring(consumer.buffer(), p.slice(0, page), p.slice(page, 2 * dataSize), dataSize);
             return new MappedRing(mapFd, name, ring, consumer, producer);
         } catch (RuntimeException e) {
-            kernel.munmap(producer);
+            producer.retire();
             kernel.munmap(consumer);
             throw e;
         }
@@ -111,10 +113,15 @@ public final class MappedRing {
         return ring;
     }
 
-    /** Unmaps both regions; the ring must not be used after. */
+    /**
+     * Gives the memory back; the ring must not be used after. The consumer page (never handed
+     * out) is unmapped; the producer page and data area, which record views handed to handlers
+     * may still cover, are replaced by zero pages and unmapped once no such view is left (see
+     * {@link RetiringMapping}).
+     */
     public void unmap(Kernel kernel) {
         try {
-            kernel.munmap(producerRegion);
+            producerRegion.retire();
         } finally {
             kernel.munmap(consumerRegion);
         }

@@ -28,9 +28,7 @@ public final class Libraries {
     public static Path resolve(String nameOrPath) throws IOException {
         if (nameOrPath.contains("/")) {
             Path p = Path.of(nameOrPath);
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("no such file: " + nameOrPath);
-            }
+            ElfSymbols.requireRegularFile(p);
             return p;
         }
         List<String> candidates = new ArrayList<>();
@@ -128,8 +126,8 @@ public final class Libraries {
         int entries = base + 48;
         for (int i = 0; i < n && entries + (i + 1) * 24 <= all.length; i++) {
             int e = entries + i * 24;
-            String key = cString(all, base + b.getInt(e + 4));
-            String value = cString(all, base + b.getInt(e + 8));
+            String key = cString(all, base + Integer.toUnsignedLong(b.getInt(e + 4)));
+            String value = cString(all, base + Integer.toUnsignedLong(b.getInt(e + 8)));
             if (matches(key, name) && Files.isRegularFile(Path.of(value))) {
                 return Path.of(value);
             }
@@ -150,10 +148,11 @@ public final class Libraries {
         return -1;
     }
 
-    private static String cString(byte[] b, int at) {
-        if (at < 0 || at >= b.length) {
+    private static String cString(byte[] b, long offset) {
+        if (offset < 0 || offset >= b.length) {
             return "";
         }
+        int at = (int) offset;
         int end = at;
         while (end < b.length && b[end] != 0) {
             end++;

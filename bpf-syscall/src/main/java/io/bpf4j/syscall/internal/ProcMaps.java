@@ -29,6 +29,11 @@ public final class ProcMaps {
         } catch (IOException e) {
             return List.of();
         }
+        return parse(text);
+    }
+
+    /** The mappings in {@code text} (the format of {@code /proc/PID/maps}); lines that do not parse are skipped. */
+    static List<Mapping> parse(String text) {
         List<Mapping> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] f = line.trim().split("\\s+", 6);
@@ -36,9 +41,16 @@ public final class ProcMaps {
                 continue;
             }
             int dash = f[0].indexOf('-');
-            out.add(new Mapping(Long.parseUnsignedLong(f[0].substring(0, dash), 16),
-                    Long.parseUnsignedLong(f[0].substring(dash + 1), 16), f[1], Long.parseUnsignedLong(f[2], 16), f[3],
-                    Long.parseLong(f[4]), f.length > 5 ? f[5] : null));
+            if (dash <= 0) {
+                continue;
+            }
+            try {
+                out.add(new Mapping(Long.parseUnsignedLong(f[0].substring(0, dash), 16),
+                        Long.parseUnsignedLong(f[0].substring(dash + 1), 16), f[1], Long.parseUnsignedLong(f[2], 16), f[3],
+                        Long.parseLong(f[4]), f.length > 5 ? f[5] : null));
+            } catch (NumberFormatException e) {
+                // Not a mapping line (a kernel that adds fields, a truncated read): skip it.
+            }
         }
         return out;
     }

@@ -4,7 +4,6 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.Errno;
-import io.bpf4j.syscall.UprobeTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,23 +13,46 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Resolves a {@link UprobeTarget} to a file and offset; see there for the rules. */
+/**
+ * Resolves a uprobe target (a binary or short library name, a symbol or raw offset) to the file
+ * and file offset the kernel takes; the rules are in {@code UprobeLink}'s javadoc.
+ */
 public final class UprobeResolver {
     private static final Logger LOG = LoggerFactory.getLogger(UprobeResolver.class);
 
     private UprobeResolver() {
     }
 
-    /** Resolves {@code t}; failures are {@link BpfException}s with {@code ENOENT} and a hint. */
-    public static UprobeTarget.Resolved resolve(UprobeTarget t) {
+    /**
+     * Where a uprobe goes, resolved.
+     *
+     * @param file the file the probe goes in
+     * @param fileOffset the offset in that file
+     * @param ifunc true if the symbol was an IFUNC resolved through this process
+     * @param description how it was resolved, for logs and errors
+     */
+    public record Location(Path file, long fileOffset, boolean ifunc, String description) {
+    }
+
+    /** What is resolved: a binary (path or short name), a symbol or null, an offset added to it. */
+    private record Target(String binary, String symbol, long offset) {
+    }
+
+    /** Resolves; failures are {@link BpfException}s with {@code ENOENT} and a hint. */
+    public static Location resolve(String binary, String symbol, long offset) {
+        return resolve(new Target(binary, symbol, offset));
+    }
+
+    private static Location resolve(Target t) {
         Path file;
         try {
             file = Libraries.resolve(t.binary());
         } catch (IOException e) {
-            throw new BpfException("uprobe " + t.binary(), Errno.ENOENT, e.getMessage(), e);
+            boolean missing = e.getCause() instanceof java.nio.file.NoSuchFileException || e.getCause() == null;
+            throw new BpfException("uprobe " + t.binary(), missing ? Errno.ENOENT : Errno.ENOEXEC, e.getMessage(), e);
         }
         if (t.symbol() == null) {
-            return new UprobeTarget.Resolved(file, t.offset(), false, file + "+0x" + Long.toHexString(t.offset()));
+            return new Location(file, t.offset(), false, file + "+0x" + Long.toHexString(t.offset()));
         }
         Names.checkTracefsName("uprobe symbol", t.symbol());
         ElfSymbols elf;
@@ -39,6 +61,7 @@ public final class UprobeResolver {
         } catch (IOException e) {
             throw new BpfException("uprobe " + file, Errno.ENOEXEC, e.getMessage(), e);
         }
+        requireNativeMachine(elf);
         List<ElfSymbols.Symbol> found = elf.find(t.symbol());
         if (found.isEmpty()) {
             throw new BpfException("uprobe " + t.symbol() + " in " + file, Errno.ENOENT,
@@ -53,8 +76,18 @@ public final class UprobeResolver {
             throw new BpfException("uprobe " + t.symbol() + " in " + file, Errno.ENOENT, "symbol address 0x"
                     + Long.toHexString(sym.value()) + " is in no PT_LOAD segment");
         }
-        return new UprobeTarget.Resolved(file, off + t.offset(), false,
+        return new Location(file, off + t.offset(), false,
                 sym.fullName() + " in " + file + " at file offset 0x" + Long.toHexString(off + t.offset()));
+    }
+
+    /** A binary for another architecture would take the probe at a meaningless offset. */
+    static void requireNativeMachine(ElfSymbols elf) {
+        int here = ElfSymbols.nativeMachine();
+        if (here >= 0 && elf.machine() != here) {
+            throw new BpfException("uprobe " + elf.path(), Errno.ENOEXEC, elf.path() + " is built for "
+                    + ElfSymbols.machineName(elf.machine()) + " (e_machine " + elf.machine() + "), but this machine is "
+                    + ElfSymbols.machineName(here) + ": probe the " + ElfSymbols.machineName(here) + " copy of the binary");
+        }
     }
 
     private static String similar(ElfSymbols elf, String name) {
@@ -73,7 +106,7 @@ public final class UprobeResolver {
         return "; similar: " + close.stream().distinct().limit(5).collect(Collectors.joining(", "));
     }
 
-    private static UprobeTarget.Resolved resolveIfunc(UprobeTarget t, Path file, ElfSymbols elf, ElfSymbols.Symbol sym) {
+    private static Location resolveIfunc(Target t, Path file, ElfSymbols elf, ElfSymbols.Symbol sym) {
         String what = "'" + sym.fullName() + "' in " + file + " is an IFUNC (its resolver is at file offset 0x"
                 + Long.toHexString(elf.fileOffset(sym.value())) + ")";
         ProcMaps.Mapping mapped = mappingOf(file);
@@ -112,7 +145,7 @@ public final class UprobeResolver {
         String desc = "IFUNC " + sym.fullName() + " -> implementation used by this process" + implName + " in " + implFile
                 + " at file offset 0x" + Long.toHexString(off + t.offset());
         LOG.info("uprobe on {}: {}", t.symbol(), desc);
-        return new UprobeTarget.Resolved(implFile, off + t.offset(), true, desc);
+        return new Location(implFile, off + t.offset(), true, desc);
     }
 
     /** This process's mapping of {@code file} (same device and inode), or null. */
