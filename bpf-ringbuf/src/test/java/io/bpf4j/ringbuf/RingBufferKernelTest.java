@@ -313,4 +313,21 @@ class RingBufferKernelTest {
             maps.forEach(BpfMap::close);
         }
     }
+
+    @Test
+    void aNullHandlerIsRefusedByNameBeforeWaiting() {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_null", 1 << 16));
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> reader.poll(Duration.ofSeconds(5), (RecordHandler) null),
+                    () -> reader.poll(Duration.ofSeconds(5), (RawRecordHandler) null),
+                    () -> reader.consume((RawRecordHandler) null),
+                    () -> reader.busyPoll(Duration.ofSeconds(5), null))) {
+                long start = System.nanoTime();
+                NullPointerException e = assertThrows(NullPointerException.class, call);
+                assertTrue(e.getMessage().contains("handler is null"), e.getMessage());
+                assertTrue(System.nanoTime() - start < 4_000_000_000L, "refused at once, not after the timeout");
+            }
+        }
+    }
 }
