@@ -5,6 +5,7 @@ import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.Fragments;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
+import io.bpf4j.core.RingBufRecord;
 import io.bpf4j.core.Size;
 
 import java.lang.invoke.MethodHandles;
@@ -62,12 +63,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StructLayout {
     /** Bytes in one BPF stack frame ({@code MAX_BPF_STACK} in {@code include/linux/filter.h}). */
     public static final int BPF_STACK_SIZE = 512;
-
-    /** Header bytes before each ring-buffer record ({@code BPF_RINGBUF_HDR_SZ} in {@code uapi/linux/bpf.h}). */
-    public static final int RINGBUF_HEADER_SIZE = 8;
-
-    /** Largest record {@code bpf_ringbuf_reserve} accepts ({@code RINGBUF_MAX_RECORD_SZ} in {@code kernel/bpf/ringbuf.c}). */
-    public static final long RINGBUF_MAX_RECORD_SIZE = 0xffff_ffffL / 4;
 
     private final String name;
     private final String cName;
@@ -406,11 +401,11 @@ public final class StructLayout {
             throw new IllegalArgumentException(name + ": ring buffer size " + ringBytes
                     + " is not a power of 2 (the kernel requires a power-of-2 multiple of the page size)");
         }
-        if (size > RINGBUF_MAX_RECORD_SIZE) {
+        if (size > RingBufRecord.MAX_SAMPLE_SIZE) {
             throw new IllegalArgumentException(name + " is " + size + " bytes: a ring-buffer record may be at most "
-                    + RINGBUF_MAX_RECORD_SIZE + " bytes (RINGBUF_MAX_RECORD_SZ)");
+                    + RingBufRecord.MAX_SAMPLE_SIZE + " bytes (RINGBUF_MAX_RECORD_SZ)");
         }
-        long record = (size + RINGBUF_HEADER_SIZE + 7L) & ~7L;
+        long record = RingBufRecord.span((long) size);
         if (record > ringBytes) {
             throw new IllegalArgumentException(name + " is " + size + " bytes (" + record
                     + " with the 8-byte record header, rounded to 8): a ring buffer of " + ringBytes
