@@ -325,6 +325,42 @@ public final class StructLayout {
         return FieldCode.load(this, dst, base, 0, field, true);
     }
 
+    /**
+     * As {@link #store(String, Reg, Reg)} for a field already resolved with {@link #field(String)}:
+     * no path lookup per call, for code generators that emit the same field many times.
+     *
+     * <pre>{@code
+     * Field pid = exec.field("pid");
+     * b.emit(exec.store(pid, R0, R8));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code field} is not an integer, or lies outside this struct
+     *         (a {@link Field} from another layout)
+     */
+    public Instruction store(Field field, Reg base, Reg value) {
+        return FieldCode.store(this, field, base, 0, value, null);
+    }
+
+    /** As {@link #store(String, Reg, Reg, Size)} for a resolved {@link Field}. */
+    public Instruction store(Field field, Reg base, Reg value, Size width) {
+        return FieldCode.store(this, field, base, 0, value, Objects.requireNonNull(width, "width"));
+    }
+
+    /** As {@link #storeImm(String, Reg, long)} for a resolved {@link Field}. */
+    public Instruction storeImm(Field field, Reg base, long imm) {
+        return FieldCode.storeImm(this, field, base, 0, imm);
+    }
+
+    /** As {@link #load(Reg, Reg, String)} for a resolved {@link Field}: {@code exec.load(R1, R6, exec.field("pid"))}. */
+    public Instruction load(Reg dst, Reg base, Field field) {
+        return FieldCode.load(this, dst, base, 0, field, false);
+    }
+
+    /** As {@link #loadSigned(Reg, Reg, String)} for a resolved {@link Field}. */
+    public Instruction loadSigned(Reg dst, Reg base, Field field) {
+        return FieldCode.load(this, dst, base, 0, field, true);
+    }
+
     /** Stores of zero over the whole struct, widest aligned stores first (5 × stdw for 40 bytes). */
     public List<Instruction> zero(Reg base) {
         return FieldCode.zero(this, base, 0, 0, size);
