@@ -1,5 +1,6 @@
 package io.bpf4j.ringbuf;
 
+import io.bpf4j.core.RingBufRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +82,7 @@ class RingBufferKernelTest {
              RingBufferReader reader = RingBufferReader.open(map)) {
             long seq = 0;
             for (int size : new int[] {16, 64, 256}) {
-                int n = (1 << 24) / RingBufferLayout.recordSpan(size) - 16;
+                int n = (1 << 24) / RingBufRecord.span(size) - 16;
                 long best = Long.MAX_VALUE;
                 for (int round = 0; round < 5; round++) {
                     assertEquals(0, producer.produce(n, size, seq, RingBufProducer.NO_WAKEUP));
