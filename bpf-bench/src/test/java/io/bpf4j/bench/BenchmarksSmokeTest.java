@@ -80,4 +80,12 @@ class BenchmarksSmokeTest {
         assertEquals(21, results.size(), "7 variants x 3 record sizes");
         assertAllScored(results);
     }
+
+    @Test
+    void everyCompilerBenchmarkCompilesEachProgram() throws RunnerException {
+        Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.compiler\\..*").build()).run();
+        assertEquals(Set.of("compiler.CompileBench.cold", "compiler.CompileBench.warm"), names(results));
+        assertEquals(10, results.size(), "2 modes x 5 programs");
+        assertAllScored(results);
+    }
 }

@@ -151,7 +151,9 @@ public final class ExecTracer implements AutoCloseable {
         try {
             return TracepointFormat.load(Tracefs.formatPath(category, event));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the format of tracepoint " + category + "/" + event, e);
+            throw new UncheckedIOException("cannot read the format of tracepoint " + category + "/" + event + ": "
+                    + (e instanceof java.nio.file.AccessDeniedException ? "tracefs files are root's (mode 0440): run as uid 0"
+                    + " or add CAP_DAC_READ_SEARCH" : e.getMessage()), e);
         }
     }
 

@@ -62,7 +62,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
         Duration interval = CliValues.seconds("--interval", intervalSeconds);
         Duration duration = CliValues.seconds("--duration", durationSeconds);
         CliValues.runningPid("--pid", pid);
-        Optional<String> missing = Privileges.missingForTracing();
+        Optional<String> missing = Privileges.missingForUprobes();
         if (missing.isPresent()) {
             err.println("bpf4j funclatency: " + missing.get());
             err.flush();

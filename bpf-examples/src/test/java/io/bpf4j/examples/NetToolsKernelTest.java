@@ -86,7 +86,10 @@ class NetToolsKernelTest {
 
     @Test
     void execGuardRefusesExecOfTheFileWhileRunningOrSaysWhyItCannot() throws Exception {
-        Path copy = Files.createTempFile("bpf4j-guarded", "");
+        // On a tmpfs of the test's own: the root filesystem may be an overlay (CI's VM), which exec-guard refuses.
+        Path dir = Files.createTempDirectory("bpf4j-guard");
+        mount("-t", "tmpfs", "tmpfs", dir.toString());
+        Path copy = dir.resolve("bpf4j-guarded");
         Files.copy(Path.of("/bin/true"), copy, StandardCopyOption.REPLACE_EXISTING);
         copy.toFile().setExecutable(true);
         try {
@@ -111,6 +114,44 @@ class NetToolsKernelTest {
             assertEquals(0, new ProcessBuilder(copy.toString()).start().waitFor(), "detached on exit");
         } finally {
             Files.deleteIfExists(copy);
+            umount(dir);
         }
+    }
+
+    @Test
+    void execGuardRefusesAFileOnOverlayfsItCouldNotRecognise() throws Exception {
+        Path dir = Files.createTempDirectory("bpf4j-overlay");
+        mount("-t", "tmpfs", "tmpfs", dir.toString());
+        try {
+            for (String d : List.of("lower", "upper", "work", "merged")) {
+                Files.createDirectory(dir.resolve(d));
+            }
+            Files.copy(Path.of("/bin/true"), dir.resolve("lower/bpf4j-guarded"));
+            mount("-t", "overlay", "overlay", "-o", "lowerdir=" + dir.resolve("lower") + ",upperdir=" + dir.resolve("upper")
+                    + ",workdir=" + dir.resolve("work"), dir.resolve("merged").toString());
+            try {
+                ToolRun run = ToolRun.runToEnd(java.time.Duration.ofSeconds(60), "exec-guard", "--deny",
+                        dir.resolve("merged/bpf4j-guarded").toString(), "--duration", "0.1");
+                assertEquals(2, run.exitCode(), joined(run.errLines()));
+                assertTrue(joined(run.errLines()).contains("is on overlayfs"), joined(run.errLines()));
+            } finally {
+                umount(dir.resolve("merged"));
+            }
+        } finally {
+            umount(dir);
+        }
+    }
+
+    private static void mount(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("mount"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "mount " + String.join(" ", args) + ": " + out);
+    }
+
+    private static void umount(Path dir) throws Exception {
+        new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start().waitFor();
+        Files.deleteIfExists(dir);
     }
 }

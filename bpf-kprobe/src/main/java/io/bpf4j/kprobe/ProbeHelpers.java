@@ -26,7 +26,7 @@ import java.util.List;
  * ProbeProgram p = SyscallProbe.entry("execve").args(Reg.R7)         // filename, a user pointer
  *         .body(b -> b
  *                 .append(ProbeHelpers.onlyTgid(4242))                // other processes: return 0
- *                 .append(ProbeHelpers.readString(Memory.USER, Reg.R7, Reg.R10, -256, 256))
+ *                 .append(ProbeHelpers.readString(Memory.USER, Reg.R10, -256, 256, Reg.R7))
  *                 .mov64(Reg.R0, 0).exit())
  *         .build();
  * }</pre>
@@ -39,20 +39,25 @@ public final class ProbeHelpers {
     /**
      * {@code r0 = bpf_probe_read_{user,kernel}_str(dst + dstOff, size, src)}: copies the
      * NUL-terminated string at {@code src} (at most {@code size} bytes, NUL included) to
-     * {@code dst + dstOff}. r0 is the length copied, NUL included, or a negative errno.
+     * {@code dst + dstOff}. r0 is the length copied, NUL included, or a negative errno. Arguments
+     * come in the helper's order (destination, size, source), as in
+     * {@link io.bpf4j.core.Fragments#probeReadUserStr Fragments.probeReadUserStr(dst, size, src)},
+     * which this extends with an offset and a memory chosen at run time.
      *
      * @param dst base of the buffer: r10 for the stack, or a register holding a record pointer
      */
-    public static List<Instruction> readString(Memory memory, Reg src, Reg dst, int dstOff, int size) {
+    public static List<Instruction> readString(Memory memory, Reg dst, int dstOff, int size, Reg src) {
         return call(memory == null ? null : memory.readStringHelper(), src, 0, dst, dstOff, size);
     }
 
     /**
      * {@code r0 = bpf_probe_read_{user,kernel}(dst + dstOff, size, src + srcOff)}: copies
      * {@code size} bytes (a struct, a field, an array) into the buffer. r0 is 0 or a negative
-     * errno; on failure the buffer is zeroed.
+     * errno; on failure the buffer is zeroed. Arguments in the helper's order, as
+     * {@link io.bpf4j.core.Fragments#probeReadUser Fragments.probeReadUser(dst, size, src)}:
+     * {@code read(Memory.USER, dst, 0, size, src, 0)} reads what that reads.
      */
-    public static List<Instruction> read(Memory memory, Reg src, int srcOff, Reg dst, int dstOff, int size) {
+    public static List<Instruction> read(Memory memory, Reg dst, int dstOff, int size, Reg src, int srcOff) {
         return call(memory == null ? null : memory.readHelper(), src, srcOff, dst, dstOff, size);
     }
 

@@ -138,7 +138,7 @@ class JavadocExamplesTest {
         ProbeProgram p = SyscallProbe.entry("execve").args(Reg.R7)
                 .body(b -> b
                         .append(ProbeHelpers.onlyTgid(4242))
-                        .append(ProbeHelpers.readString(Memory.USER, Reg.R7, Reg.R10, -256, 256))
+                        .append(ProbeHelpers.readString(Memory.USER, Reg.R10, -256, 256, Reg.R7))
                         .mov64(Reg.R0, 0).exit())
                 .build();
         assertTrue(p.bytecode().length > 0);

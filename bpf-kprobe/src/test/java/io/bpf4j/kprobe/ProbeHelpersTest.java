@@ -30,26 +30,49 @@ class ProbeHelpersTest {
     void readStringSetsTheHelperArgumentsAndCallsTheRightHelper() {
         assertEquals(List.of(mov(Reg.R3, Reg.R7), mov(Reg.R1, Reg.R10), add(Reg.R1, -256), movi(Reg.R2, 256),
                         CallInsn.helper(Helper.PROBE_READ_USER_STR)),
-                ProbeHelpers.readString(Memory.USER, Reg.R7, Reg.R10, -256, 256));
+                ProbeHelpers.readString(Memory.USER, Reg.R10, -256, 256, Reg.R7));
         assertEquals(CallInsn.helper(Helper.PROBE_READ_KERNEL_STR),
-                ProbeHelpers.readString(Memory.KERNEL, Reg.R7, Reg.R6, 8, 16).get(4));
+                ProbeHelpers.readString(Memory.KERNEL, Reg.R6, 8, 16, Reg.R7).get(4));
+    }
+
+    @Test
+    void readTakesFragmentsArgumentOrderAndEmitsTheSameMoves() {
+        Reg[] regs = {Reg.R1, Reg.R3, Reg.R6, Reg.R7, Reg.R10};
+        int pairs = 0;
+        for (Reg dst : regs) {
+            for (Reg src : regs) {
+                if (dst == Reg.R3 && src == Reg.R1) {
+                    continue; // ProbeHelpers refuses the swap (tested below)
+                }
+                List<Instruction> ours = ProbeHelpers.read(Memory.USER, dst, 0, 24, src, 0);
+                List<Instruction> fragments = io.bpf4j.core.Fragments.probeReadUser(dst, 24, src);
+                assertEquals(new java.util.HashSet<>(fragments), new java.util.HashSet<>(ours), dst + " <- " + src);
+                assertEquals(fragments.size(), ours.size(), dst + " <- " + src);
+                assertEquals(fragments.get(fragments.size() - 1), ours.get(ours.size() - 1));
+                pairs++;
+            }
+        }
+        assertEquals(24, pairs);
+        // the same moves; the two independent ones may come in either order
+        assertEquals(new java.util.HashSet<>(io.bpf4j.core.Fragments.probeReadKernelStr(Reg.R6, 16, Reg.R7)),
+                new java.util.HashSet<>(ProbeHelpers.readString(Memory.KERNEL, Reg.R6, 0, 16, Reg.R7)));
     }
 
     @Test
     void registersAlreadyInPlaceAreNotMovedAndOverlapsAreOrdered() {
         // source already in r3, destination already in r1: only the size is set
         assertEquals(List.of(movi(Reg.R2, 8), CallInsn.helper(Helper.PROBE_READ_KERNEL)),
-                ProbeHelpers.read(Memory.KERNEL, Reg.R3, 0, Reg.R1, 0, 8));
+                ProbeHelpers.read(Memory.KERNEL, Reg.R1, 0, 8, Reg.R3, 0));
         // destination in r3: r1 must be written before r3 is overwritten
         assertEquals(List.of(mov(Reg.R1, Reg.R3), mov(Reg.R3, Reg.R7), add(Reg.R3, 16), movi(Reg.R2, 4),
                         CallInsn.helper(Helper.PROBE_READ_KERNEL)),
-                ProbeHelpers.read(Memory.KERNEL, Reg.R7, 16, Reg.R3, 0, 4));
+                ProbeHelpers.read(Memory.KERNEL, Reg.R3, 0, 4, Reg.R7, 16));
         // source in r1: r3 is written first
         assertEquals(List.of(mov(Reg.R3, Reg.R1), mov(Reg.R1, Reg.R6), movi(Reg.R2, 4), CallInsn.helper(Helper.PROBE_READ_USER)),
-                ProbeHelpers.read(Memory.USER, Reg.R1, 0, Reg.R6, 0, 4));
-        assertMessage("overwrite each other", () -> ProbeHelpers.read(Memory.USER, Reg.R1, 0, Reg.R3, 0, 4));
-        assertMessage("size 0", () -> ProbeHelpers.readString(Memory.USER, Reg.R7, Reg.R10, -8, 0));
-        assertMessage("memory missing", () -> ProbeHelpers.readString(null, Reg.R7, Reg.R10, -8, 8));
+                ProbeHelpers.read(Memory.USER, Reg.R6, 0, 4, Reg.R1, 0));
+        assertMessage("overwrite each other", () -> ProbeHelpers.read(Memory.USER, Reg.R3, 0, 4, Reg.R1, 0));
+        assertMessage("size 0", () -> ProbeHelpers.readString(Memory.USER, Reg.R10, -8, 0, Reg.R7));
+        assertMessage("memory missing", () -> ProbeHelpers.readString(null, Reg.R10, -8, 8, Reg.R7));
     }
 
     @Test

@@ -119,7 +119,7 @@ class UprobeKernelTest {
             ProbeProgram p = Uprobe.entry(six.path.toString(), "str_arg").arg(1, Reg.R7)
                     .body(b -> b
                             .append(ProbeHelpers.onlyTgid(SELF))
-                            .append(ProbeHelpers.readString(io.bpf4j.kprobe.Memory.USER, Reg.R7, Reg.R10, -64, 64))
+                            .append(ProbeHelpers.readString(io.bpf4j.kprobe.Memory.USER, Reg.R10, -64, 64, Reg.R7))
                             .stw(Reg.R10, -68, 0)
                             .ldMap(Reg.R1, result)
                             .mov64(Reg.R2, Reg.R10).add64(Reg.R2, -68)

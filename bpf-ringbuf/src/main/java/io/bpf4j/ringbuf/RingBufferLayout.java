@@ -2,8 +2,8 @@ package io.bpf4j.ringbuf;
 
 /**
  * The shared-memory layout of a {@code BPF_MAP_TYPE_RINGBUF}, as {@code kernel/bpf/ringbuf.c}
- * lays it out and {@code include/uapi/linux/bpf.h} names its bits. Offsets and bits only; the
- * reader does the reading.
+ * lays it out. Offsets only; the reader does the reading. The record header's constants and
+ * {@code span} live in {@link io.bpf4j.core.RingBufRecord}, which {@code StructLayout} shares.
  *
  * <pre>
  *  map fd offset 0                 page 1                page 2 ...
@@ -29,29 +29,14 @@ package io.bpf4j.ringbuf;
  * </pre>
  *
  * <pre>{@code
- * int step = RingBufferLayout.recordSpan(13);           // 24: 8 header + 13 sample, rounded to 8
  * RingBufferLayout.checkDataSize(256 * 1024, 4096);     // fine; 100_000 would throw
  * }</pre>
  */
 public final class RingBufferLayout {
-    /** {@code BPF_RINGBUF_BUSY_BIT}: the record is reserved and not yet committed. */
-    public static final int BUSY_BIT = 1 << 31;
-    /** {@code BPF_RINGBUF_DISCARD_BIT}: the record was discarded; skip it. */
-    public static final int DISCARD_BIT = 1 << 30;
-    /** Mask of the length in a record header ({@code ~(BUSY | DISCARD)}). */
-    public static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
-    /** {@code BPF_RINGBUF_HDR_SZ}: u32 len, u32 pg_off. */
-    public static final int HEADER_SIZE = 8;
-    /** Offset of {@code len} in a record header. */
-    public static final int LENGTH_OFFSET = 0;
-    /** Offset of {@code pg_off} in a record header. */
-    public static final int PAGE_OFFSET_OFFSET = 4;
     /** Offset of {@code consumer_pos} in the consumer page. */
     public static final int CONSUMER_POS_OFFSET = 0;
     /** Offset of {@code producer_pos} in the producer page. */
     public static final int PRODUCER_POS_OFFSET = 0;
-    /** Records start on 8-byte boundaries. */
-    public static final int RECORD_ALIGNMENT = 8;
     /**
      * Largest data area this reader maps: the producer page plus the data mapped twice must fit
      * a {@link java.nio.ByteBuffer}, whose capacity is an {@code int}.
@@ -59,11 +44,6 @@ public final class RingBufferLayout {
     public static final int MAX_DATA_SIZE = 1 << 29;
 
     private RingBufferLayout() {
-    }
-
-    /** Bytes a record with a {@code length}-byte sample takes in the ring: {@code round_up(length + 8, 8)}. */
-    public static int recordSpan(int length) {
-        return (length + HEADER_SIZE + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
     }
 
     /**

@@ -91,7 +91,7 @@ public final class RingBufferReader implements AutoCloseable {
     /** Waits up to {@code timeout} for records and hands them over in place. */
     public int poll(Duration timeout, RawRecordHandler handler) {
         try {
-            return rings.poll(timeout, NO_LIMIT, handler);
+            return rings.poll(timeout, NO_LIMIT, checked(handler));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -100,7 +100,7 @@ public final class RingBufferReader implements AutoCloseable {
     /** As {@link #poll(Duration, RawRecordHandler)}, handing over at most {@code limit} records. */
     public int poll(Duration timeout, int limit, RawRecordHandler handler) {
         try {
-            return rings.poll(timeout, limit, handler);
+            return rings.poll(timeout, limit, checked(handler));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -118,7 +118,7 @@ public final class RingBufferReader implements AutoCloseable {
     /** Hands over the records ready now, in place; never blocks. */
     public int consume(RawRecordHandler handler) {
         try {
-            return rings.consume(NO_LIMIT, handler);
+            return rings.consume(NO_LIMIT, checked(handler));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -127,7 +127,7 @@ public final class RingBufferReader implements AutoCloseable {
     /** As {@link #consume(RawRecordHandler)}, handing over at most {@code limit} records. */
     public int consume(int limit, RawRecordHandler handler) {
         try {
-            return rings.consume(limit, handler);
+            return rings.consume(limit, checked(handler));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -140,7 +140,7 @@ public final class RingBufferReader implements AutoCloseable {
      */
     public int busyPoll(Duration timeout, RawRecordHandler handler) {
         try {
-            return rings.busyPoll(timeout, NO_LIMIT, true, handler);
+            return rings.busyPoll(timeout, NO_LIMIT, true, checked(handler));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -152,7 +152,7 @@ public final class RingBufferReader implements AutoCloseable {
      */
     public int busyPoll(Duration timeout, int limit, boolean onSpinWait, RawRecordHandler handler) {
         try {
-            return rings.busyPoll(timeout, limit, onSpinWait, handler);
+            return rings.busyPoll(timeout, limit, onSpinWait, checked(handler));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -210,7 +210,18 @@ public final class RingBufferReader implements AutoCloseable {
         guard.close();
     }
 
+    /** A null handler is refused at once (an empty ring would otherwise wait out the timeout first). */
+    private static RawRecordHandler checked(RawRecordHandler handler) {
+        if (handler == null) {
+            throw new NullPointerException("record handler is null: pass a handler for the records");
+        }
+        return handler;
+    }
+
     static RawRecordHandler views(RecordHandler handler) {
+        if (handler == null) {
+            throw new NullPointerException("record handler is null: pass a handler for the records");
+        }
         return (data, offset, length) -> handler.onRecord(data.slice(offset, length).order(ByteOrder.nativeOrder()));
     }
 }

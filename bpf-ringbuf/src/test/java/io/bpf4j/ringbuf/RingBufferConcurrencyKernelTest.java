@@ -1,5 +1,6 @@
 package io.bpf4j.ringbuf;
 
+import io.bpf4j.core.RingBufRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class RingBufferConcurrencyKernelTest {
     @Test
     void twoProducersAndADrainingConsumerLoseNothingWhileTheRingNeverFills() throws Exception {
         int ringSize = 1 << 22;
-        long capacityRecords = ringSize / RingBufferLayout.recordSpan(16);
+        long capacityRecords = ringSize / RingBufRecord.span(16);
         int perRun = 1000;
         int runs = 1000;
         try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_two_cpus", ringSize));

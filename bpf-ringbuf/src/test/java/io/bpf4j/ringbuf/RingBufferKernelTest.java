@@ -1,5 +1,6 @@
 package io.bpf4j.ringbuf;
 
+import io.bpf4j.core.RingBufRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +82,7 @@ class RingBufferKernelTest {
              RingBufferReader reader = RingBufferReader.open(map)) {
             long seq = 0;
             for (int size : new int[] {16, 64, 256}) {
-                int n = (1 << 24) / RingBufferLayout.recordSpan(size) - 16;
+                int n = (1 << 24) / RingBufRecord.span(size) - 16;
                 long best = Long.MAX_VALUE;
                 for (int round = 0; round < 5; round++) {
                     assertEquals(0, producer.produce(n, size, seq, RingBufProducer.NO_WAKEUP));
@@ -311,6 +312,23 @@ class RingBufferKernelTest {
         } finally {
             producers.forEach(RingBufProducer::close);
             maps.forEach(BpfMap::close);
+        }
+    }
+
+    @Test
+    void aNullHandlerIsRefusedByNameBeforeWaiting() {
+        try (BpfMap map = BpfMap.create(MapSpec.ringBuf("rb_null", 1 << 16));
+             RingBufferReader reader = RingBufferReader.open(map)) {
+            for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> reader.poll(Duration.ofSeconds(5), (RecordHandler) null),
+                    () -> reader.poll(Duration.ofSeconds(5), (RawRecordHandler) null),
+                    () -> reader.consume((RawRecordHandler) null),
+                    () -> reader.busyPoll(Duration.ofSeconds(5), null))) {
+                long start = System.nanoTime();
+                NullPointerException e = assertThrows(NullPointerException.class, call);
+                assertTrue(e.getMessage().contains("handler is null"), e.getMessage());
+                assertTrue(System.nanoTime() - start < 4_000_000_000L, "refused at once, not after the timeout");
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.bpf4j.ringbuf;
 
+import io.bpf4j.core.RingBufRecord;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -425,9 +426,9 @@ class RingDrainTest {
 
     @Test
     void sizesAreCheckedLikeTheKernel() {
-        assertEquals(24, RingBufferLayout.recordSpan(13));
-        assertEquals(8, RingBufferLayout.recordSpan(0));
-        assertEquals(16, RingBufferLayout.recordSpan(8));
+        assertEquals(24, RingBufRecord.span(13));
+        assertEquals(8, RingBufRecord.span(0));
+        assertEquals(16, RingBufRecord.span(8));
         RingBufferLayout.checkDataSize(256 * 1024, 4096);
         assertThrows(IllegalArgumentException.class, () -> RingBufferLayout.checkDataSize(100_000, 4096));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

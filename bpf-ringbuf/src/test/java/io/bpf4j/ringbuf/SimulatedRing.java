@@ -1,5 +1,6 @@
 package io.bpf4j.ringbuf;
 
+import io.bpf4j.core.RingBufRecord;
 import io.bpf4j.ringbuf.internal.Ring;
 import io.bpf4j.ringbuf.internal.RingMemory;
 import java.nio.ByteBuffer;
@@ -49,13 +50,13 @@ final class SimulatedRing {
      */
     boolean reserve(int len) {
         long cons = RingMemory.getLongAcquire(consumerPage, 0);
-        long next = producerPos + RingBufferLayout.recordSpan(len);
+        long next = producerPos + RingBufRecord.span(len);
         if (next - cons > mask) {
             return false;
         }
         long pos = producerPos;
         int off = (int) (pos & mask);
-        RingMemory.putIntPlain(data, off, len | RingBufferLayout.BUSY_BIT);
+        RingMemory.putIntPlain(data, off, len | RingBufRecord.BUSY_BIT);
         RingMemory.putIntPlain(data, off + 4, 0);
         producerPos = next;
         RingMemory.putLongRelease(producerPage, 0, next);
@@ -65,7 +66,7 @@ final class SimulatedRing {
 
     /** Writes a sample byte at {@code index} of the record at {@code pos}, at both copies. */
     void putByte(long pos, int index, byte b) {
-        int i = (int) ((pos + RingBufferLayout.HEADER_SIZE + index) & mask);
+        int i = (int) ((pos + RingBufRecord.HEADER_SIZE + index) & mask);
         data.put(i, b);
         data.put(i + size, b);
     }
@@ -81,7 +82,7 @@ final class SimulatedRing {
     /** Commits (clears BUSY) or discards the record at {@code pos}. */
     void commit(long pos, int len, boolean discard) {
         int off = (int) (pos & mask);
-        RingMemory.putIntRelease(data, off, len | (discard ? RingBufferLayout.DISCARD_BIT : 0));
+        RingMemory.putIntRelease(data, off, len | (discard ? RingBufRecord.DISCARD_BIT : 0));
     }
 
     /** Reserve, fill with {@code seq} (u64 at 0 if it fits, then bytes derived from it) and commit. */

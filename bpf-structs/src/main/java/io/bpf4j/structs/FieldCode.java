@@ -24,14 +24,25 @@ final class FieldCode {
 
     static Instruction store(StructLayout l, String path, Reg base, int disp, Reg value, Size width) {
         requireReg(l, path, base, "base");
+        return store(l, l.field(path), base, disp, value, width);
+    }
+
+    static Instruction store(StructLayout l, Field field, Reg base, int disp, Reg value, Size width) {
+        String path = named(l, field);
+        requireReg(l, path, base, "base");
         requireReg(l, path, value, "value");
-        Field f = access(l, path, disp, "store", width);
+        Field f = access(l, field, disp, "store", width);
         return new StoreInsn(f.type().size(), base, disp + f.offset(), value, 0);
     }
 
     static Instruction storeImm(StructLayout l, String path, Reg base, int disp, long imm) {
         requireReg(l, path, base, "base");
-        Field f = access(l, path, disp, "store", null);
+        return storeImm(l, l.field(path), base, disp, imm);
+    }
+
+    static Instruction storeImm(StructLayout l, Field field, Reg base, int disp, long imm) {
+        requireReg(l, named(l, field), base, "base");
+        Field f = access(l, field, disp, "store", null);
         if (!f.type().accepts(imm)) {
             throw new IllegalArgumentException(l.name() + "." + f.name() + " is " + f.type().shortName()
                     + ": immediate " + imm + " does not fit in " + f.type().bytes()
@@ -53,7 +64,14 @@ final class FieldCode {
     static Instruction load(StructLayout l, Reg dst, Reg base, int disp, String path, boolean signed) {
         requireReg(l, path, dst, "destination");
         requireReg(l, path, base, "base");
-        Field f = access(l, path, disp, "load", null);
+        return load(l, dst, base, disp, l.field(path), signed);
+    }
+
+    static Instruction load(StructLayout l, Reg dst, Reg base, int disp, Field field, boolean signed) {
+        String path = named(l, field);
+        requireReg(l, path, dst, "destination");
+        requireReg(l, path, base, "base");
+        Field f = access(l, field, disp, "load", null);
         boolean sx = signed && f.type().signed() && f.type().bytes() < 8;
         return new LoadInsn(f.type().size(), sx, dst, base, disp + f.offset());
     }
@@ -91,8 +109,7 @@ final class FieldCode {
     }
 
     /** Resolves a field for a load or store and checks kind, width, alignment and offset range. */
-    private static Field access(StructLayout l, String path, int disp, String op, Size width) {
-        Field f = l.field(path);
+    private static Field access(StructLayout l, Field f, int disp, String op, Size width) {
         String where = l.name() + "." + f.name();
         if (!f.isScalar()) {
             String hint = f.kind() == Field.Kind.CHARS || f.kind() == Field.Kind.ARRAY
@@ -116,6 +133,22 @@ final class FieldCode {
         }
         checkS16(l, f.name(), at);
         return f;
+    }
+
+    /**
+     * The field's path, after checking it lies inside {@code l}: a {@link Field} carries no owner,
+     * so one taken from another layout is caught here when it would reach past this struct.
+     */
+    private static String named(StructLayout l, Field f) {
+        if (f == null) {
+            throw new IllegalArgumentException(l.name() + ": field is null");
+        }
+        if (f.offset() < 0 || (long) f.offset() + f.size() > l.size()) {
+            throw new IllegalArgumentException(l.name() + ": field " + f.name() + " (offset " + f.offset() + ", "
+                    + f.size() + " bytes) lies outside this " + l.size() + "-byte struct; pass a Field from "
+                    + l.name() + ".field(path)");
+        }
+        return f.name();
     }
 
     private static void checkS16(StructLayout l, String field, int at) {

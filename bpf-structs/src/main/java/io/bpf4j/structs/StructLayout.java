@@ -5,6 +5,7 @@ import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.Fragments;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
+import io.bpf4j.core.RingBufRecord;
 import io.bpf4j.core.Size;
 
 import java.lang.invoke.MethodHandles;
@@ -62,12 +63,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StructLayout {
     /** Bytes in one BPF stack frame ({@code MAX_BPF_STACK} in {@code include/linux/filter.h}). */
     public static final int BPF_STACK_SIZE = 512;
-
-    /** Header bytes before each ring-buffer record ({@code BPF_RINGBUF_HDR_SZ} in {@code uapi/linux/bpf.h}). */
-    public static final int RINGBUF_HEADER_SIZE = 8;
-
-    /** Largest record {@code bpf_ringbuf_reserve} accepts ({@code RINGBUF_MAX_RECORD_SZ} in {@code kernel/bpf/ringbuf.c}). */
-    public static final long RINGBUF_MAX_RECORD_SIZE = 0xffff_ffffL / 4;
 
     private final String name;
     private final String cName;
@@ -330,6 +325,42 @@ public final class StructLayout {
         return FieldCode.load(this, dst, base, 0, field, true);
     }
 
+    /**
+     * As {@link #store(String, Reg, Reg)} for a field already resolved with {@link #field(String)}:
+     * no path lookup per call, for code generators that emit the same field many times.
+     *
+     * <pre>{@code
+     * Field pid = exec.field("pid");
+     * b.emit(exec.store(pid, R0, R8));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code field} is not an integer, or lies outside this struct
+     *         (a {@link Field} from another layout)
+     */
+    public Instruction store(Field field, Reg base, Reg value) {
+        return FieldCode.store(this, field, base, 0, value, null);
+    }
+
+    /** As {@link #store(String, Reg, Reg, Size)} for a resolved {@link Field}. */
+    public Instruction store(Field field, Reg base, Reg value, Size width) {
+        return FieldCode.store(this, field, base, 0, value, Objects.requireNonNull(width, "width"));
+    }
+
+    /** As {@link #storeImm(String, Reg, long)} for a resolved {@link Field}. */
+    public Instruction storeImm(Field field, Reg base, long imm) {
+        return FieldCode.storeImm(this, field, base, 0, imm);
+    }
+
+    /** As {@link #load(Reg, Reg, String)} for a resolved {@link Field}: {@code exec.load(R1, R6, exec.field("pid"))}. */
+    public Instruction load(Reg dst, Reg base, Field field) {
+        return FieldCode.load(this, dst, base, 0, field, false);
+    }
+
+    /** As {@link #loadSigned(Reg, Reg, String)} for a resolved {@link Field}. */
+    public Instruction loadSigned(Reg dst, Reg base, Field field) {
+        return FieldCode.load(this, dst, base, 0, field, true);
+    }
+
     /** Stores of zero over the whole struct, widest aligned stores first (5 × stdw for 40 bytes). */
     public List<Instruction> zero(Reg base) {
         return FieldCode.zero(this, base, 0, 0, size);
@@ -406,11 +437,11 @@ public final class StructLayout {
             throw new IllegalArgumentException(name + ": ring buffer size " + ringBytes
                     + " is not a power of 2 (the kernel requires a power-of-2 multiple of the page size)");
         }
-        if (size > RINGBUF_MAX_RECORD_SIZE) {
+        if (size > RingBufRecord.MAX_SAMPLE_SIZE) {
             throw new IllegalArgumentException(name + " is " + size + " bytes: a ring-buffer record may be at most "
-                    + RINGBUF_MAX_RECORD_SIZE + " bytes (RINGBUF_MAX_RECORD_SZ)");
+                    + RingBufRecord.MAX_SAMPLE_SIZE + " bytes (RINGBUF_MAX_RECORD_SZ)");
         }
-        long record = (size + RINGBUF_HEADER_SIZE + 7L) & ~7L;
+        long record = RingBufRecord.span((long) size);
         if (record > ringBytes) {
             throw new IllegalArgumentException(name + " is " + size + " bytes (" + record
                     + " with the 8-byte record header, rounded to 8): a ring buffer of " + ringBytes

@@ -109,7 +109,7 @@ class BadInputTest {
                 "ProcessExecEvent is 40 bytes (48 with the 8-byte record header", "ring buffer of 32 bytes");
         assertMentions(error(() -> EXEC.ringBufferReserveSize(1000)), "not a power of 2");
         StructLayout huge = StructLayout.builder("Huge").array("v", ScalarType.U64, 150_000_000).build();
-        assertMentions(error(() -> huge.ringBufferReserveSize(1L << 32)), "at most " + StructLayout.RINGBUF_MAX_RECORD_SIZE);
+        assertMentions(error(() -> huge.ringBufferReserveSize(1L << 32)), "at most " + io.bpf4j.core.RingBufRecord.MAX_SAMPLE_SIZE);
     }
 
     @Test

@@ -52,6 +52,40 @@ class CodegenTest {
     }
 
     @Test
+    void resolvedFieldOverloadsEmitWhatThePathVersionsEmit() {
+        Field pid = EV.field("hdr.pid");
+        Field prio = EV.field("hdr.prio");
+        Field val = EV.field("vals[1]");
+        Field tag = EV.field("tag");
+        List<Instruction> byPath = List.of(
+                EV.store("hdr.pid", Reg.R0, Reg.R6),
+                EV.store("vals[1]", Reg.R0, Reg.R7, io.bpf4j.core.Size.H),
+                EV.storeImm("tag", Reg.R0, 255),
+                EV.load(Reg.R1, Reg.R0, "hdr.prio"),
+                EV.loadSigned(Reg.R2, Reg.R0, "hdr.prio"));
+        List<Instruction> byField = List.of(
+                EV.store(pid, Reg.R0, Reg.R6),
+                EV.store(val, Reg.R0, Reg.R7, io.bpf4j.core.Size.H),
+                EV.storeImm(tag, Reg.R0, 255),
+                EV.load(Reg.R1, Reg.R0, prio),
+                EV.loadSigned(Reg.R2, Reg.R0, prio));
+        assertEquals(LabEventTest.hex(byPath), LabEventTest.hex(byField));
+        assertEquals("r2 = *(s16 *)(r0 +12)", Disassembler.format(byField.get(4)));
+    }
+
+    @Test
+    void aFieldFromAnotherLayoutThatReachesPastThisStructIsRejected() {
+        Field comm0 = EV.field("comm[15]"); // offset 38, inside Ev (40 bytes), outside Hdr (8 bytes)
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HDR.store(comm0, Reg.R0, Reg.R1));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("Hdr.field(path)"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EV.store(EV.field("comm"), Reg.R0, Reg.R1)); // char[16]: not one integer
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EV.load(Reg.R1, Reg.R0, (Field) null));
+    }
+
+    @Test
     void zeroARangeUsesTheWidestAlignedStores() {
         // hdr.prio (12) .. tag (ends 23): 12..16 w, 16..20 w, 20..22 h, 22..23 b
         assertEquals("*(u32 *)(r6 +12) = 0\n*(u32 *)(r6 +16) = 0\n*(u16 *)(r6 +20) = 0\n*(u8 *)(r6 +22) = 0",

@@ -56,6 +56,34 @@ public final class Privileges {
                 + " (or CAP_SYS_ADMIN) to load and attach BPF programs; run it with sudo");
     }
 
+    /**
+     * What is missing to attach uprobes, if anything. Measured on Linux 6.18: with only
+     * {@code CAP_BPF} + {@code CAP_PERFMON}, even as uid 0, {@code perf_event_open} of the uprobe
+     * PMU answers EACCES; {@code CAP_SYS_ADMIN} makes it work. Tracepoints need no more than
+     * {@link #missingForTracing()}.
+     */
+    public static Optional<String> missingForUprobes() {
+        Optional<String> tracing = missingForTracing();
+        if (tracing.isPresent()) {
+            return tracing;
+        }
+        try {
+            return missingForUprobes(effectiveCapabilities());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@link #missingForUprobes()} given effective capability bits {@code capEff}. */
+    public static Optional<String> missingForUprobes(long capEff) {
+        Optional<String> tracing = missingForTracing(capEff);
+        if (tracing.isPresent() || has(capEff, CAP_SYS_ADMIN)) {
+            return tracing;
+        }
+        return Optional.of("uprobes need CAP_SYS_ADMIN: this process has CAP_BPF and CAP_PERFMON, with which the kernel "
+                + "refuses perf_event_open of a uprobe (EACCES); run it as root with all capabilities (sudo)");
+    }
+
     private static boolean has(long caps, int cap) {
         return (caps & (1L << cap)) != 0;
     }

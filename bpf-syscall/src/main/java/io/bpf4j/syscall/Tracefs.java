@@ -70,8 +70,8 @@ public final class Tracefs {
             }
             if (events == Kernel.PathKind.NOT_ACCESSIBLE) {
                 throw new BpfException("tracefs", Errno.EACCES, "tracefs is mounted at " + p + " but this process may "
-                        + "not read it (the directory is mode 0700, root's): run as root (uid 0), or let it be read: "
-                        + "chmod 0755 " + p);
+                        + "not read it (root's: the directory is mode 0700, its files 0440): run as uid 0 (CAP_BPF + "
+                        + "CAP_PERFMON are enough then), or add CAP_DAC_READ_SEARCH");
             }
         }
         try {
@@ -81,7 +81,8 @@ public final class Tracefs {
             throw new BpfException("mount -t tracefs nodev " + TRACING, e.errno(), "tracefs is not mounted at " + TRACING
                     + " or " + DEBUG_TRACING + " and " + why + "; as root run: mount -t tracefs nodev " + TRACING, e);
         }
-        LOG.info("tracefs was not mounted: mounted it at {}", TRACING);
+        // A change to the system the user should hear of (tools print WARN lines): it stays mounted.
+        LOG.warn("tracefs was not mounted: bpf4j mounted it at {} (it stays mounted)", TRACING);
         if (kernel.pathKind(TRACING.resolve("events")) != Kernel.PathKind.DIRECTORY) {
             throw new BpfException("tracefs", Errno.ENOENT, "mounted tracefs at " + TRACING
                     + " but it has no events directory (kernel built without tracepoints?)");

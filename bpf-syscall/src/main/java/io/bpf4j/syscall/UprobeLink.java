@@ -101,7 +101,9 @@ public final class UprobeLink extends PerfBackedLink {
         } catch (BpfException e) {
             String hint = e.errno() == Errno.ESRCH ? "no process " + pid
                     : e.errno() == Errno.EINVAL ? "the kernel refused offset 0x" + Long.toHexString(r.fileOffset()) + " in "
-                    + r.file() + " (not an instruction boundary?)" : e.hint();
+                    + r.file() + " (not an instruction boundary?)"
+                    : e.errno() == Errno.EACCES || e.errno() == Errno.EPERM ? Privileges.missingForUprobes().orElse(e.hint())
+                    : e.hint();
             throw new BpfException("perf_event_open (" + kind + " " + r.description() + ")", e.errno(), hint, e);
         }
         String attachedTo = kind + " " + (fn.symbol() == null ? "" : fn.symbol() + " = ") + r.description()

@@ -22,4 +22,14 @@ class PrivilegesTest {
         String onlyPerfmon = Privileges.missingForTracing(1L << Privileges.CAP_BPF).orElseThrow();
         assertTrue(onlyPerfmon.contains("missing CAP_PERFMON ("), onlyPerfmon);
     }
+
+    @Test
+    void uprobesNeedSysAdminBeyondBpfAndPerfmon() {
+        long bpfPerfmon = (1L << Privileges.CAP_BPF) | (1L << Privileges.CAP_PERFMON);
+        String why = Privileges.missingForUprobes(bpfPerfmon).orElseThrow();
+        assertTrue(why.contains("CAP_SYS_ADMIN") && why.contains("EACCES"), why);
+        assertEquals(Optional.empty(), Privileges.missingForUprobes(bpfPerfmon | (1L << Privileges.CAP_SYS_ADMIN)));
+        assertEquals(Optional.empty(), Privileges.missingForUprobes(-1L));
+        assertTrue(Privileges.missingForUprobes(0).orElseThrow().contains("CAP_BPF"));
+    }
 }

@@ -26,6 +26,14 @@ final class Symbols {
                         + " is not allowed: expected letters, digits, '_' or '.'" + (versions ? " (and '@' of a version)" : ""));
             }
         }
+        int at = s.indexOf('@');
+        if (at > 0) {
+            int version = s.startsWith("@@", at) ? at + 2 : at + 1;
+            if (version == s.length() || s.indexOf('@', version) >= 0) {
+                throw new IllegalArgumentException(what + " '" + shown(s) + "': expected NAME@VERSION or NAME@@VERSION "
+                        + "(e.g. memcpy@GLIBC_2.2.5)");
+            }
+        }
         return s;
     }
 

@@ -62,6 +62,13 @@ public final class ExecGuardCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--deny " + p + ": no such file");
             }
             Path real = p.toRealPath();
+            if (Files.getFileStore(real).type().equals("overlay")) {
+                // stat() on overlayfs reports the overlay's device, not that of the file the kernel execs:
+                // the program would never match it, and the file would run unguarded.
+                throw new ParameterException(spec.commandLine(), "--deny " + p + ": the file is on overlayfs, whose "
+                        + "inode and device differ from those of the file the kernel runs, so it could not be recognised; "
+                        + "guard it where it really lives (the overlay's upper or lower directory)");
+            }
             long ino = (Long) Files.getAttribute(real, "unix:ino");
             long dev = (Long) Files.getAttribute(real, "unix:dev");
             keys.put(real, ByteBuffer.allocate(ExecGuardProgram.KEY_SIZE).order(ByteOrder.nativeOrder())

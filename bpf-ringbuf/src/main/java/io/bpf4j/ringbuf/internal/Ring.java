@@ -1,14 +1,14 @@
 package io.bpf4j.ringbuf.internal;
 
-import static io.bpf4j.ringbuf.RingBufferLayout.BUSY_BIT;
+import static io.bpf4j.core.RingBufRecord.BUSY_BIT;
 import static io.bpf4j.ringbuf.RingBufferLayout.CONSUMER_POS_OFFSET;
-import static io.bpf4j.ringbuf.RingBufferLayout.DISCARD_BIT;
-import static io.bpf4j.ringbuf.RingBufferLayout.HEADER_SIZE;
-import static io.bpf4j.ringbuf.RingBufferLayout.LENGTH_MASK;
+import static io.bpf4j.core.RingBufRecord.DISCARD_BIT;
+import static io.bpf4j.core.RingBufRecord.HEADER_SIZE;
+import static io.bpf4j.core.RingBufRecord.LENGTH_MASK;
 import static io.bpf4j.ringbuf.RingBufferLayout.PRODUCER_POS_OFFSET;
 
+import io.bpf4j.core.RingBufRecord;
 import io.bpf4j.ringbuf.RawRecordHandler;
-import io.bpf4j.ringbuf.RingBufferLayout;
 import io.bpf4j.ringbuf.RingBufferStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -191,7 +191,7 @@ public final class Ring {
             } else {
                 delivered++;
             }
-            pos += RingBufferLayout.recordSpan(header & LENGTH_MASK);
+            pos += RingBufRecord.span(header & LENGTH_MASK);
         }
         if (failedAt != consumerPos) {
             publish(failedAt);
