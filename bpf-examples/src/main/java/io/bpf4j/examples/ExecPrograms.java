@@ -23,6 +23,7 @@ import io.bpf4j.structs.btf.Btf;
 import io.bpf4j.structs.btf.FieldPathReads;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The BPF side of {@code execsnoop}: Lab 5.4's programs, written with bpf4j's public API only.
@@ -52,6 +53,9 @@ public final class ExecPrograms {
             .chars("filename", FILENAME_SIZE)        // Challenge 2: the file exec'd
             .u64("latency_ns").s64("ret")            // Challenge 4: --latency
             .u32("args_size").chars("args", ARGS_SIZE) // --args: argv strings, NUL-separated
+            .chars("pcomm", 16)                      // Challenge 3: the parent's command
+            .u32("mntns")                            // --mntns: the mount namespace's inode number
+            .u32("args_total")                       // bytes of argv before the cut to ARGS_SIZE
             .build();
     // end::layout[]
 
@@ -69,7 +73,9 @@ public final class ExecPrograms {
 
     private final Btf btf;
     private final Optional<Integer> uid;
+    private final OptionalLong cgroupId;
     private final boolean args;
+    private final boolean failedOnly;
 
     /**
      * @param btf the kernel's types, for {@code current->real_parent->tgid} and friends
@@ -77,9 +83,22 @@ public final class ExecPrograms {
      * @param args whether to copy the argument strings
      */
     public ExecPrograms(Btf btf, Optional<Integer> uid, boolean args) {
+        this(btf, uid, OptionalLong.empty(), args, false);
+    }
+
+    /**
+     * @param btf the kernel's types, for {@code current->real_parent->tgid} and friends
+     * @param uid only execs by this user, if present (Challenge 1)
+     * @param cgroupId only execs in the cgroup v2 with this id ({@code bpf_get_current_cgroup_id}), if present
+     * @param args whether to copy the argument strings
+     * @param failedOnly the return programs send only failed execs ({@code -x})
+     */
+    public ExecPrograms(Btf btf, Optional<Integer> uid, OptionalLong cgroupId, boolean args, boolean failedOnly) {
         this.btf = btf;
         this.uid = uid;
+        this.cgroupId = cgroupId;
         this.args = args;
+        this.failedOnly = failedOnly;
     }
 
     // ---- one event per exec --------------------------------------------------------------
@@ -104,6 +123,7 @@ public final class ExecPrograms {
                         .append(EXEC.addressOf(R1, R6, "filename"))
                         .probeReadKernelStr(R1, FILENAME_SIZE, R8)
                         .append(EXEC.zero(R6, "latency_ns", "args_size"))  // no arguments yet
+                        .append(EXEC.storeImm("args_total", R6, 0))
                         .ringbufSubmit(R6, 0)
                         .mov(R0, 0).exit())
                 .build();
@@ -221,6 +241,7 @@ public final class ExecPrograms {
                 .mov(R0, 0).exit()                            // exec began before we attached
                 .label("started")
                 .mov(R8, R0)                                  // r8 = &starts[thread]
+                .with(this::onlyFailed)
                 .with(this::reserveEvent)
                 .append(EXEC.store("ret", R6, R7))
                 .with(this::fillTask)
@@ -235,6 +256,7 @@ public final class ExecPrograms {
                 .append(EXEC.load(R7, R6, "ret"))
                 .jeq(R7, 0, "exec_ok")
                 .append(EXEC.storeImm("args_size", R6, 0))
+                .append(EXEC.storeImm("args_total", R6, 0))
                 .ja("send")
                 .label("exec_ok")
                 .with(this::fillArgs)
@@ -249,14 +271,42 @@ public final class ExecPrograms {
     }
     // end::latency[]
 
+    /** {@code -x}: with exec's return value in r7, a successful exec sends nothing and forgets its start. */
+    private void onlyFailed(ProgramBuilder b) {
+        if (!failedOnly) {
+            return;
+        }
+        b.jne(R7, 0, "exec_failed")
+                .call(Helper.GET_CURRENT_PID_TGID)
+                .stxdw(R10, -8, R0)
+                .mov(R2, R10).add64(R2, -8)
+                .ldMap(R1, STARTS)
+                .call(Helper.MAP_DELETE_ELEM)
+                .mov(R0, 0).exit()
+                .label("exec_failed");
+    }
+
     // ---- fragments every program shares -----------------------------------------------------
 
     /** Challenge 1: return at once unless the current user is {@code --uid} (filtered in the kernel). */
     // tag::uid[]
     private void onlyUid(ProgramBuilder b) {
         uid.ifPresent(u -> b.append(ProbeHelpers.onlyUid(u)));
+        cgroupId.ifPresent(id -> onlyCgroup(b, id));
     }
     // end::uid[]
+
+    /**
+     * {@code --cgroup}: return at once unless {@code bpf_get_current_cgroup_id()} is the cgroup's
+     * id (its inode number in cgroupfs), the exact match bcc's {@code --cgroupmap} makes.
+     */
+    private static void onlyCgroup(ProgramBuilder b, long id) {
+        b.call(Helper.GET_CURRENT_CGROUP_ID)
+                .ldImm64(R1, id)
+                .jeq(R0, R1, "in_cgroup")
+                .mov(R0, 0).exit()
+                .label("in_cgroup");
+    }
 
     /**
      * {@code r6 = bpf_ringbuf_reserve(&exec_events, sizeof(ProcessExecEvent), 0)}; when the ring
@@ -288,19 +338,24 @@ public final class ExecPrograms {
                 .getCurrentComm(R6, EXEC.offset("comm"), 16)
                 // current->real_parent->tgid, with offsets from the running kernel's BTF.
                 .append(FieldPathReads.readCurrentTaskInto(btf.path("task_struct.real_parent->tgid"),
-                        R6, EXEC.offset("ppid"), -8));
+                        R6, EXEC.offset("ppid"), -8))
+                .append(FieldPathReads.readCurrentTaskInto(btf.path("task_struct.real_parent->comm"),
+                        R6, EXEC.offset("pcomm"), -8))
+                .append(FieldPathReads.readCurrentTaskInto(btf.path("task_struct.nsproxy->mnt_ns->ns.inum"),
+                        R6, EXEC.offset("mntns"), -8));
     }
     // end::task[]
 
     /** With --args: the new program's argument strings, {@code mm->arg_start .. mm->arg_end}. */
     private void fillArgs(ProgramBuilder b) {
         if (!args) {
-            b.append(EXEC.storeImm("args_size", R6, 0));
+            b.append(EXEC.storeImm("args_size", R6, 0)).append(EXEC.storeImm("args_total", R6, 0));
             return;
         }
         b.append(FieldPathReads.readCurrentTask(btf.path("task_struct.mm->arg_start"), R7, -8))
                 .append(FieldPathReads.readCurrentTask(btf.path("task_struct.mm->arg_end"), R8, -8))
                 .sub64(R8, R7)                                // r8 = bytes of argument strings
+                .append(EXEC.store("args_total", R6, R8))     // user space marks a cut with "..."
                 .jle(R8, ARGS_SIZE, "args_fit")
                 .mov(R8, ARGS_SIZE)
                 .label("args_fit")
