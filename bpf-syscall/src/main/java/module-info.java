@@ -11,8 +11,6 @@ module io.bpf4j.syscall {
     exports io.bpf4j.syscall;
     exports io.bpf4j.syscall.symbols;
     opens io.bpf4j.syscall.internal to com.sun.jna;
-    // Logs: the ring-buffer module logs as this one does (silent without an SLF4J binding).
-    exports io.bpf4j.syscall.internal to io.bpf4j.ringbuf;
     // Logs asks whether an SLF4J binding is present before SLF4J would warn that none is.
     uses org.slf4j.spi.SLF4JServiceProvider;
 }

@@ -27,8 +27,9 @@ class KernelBenchmarksSmokeTest {
         Collection<RunResult> results = new Runner(BenchmarksSmokeTest.smoke("io\\.bpf4j\\.bench\\.kernel\\..*").build())
                 .run();
         assertEquals(Set.of("kernel.RingBufDrainBench.zeroCopy", "kernel.RingBufDrainBench.view",
-                "kernel.RingBufDrainBench.copying", "kernel.RingBufDrainBench.pull"), BenchmarksSmokeTest.names(results));
-        assertEquals(12, results.size(), "4 read modes x 3 record sizes");
+                "kernel.RingBufDrainBench.copying", "kernel.RingBufDrainBench.pull",
+                "kernel.MapLookupBench.lookup", "kernel.MapLookupBench.useCount"), BenchmarksSmokeTest.names(results));
+        assertEquals(12 + 2, results.size(), "4 read modes x 3 record sizes, and the map lookup with and without a use count");
         BenchmarksSmokeTest.assertAllScored(results);
     }
 

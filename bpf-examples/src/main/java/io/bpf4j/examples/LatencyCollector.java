@@ -57,9 +57,4 @@ final class LatencyCollector implements Collector {
         }
         return h.build();
     }
-
-    @Override
-    public String getPrometheusName() {
-        return NAME;
-    }
 }

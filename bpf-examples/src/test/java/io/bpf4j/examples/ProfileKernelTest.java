@@ -178,7 +178,8 @@ class ProfileKernelTest {
         Path exe = gcc();
         target = new ProcessBuilder(exe.toString(), "sys").start();
         Thread.sleep(200);
-        FoldedStacks folded = profile(target.pid(), "--duration", "2", "-F", "199", "-K", "--folded");
+        FoldedStacks folded = profile(target.pid(), "--tid", String.valueOf(target.pid()), "--duration", "2", "-F", "199", "-K",
+                "--folded");
         long kernelFrames = 0;
         long unnamed = 0;
         long inRead = 0;

@@ -3,30 +3,45 @@ package io.bpf4j.syscall;
 import java.util.Objects;
 
 /**
- * A failed kernel call: which call ({@code BPF_MAP_CREATE}, {@code perf_event_open}, …), the named
+ * A failed kernel call: which call ({@link KernelCall}: {@code BPF_MAP_CREATE},
+ * {@code perf_event_open}, …), the object it was about (a map's name, a path, a probe), the named
  * errno, and a hint saying what to do about it.
  *
  * <pre>{@code
  * try {
  *     BpfMap.create(MapSpec.hash("counts", 4, 8, 1024));
  * } catch (BpfException e) {
+ *     e.call();       // KernelCall.BPF_MAP_CREATE
+ *     e.object();     // "'counts' (HASH)"
  *     e.errno();      // Errno.EPERM
- *     e.operation();  // "BPF_MAP_CREATE"
- *     e.getMessage(); // BPF_MAP_CREATE failed: EPERM (1) — needs root or CAP_BPF + CAP_PERFMON ...
+ *     e.getMessage(); // BPF_MAP_CREATE 'counts' (HASH) failed: EPERM (1) — needs root or CAP_BPF + CAP_PERFMON ...
  * }
  * }</pre>
  */
 public class BpfException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final String operation;
+    private final KernelCall call;
+    private final String object;
     private final Errno errno;
     private final String hint;
 
     /**
-     * @param operation the syscall or bpf command that failed
+     * @param call the call that failed
+     * @param object what it was about ({@code "'events' (RINGBUF)"}, a path, {@code "kprobe vfs_read"}); may be empty
      * @param errno the error it returned ({@link Errno#UNKNOWN} when the failure is ours)
      * @param hint what to do, or null to use the generic hint for {@code errno}
+     * @param cause the underlying failure, or null
+     */
+    public BpfException(KernelCall call, String object, Errno errno, String hint, Throwable cause) {
+        this(format(operation(call, object), errno, hint == null ? genericHint(call.text(), errno) : hint), call,
+                object, errno, hint == null ? genericHint(call.text(), errno) : hint, cause);
+    }
+
+    /**
+     * A failure described by a free text that starts with the call ({@code "perf_event_open
+     * (kprobe f)"}, {@code "BPF_OBJ_PIN /sys/fs/bpf/x"}); text that names no call is
+     * {@link KernelCall#RESOLVE} with the whole text as the object.
      */
     public BpfException(String operation, Errno errno, String hint) {
         this(operation, errno, hint, null);
@@ -34,23 +49,54 @@ public class BpfException extends RuntimeException {
 
     /** As {@link #BpfException(String, Errno, String)}, with a cause. */
     public BpfException(String operation, Errno errno, String hint, Throwable cause) {
-        super(format(operation, errno, hint == null ? genericHint(operation, errno) : hint), cause);
-        this.operation = Objects.requireNonNull(operation, "operation");
-        this.errno = Objects.requireNonNull(errno, "errno");
-        this.hint = hint == null ? genericHint(operation, errno) : hint;
+        this(KernelCall.parse(Objects.requireNonNull(operation, "operation")), objectOf(operation), errno, hint, cause);
     }
 
     /** For subclasses that build their own message. */
-    protected BpfException(String message, String operation, Errno errno, String hint) {
-        super(message);
-        this.operation = operation;
-        this.errno = errno;
-        this.hint = hint;
+    protected BpfException(String message, KernelCall call, String object, Errno errno, String hint) {
+        this(message, call, object, errno, hint, null);
     }
 
-    /** The syscall or bpf command: {@code BPF_PROG_LOAD}, {@code perf_event_open}, {@code mmap}. */
+    private BpfException(String message, KernelCall call, String object, Errno errno, String hint, Throwable cause) {
+        super(message, cause);
+        this.call = Objects.requireNonNull(call, "call");
+        this.object = object == null ? "" : object;
+        this.errno = Objects.requireNonNull(errno, "errno");
+        this.hint = hint == null ? "" : hint;
+    }
+
+    private static String objectOf(String operation) {
+        KernelCall c = KernelCall.parse(operation);
+        if (c == KernelCall.RESOLVE) {
+            return operation;
+        }
+        int end = 0;
+        while (end < operation.length() && (Character.isLetterOrDigit(operation.charAt(end)) || operation.charAt(end) == '_')) {
+            end++;
+        }
+        return operation.substring(end).trim();
+    }
+
+    private static String operation(KernelCall call, String object) {
+        if (call == KernelCall.RESOLVE) {
+            return object == null || object.isEmpty() ? call.text() : object;
+        }
+        return object == null || object.isEmpty() ? call.text() : call.text() + " " + object;
+    }
+
+    /** The call that failed; switch on it. */
+    public KernelCall call() {
+        return call;
+    }
+
+    /** What the call was about: a map or program name, a path, a probe ({@code ""} when nothing more is known). */
+    public String object() {
+        return object;
+    }
+
+    /** Call and object as the message starts: {@code "BPF_PROG_LOAD 'exec' (KPROBE)"}. */
     public String operation() {
-        return operation;
+        return operation(call, object);
     }
 
     /** The named error. */

@@ -580,7 +580,7 @@ public final class BpfMap implements MapReference, AutoCloseable {
             long valueBytesTotal = (long) size * valueBytes;
             if (keyBytes > Integer.MAX_VALUE || valueBytesTotal > Integer.MAX_VALUE) {
                 // Only for huge entries: fall back to the largest chunk that fits a buffer.
-                size = (int) Math.max(1, Integer.MAX_VALUE / Math.max(ks, valueBytes));
+                size = Math.max(1, Integer.MAX_VALUE / Math.max(ks, valueBytes));
                 keyBytes = (long) size * ks;
                 valueBytesTotal = (long) size * valueBytes;
             }

@@ -38,7 +38,7 @@ public final class VerifierException extends BpfException {
      */
     public VerifierException(Errno errno, String message, String log, int failingSlot, String label,
                              String sourcePosition, String listing) {
-        super(message, "BPF_PROG_LOAD", errno, "the verifier rejected the program");
+        super(message, KernelCall.BPF_PROG_LOAD, "", errno, "the verifier rejected the program");
         this.log = log;
         this.failingSlot = failingSlot;
         this.label = label;

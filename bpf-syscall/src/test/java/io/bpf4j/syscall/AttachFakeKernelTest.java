@@ -395,10 +395,10 @@ class AttachFakeKernelTest {
     }
 
     @Test
-    void samplingOpensOneEventPerOnlineCpuForTheProcessAsked() {
+    void samplingOpensOneEventPerOnlineCpuForTheThreadAsked() {
         kernel.file("/sys/devices/system/cpu/online", "0-2\n").dir("/proc/55");
         try (BpfProgram prog = load(AttachPoint.cpuClock(49));
-             BpfLink link = prog.attach(AttachPoint.cpuClock(49), PerfEventLink.Options.pid(55))) {
+             BpfLink link = prog.attach(AttachPoint.cpuClock(49), PerfEventLink.Options.tid(55))) {
             assertEquals(3, link.info().perfEvents());
             assertEquals(List.of("perf_event_open type=1 config=0 pid=55 cpu=0 config2=0",
                     "perf_event_open type=1 config=0 pid=55 cpu=1 config2=0",

@@ -39,15 +39,19 @@ import picocli.CommandLine.Spec;
  * }</pre>
  */
 @Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sample stacks on every CPU with perf events and BPF; print the hottest functions (default),",
-            "folded stacks (--folded) or an interactive SVG flame graph (-o FILE.svg).",
-            "Prints 'Sampling ... Hit Ctrl-C to end.' on stderr once attached; the summary at the end.",
+        description = {"Sample stacks on every CPU with perf events and BPF. Prints the hottest",
+            "functions (default), folded stacks (--folded) or an interactive SVG flame",
+            "graph (-o FILE.svg). 'Sampling ... Hit Ctrl-C to end.' on stderr once",
+            "attached; a summary (samples, lost stacks, stack map fill) at the end.",
             "",
-            "Java: the target JVM is asked for its perf map (jcmd PID Compiler.perfmap, JDK 17+) to name",
-            "JIT-compiled methods. Run it with -XX:+PreserveFramePointer for whole Java stacks: without it",
-            "only the leaf Java frame is named reliably (a warning says so). Inlined methods are not",
-            "in a perf map: a sample in an inlined method shows the method it was inlined into."},
-        footer = {"", "Folded frames carry suffixes: _[k] kernel, _[j] Java (JIT), _[i] interpreter, _[s] JVM stub."})
+            "Java: each JVM profiled is asked for its perf map (jcmd PID Compiler.perfmap,",
+            "JDK 17+) to name JIT-compiled methods. Run the JVM with",
+            "-XX:+PreserveFramePointer for whole Java stacks; without it only the leaf",
+            "Java frame is named reliably, and a warning says so. Inlined methods are not",
+            "in a perf map: their samples go to the method they were inlined into.",
+            ""},
+        footer = {"", "Folded frames carry suffixes: _[k] kernel, _[j] Java (JIT), _[i] interpreter,",
+            "_[s] JVM stub."})
 public final class ProfileCommand implements Callable<Integer> {
     /** The readiness line's end (the tests wait for it). */
     public static final String READY_SUFFIX = "Hit Ctrl-C to end.";
@@ -135,6 +139,10 @@ public final class ProfileCommand implements Callable<Integer> {
     private void report(Sampler.Result result, PrintWriter out, PrintWriter err, AttachPoint.PerfEvent event, int cpus, double seconds)
             throws IOException {
         Symbolizer symbolizer = new Symbolizer(SymbolSources.system());
+        if (pid != null && !Files.isDirectory(Path.of("/proc/" + pid))) {
+            err.println("bpf4j profile: process " + pid + " exited before its stacks were named: user frames show as "
+                    + "[unknown] (keep the target running until the profile ends)");
+        }
         if (!kernelOnly) {
             askJvms(result.samples(), symbolizer, err);
         }
@@ -168,7 +176,7 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     /** Asks the JVMs that matter for a perf map, and warns about what cannot be named. */
-    private void askJvms(List<StackSample> samples, Symbolizer symbolizer, PrintWriter err) {
+    void askJvms(List<StackSample> samples, Symbolizer symbolizer, PrintWriter err) {
         Map<Integer, Long> perPid = new HashMap<>();
         long total = 0;
         for (StackSample s : samples) {

@@ -5,7 +5,6 @@ import io.bpf4j.syscall.BpfLink;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
 import io.bpf4j.syscall.MapSpec;
-import io.bpf4j.syscall.PerfEventLink;
 import io.bpf4j.syscall.ProgramSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -67,8 +66,9 @@ public final class Sampler implements AutoCloseable {
             stats = keep(BpfMap.create(MapSpec.array("prof_stats", ProfilePrograms.STATS_SLOTS * Long.BYTES, 1)));
             BpfProgram program = keep(BpfProgram.load(ProgramSpec.of("profile",
                     new ProfilePrograms(filter, user, kernel).sampler(), event).license("GPL").maps(stacks, counts, stats)));
-            // With -p, the kernel samples only that process: no wasted samples of others.
-            link = keep(program.attach(event, filter.pid() > 0 ? PerfEventLink.Options.pid(filter.pid()) : null));
+            // Every process on every CPU: a perf event opened for a pid follows one thread only, so
+            // -p/--tid filter by tgid/tid in the program instead.
+            link = keep(program.attach(event));
             ok = true;
         } finally {
             if (!ok) {

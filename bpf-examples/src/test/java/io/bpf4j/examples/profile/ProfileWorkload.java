@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Protocol on stdin/stdout: prints {@code ready} once warmed up (JIT-compiled); {@code start}
  * zeroes the counters; {@code stop} prints {@code shares S T U} (percent of CPU time in sixty,
- * thirty, ten) and exits.
+ * thirty, ten) and {@code rate R rounds per CPU-second}, and exits.
  */
 public final class ProfileWorkload {
     /** Iterations per unit: one round (10 units) takes some tens of ms. */
@@ -25,6 +25,8 @@ public final class ProfileWorkload {
     static final int THREADS = 2;
     static volatile long sink;
     private static final AtomicLongArray NANOS = new AtomicLongArray(3);
+    /** Rounds finished since start. */
+    private static final java.util.concurrent.atomic.AtomicLong ROUNDS = new java.util.concurrent.atomic.AtomicLong();
     private static final AtomicBoolean RUN = new AtomicBoolean(true);
 
     private ProfileWorkload() {
@@ -77,6 +79,7 @@ public final class ProfileWorkload {
             NANOS.addAndGet(0, t1 - t0);
             NANOS.addAndGet(1, t2 - t1);
             NANOS.addAndGet(2, t3 - t2);
+            ROUNDS.incrementAndGet();
         }
         sink = x;
     }
@@ -96,6 +99,7 @@ public final class ProfileWorkload {
                 for (int i = 0; i < 3; i++) {
                     NANOS.set(i, 0);
                 }
+                ROUNDS.set(0);
             } else if (line.equals("stop")) {
                 break;
             }
@@ -104,6 +108,8 @@ public final class ProfileWorkload {
         double total = NANOS.get(0) + NANOS.get(1) + NANOS.get(2);
         System.out.println(String.format(Locale.ROOT, "shares %.1f %.1f %.1f", 100 * NANOS.get(0) / total,
                 100 * NANOS.get(1) / total, 100 * NANOS.get(2) / total));
+        // Throughput per CPU-second of the workers: what a profiler costs the target, whatever else runs.
+        System.out.println(String.format(Locale.ROOT, "rate %.2f rounds per CPU-second", ROUNDS.get() / (total / 1e9)));
         System.out.flush();
     }
 }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
-import io.bpf4j.syscall.internal.Logs;
 
 /**
  * The machinery shared by the one-ring reader and the many-ring poller: one epoll set holding

@@ -2,7 +2,6 @@ package io.bpf4j.ringbuf.internal;
 
 import java.lang.ref.Cleaner;
 import org.slf4j.Logger;
-import io.bpf4j.syscall.internal.Logs;
 
 /**
  * The safety net of a reader or poller dropped without {@code close()}: once its owner is

@@ -12,7 +12,6 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.slf4j.Logger;
-import io.bpf4j.syscall.internal.Logs;
 
 /**
  * A read-only mapping whose buffers may outlive it (a handler kept a record view): closing does

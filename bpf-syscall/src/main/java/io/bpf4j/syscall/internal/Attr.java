@@ -101,30 +101,4 @@ public final class Attr {
 
     /** {@code BPF_OBJ_NAME_LEN}. */
     public static final int OBJ_NAME_LEN = 16;
-
-    /** The name of a bpf command, for messages. */
-    public static String commandName(int cmd) {
-        switch (cmd) {
-            case BPF_MAP_CREATE: return "BPF_MAP_CREATE";
-            case BPF_MAP_LOOKUP_ELEM: return "BPF_MAP_LOOKUP_ELEM";
-            case BPF_MAP_UPDATE_ELEM: return "BPF_MAP_UPDATE_ELEM";
-            case BPF_MAP_DELETE_ELEM: return "BPF_MAP_DELETE_ELEM";
-            case BPF_MAP_GET_NEXT_KEY: return "BPF_MAP_GET_NEXT_KEY";
-            case BPF_PROG_LOAD: return "BPF_PROG_LOAD";
-            case BPF_OBJ_PIN: return "BPF_OBJ_PIN";
-            case BPF_OBJ_GET: return "BPF_OBJ_GET";
-            case BPF_PROG_TEST_RUN: return "BPF_PROG_TEST_RUN";
-            case BPF_OBJ_GET_INFO_BY_FD: return "BPF_OBJ_GET_INFO_BY_FD";
-            case BPF_RAW_TRACEPOINT_OPEN: return "BPF_RAW_TRACEPOINT_OPEN";
-            case BPF_MAP_LOOKUP_AND_DELETE_ELEM: return "BPF_MAP_LOOKUP_AND_DELETE_ELEM";
-            case BPF_MAP_FREEZE: return "BPF_MAP_FREEZE";
-            case BPF_MAP_LOOKUP_BATCH: return "BPF_MAP_LOOKUP_BATCH";
-            case BPF_MAP_LOOKUP_AND_DELETE_BATCH: return "BPF_MAP_LOOKUP_AND_DELETE_BATCH";
-            case BPF_MAP_UPDATE_BATCH: return "BPF_MAP_UPDATE_BATCH";
-            case BPF_MAP_DELETE_BATCH: return "BPF_MAP_DELETE_BATCH";
-            case BPF_LINK_CREATE: return "BPF_LINK_CREATE";
-            case BPF_BTF_LOAD: return "BPF_BTF_LOAD";
-            default: return "bpf(cmd " + cmd + ")";
-        }
-    }
 }

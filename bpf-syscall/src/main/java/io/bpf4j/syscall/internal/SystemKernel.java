@@ -9,6 +9,7 @@ import io.bpf4j.syscall.BpfException;
 import io.bpf4j.syscall.EpollEvents;
 import io.bpf4j.syscall.Errno;
 import io.bpf4j.syscall.Kernel;
+import io.bpf4j.syscall.KernelCall;
 import io.bpf4j.syscall.MappedRegion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -168,7 +169,7 @@ public final class SystemKernel implements Kernel {
     }
 
     private static BpfException fail(int cmd, Errno e) {
-        return new BpfException(Attr.commandName(cmd), e, null);
+        return new BpfException(KernelCall.ofBpfCommand(cmd), "", e, null, null);
     }
 
     private int bpfOrThrow(int cmd, long attr, int size) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * address, and the file's {@code PT_LOAD} segments, which turn an address seen in a process into
  * the file's own virtual address: the load bias of a shared library or PIE executable is
  * {@code mapping.start - mapping.offset + segment.offset - segment.vaddr}, zero for a fixed-address
- * executable. C++ names are left mangled.
+ * executable. C++ names are shown demangled to their qualified name ({@link Demangler}).
  *
  * <pre>{@code
  * ElfSymbolTable libc = ElfSymbolTable.read(Path.of("/usr/lib/x86_64-linux-gnu/libc.so.6"));
@@ -37,7 +37,7 @@ public final class ElfSymbolTable {
         for (ElfSymbols.Symbol s : byAddress.values()) {
             starts[i] = s.value();
             sizes[i] = s.size();
-            names[i] = s.name();
+            names[i] = Demangler.simple(s.name());
             i++;
         }
         this.index = new AddressIndex(starts, sizes, names, n);

@@ -33,7 +33,8 @@ final class SystemSymbolSources implements SymbolSources {
 
     @Override
     public String perfMap(int pid) throws IOException {
-        return Files.readString(Path.of("/proc/" + pid + "/root/tmp/perf-" + namespacePid(pid) + ".map"),
+        // Decoded leniently: one odd byte in a method name must not cost every Java frame its name.
+        return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/root/tmp/perf-" + namespacePid(pid) + ".map")),
                 StandardCharsets.UTF_8);
     }
 
