@@ -212,9 +212,11 @@ public final class ExecPrograms {
         // tag::kretprobe[]
         return Kprobe.ret("do_execveat_common")
                 .context(R9)
-                .returnValue(R7)                              // r7 = 0 or -errno
+                .returnValue(R7)                              // r7 = 0 or -errno, as an int
                 .name("exec_return")
-                .body(b -> b.with(this::emitWithLatency))
+                .body(b -> b
+                        .lsh64(R7, 32).arsh64(R7, 32)         // int to s64: -2 stays -2
+                        .with(this::emitWithLatency))
                 .build();
         // end::kretprobe[]
     }

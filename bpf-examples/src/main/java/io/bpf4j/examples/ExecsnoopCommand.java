@@ -40,7 +40,8 @@ public final class ExecsnoopCommand implements Callable<Integer> {
 
     @Option(names = "--attach", paramLabel = "kprobe|tracepoint|auto", defaultValue = "auto",
             description = "kprobe on do_execveat_common, the sched_process_exec tracepoint, "
-                    + "or auto: the kprobe where the kernel has kprobes (default: ${DEFAULT-VALUE}).")
+                    + "or auto: the kprobe where the kernel has kprobes, except when -n or --metrics-port need the"
+                    + " new program's name, which the entry kprobe cannot see yet (default: ${DEFAULT-VALUE}).")
     ExecTracer.Attach attach;
 
     @Option(names = {"-u", "--uid"}, paramLabel = "UID|USERNAME",
@@ -155,7 +156,11 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        ExecTracer.Config config = new ExecTracer.Config(attach, uidNumber, latency, showArgs, cgroupId, failsOnly);
+        // The entry kprobe fires before exec replaces comm: a filter or a count by command name
+        // needs a probe that runs after it (the tracepoint, or the return probe of --latency/-x).
+        ExecTracer.Attach where = attach == ExecTracer.Attach.AUTO && !probesReturn
+                && (name != null || metricsPort != null) ? ExecTracer.Attach.TRACEPOINT : attach;
+        ExecTracer.Config config = new ExecTracer.Config(where, uidNumber, latency, showArgs, cgroupId, failsOnly);
         ExecPrinter printer = json ? ExecPrinter.json(out, format) : ExecPrinter.of(out, format);
         long seen = 0;
         long dropped;

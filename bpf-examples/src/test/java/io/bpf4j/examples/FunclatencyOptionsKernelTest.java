@@ -174,5 +174,20 @@ class FunclatencyOptionsKernelTest {
             long n = counts(run.outLines()).get(0);
             assertTrue(n >= 200 && n < 220, "this JVM's getppid calls, give or take its own: " + n);
         }
+        // A wildcard over the kernel's traceable functions (available_filter_functions), one histogram
+        // per function: vfs_rea? is vfs_read, which this JVM's file reads go through.
+        Path file = Files.writeString(dir.resolve("small"), "x");
+        try (ToolRun run = ToolRun.start("funclatency", "-F", "-p", SELF, "vfs_rea?")) {
+            assertTrue(run.errLines().contains("Tracing 1 function matching vfs_rea? in the kernel... Hit Ctrl-C to end."),
+                    run.errLines().toString());
+            for (int i = 0; i < 50; i++) {
+                Files.readAllBytes(file);
+            }
+            run.stop();
+            int at = run.outLines().indexOf("Function = vfs_read");
+            assertTrue(at >= 0, String.join("\n", run.outLines()));
+            assertTrue(counts(run.outLines().subList(at, run.outLines().size())).get(0) >= 50,
+                    String.join("\n", run.outLines()));
+        }
     }
 }
