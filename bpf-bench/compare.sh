@@ -19,6 +19,9 @@
 #   btf parse              parse /sys/kernel/btf/vmlinux, resolve task_struct.real_parent, tgid
 #   assemble 1M insns      1,000,000 instructions with labels and jumps to bytecode (the C side
 #                          is src/reference/asm_ref.c: libbpf has no assembler)
+#   execsnoop kernel ns/exec  run_time_ns of the exec tracer's BPF programs per exec, bpf4j's
+#                          execsnoop and libbpf-tools' (Debian's /usr/sbin/execsnoop) tracing the
+#                          same execs at the same time (exec-cost.sh; EXEC_COST_EXECS per round)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,13 +37,17 @@ jar=$here/target/benchmarks.jar
 # 16 MiB ring. The JMH drain benchmark drains the same number (RingBufDrainBench.RECORDS).
 records=48000
 sizes=(16 64 256)
+# Drain rounds per run, both sides: the statistic is the best round (the least disturbed on a
+# shared machine), and with other builds running 20 rounds rarely include an undisturbed one.
+drain_rounds=${DRAIN_ROUNDS:-100}
+exec_execs=${EXEC_COST_EXECS:-2000}
 
 if [ "$(id -u)" != 0 ]; then
   echo "compare.sh: needs root (both sides load BPF programs and create ring buffers); run it as root" >&2
   exit 1
 fi
 mkdir -p "$refs"
-rm -f "$out"/raw.txt
+rm -f "$out"/raw.txt "$out"/exec-cost.log
 
 echo "== building the libbpf references ($refs)"
 if ! command -v clang >/dev/null || [ ! -f /usr/include/bpf/libbpf.h ]; then
@@ -79,10 +86,10 @@ side() { "$java" --enable-native-access=ALL-UNNAMED -Xms1g -Xmx1g -cp "$jar" io.
 for r in $(seq 1 "$rounds"); do
   echo "== round $r of $rounds"
   for s in "${sizes[@]}"; do
-    line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref drain "$s" "$records" 20)
+    line=$(cd "$refs" && PRODUCER_OBJ=producer.bpf.o ./ringbuf-ref drain "$s" "$records" "$drain_rounds")
     echo "   libbpf $line"
     record "ringbuf drain ${s}B" libbpf "$(echo "$line" | field best_rps)"
-    line=$(side drain "$s" "$records" 20 || true)
+    line=$(side drain "$s" "$records" "$drain_rounds" || true)
     echo "   bpf4j  ${line:-FAILED (see $out/bpf4j.log)}"
     record "ringbuf drain ${s}B" bpf4j "$(echo "$line" | field best_rps)"
   done
@@ -112,6 +119,11 @@ for r in $(seq 1 "$rounds"); do
   record "assemble 1M insns" libbpf "$(echo "$line" | field best_ips)"
   line=$(side assemble 50 || true); echo "   bpf4j  ${line:-FAILED (see $out/bpf4j.log)}"
   record "assemble 1M insns" bpf4j "$(echo "$line" | field best_ips)"
+
+  line=$("$here/exec-cost.sh" "$exec_execs" 2>>"$out/exec-cost.log" | tee -a "$out/exec-cost.log" | grep '^exec_cost' || true)
+  echo "   both   ${line:-FAILED (see $out/exec-cost.log)}"
+  record "execsnoop kernel ns/exec" libbpf "$(echo "$line" | field libbpf_ns_per_exec)"
+  record "execsnoop kernel ns/exec" bpf4j "$(echo "$line" | field bpf4j_ns_per_exec)"
 done
 
 # One row per metric: the median of the rounds on each side; rates shown in millions.
@@ -132,6 +144,7 @@ awk -F'|' -v json="$here/target/compare.json" '
       if (name ~ /^ringbuf drain/) { unit = "M records/s"; scale = 1e6; hib = "true" }
       else if (name ~ /^latency/) { unit = "µs"; hib = "false" }
       else if (name ~ /^btf/) { unit = "ms"; hib = "false" }
+      else if (name ~ /^execsnoop/) { unit = "ns/exec"; hib = "false" }
       else { unit = "M insns/s"; scale = 1e6; hib = "true" }
       ls = l == "" ? "n/a" : sprintf("%.2f", l / scale); lj = l == "" ? "null" : sprintf("%.4f", l / scale)
       bs = b == "" ? "n/a" : sprintf("%.2f", b / scale); bj = b == "" ? "null" : sprintf("%.4f", b / scale)

@@ -2,9 +2,13 @@
  * The eBPF instruction set, assembler, disassembler, helper catalogue and the
  * {@link io.bpf4j.core.arch.Architecture} plugin interface.
  */
+// "module": the qualified export below names a module built after this one (javac warns it is not found).
+@SuppressWarnings("module")
 module io.bpf4j.core {
     exports io.bpf4j.core;
     exports io.bpf4j.core.arch;
     exports io.bpf4j.core.attach;
+    // "did you mean" hints: shared with the modules that name things users misspell, not public API
+    exports io.bpf4j.core.internal to io.bpf4j.structs;
     uses io.bpf4j.core.arch.Architecture;
 }

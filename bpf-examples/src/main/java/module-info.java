@@ -17,4 +17,6 @@ module io.bpf4j.examples {
     requires jdk.httpserver;
     opens io.bpf4j.examples to info.picocli;
     opens io.bpf4j.examples.profile to info.picocli;
+    opens io.bpf4j.examples.net to info.picocli;
+    opens io.bpf4j.examples.lsm to info.picocli;
 }

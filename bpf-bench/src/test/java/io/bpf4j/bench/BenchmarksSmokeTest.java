@@ -70,4 +70,14 @@ class BenchmarksSmokeTest {
                 "structs.EventDecodeBench.value"), names(results));
         assertAllScored(results);
     }
+
+    @Test
+    void everyDrainCostVariantDrainsTheWholeSimulatedRing() throws RunnerException {
+        Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.drain\\..*").build()).run();
+        assertEquals(Set.of("drain.DrainCostBench.reader", "drain.DrainCostBench.serialPositions",
+                "drain.DrainCostBench.noCursor", "drain.DrainCostBench.noStopCheck", "drain.DrainCostBench.plainHeaders",
+                "drain.DrainCostBench.walkOnly", "drain.DrainCostBench.floor"), names(results));
+        assertEquals(21, results.size(), "7 variants x 3 record sizes");
+        assertAllScored(results);
+    }
 }

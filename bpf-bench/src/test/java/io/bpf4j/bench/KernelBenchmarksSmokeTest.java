@@ -28,8 +28,10 @@ class KernelBenchmarksSmokeTest {
                 .run();
         assertEquals(Set.of("kernel.RingBufDrainBench.zeroCopy", "kernel.RingBufDrainBench.view",
                 "kernel.RingBufDrainBench.copying", "kernel.RingBufDrainBench.pull",
-                "kernel.MapLookupBench.lookup", "kernel.MapLookupBench.useCount"), BenchmarksSmokeTest.names(results));
-        assertEquals(12 + 2, results.size(), "4 read modes x 3 record sizes, and the map lookup with and without a use count");
+                "kernel.MapLookupBench.lookup", "kernel.MapLookupBench.useCount", "kernel.SpinLookBench.lookOnly",
+                "kernel.SpinLookBench.lookWithSpinWait"), BenchmarksSmokeTest.names(results));
+        assertEquals(12 + 2 + 2, results.size(),
+                "4 read modes x 3 record sizes, the map lookup with and without a use count, 2 spin looks");
         BenchmarksSmokeTest.assertAllScored(results);
     }
 

@@ -84,6 +84,41 @@ public final class Bpf {
         JvmKernel.current().print(format + " " + a + " " + b + " " + c);
     }
 
+    /** The body of {@link #loop}: a static method {@code static boolean step(int index, long[] state)}. */
+    @FunctionalInterface
+    public interface LoopBody {
+        /** One iteration; true stops the loop. */
+        boolean step(int index, long[] state);
+    }
+
+    /** The most iterations {@code bpf_loop} runs ({@code BPF_MAX_LOOPS}, {@code 1 << 23}). */
+    public static final int MAX_LOOPS = 1 << 23;
+
+    /**
+     * {@code bpf_loop(count, body, state, 0)}: calls {@code body} with 0, 1, … until it returns
+     * true or {@code count} calls were made, and returns the number of calls. The verifier checks
+     * the body once, whatever the count, where a loop written in the method is walked iteration by
+     * iteration: use it when the bound is large. The body must be a method reference to a static
+     * method; {@code state} (an array on the BPF stack) is how it shares values with the caller.
+     * A count above {@link #MAX_LOOPS} returns -7 ({@code -E2BIG}) and runs nothing, as in the kernel.
+     *
+     * <pre>{@code
+     * long[] state = new long[2];
+     * Bpf.loop(100_000, state, MyProbe::step);    // static boolean step(int i, long[] state)
+     * }</pre>
+     */
+    public static int loop(int count, long[] state, LoopBody body) {
+        if (Integer.compareUnsigned(count, MAX_LOOPS) > 0) {
+            return -7;
+        }
+        for (int i = 0; i < count; i++) {
+            if (body.step(i, state)) {
+                return i + 1;
+            }
+        }
+        return count;
+    }
+
     /**
      * {@code floor(log2(value))} for an unsigned value, 0 for 0 and 1: compiled as six halving
      * steps without a loop (the shape of a log2 histogram's slot).

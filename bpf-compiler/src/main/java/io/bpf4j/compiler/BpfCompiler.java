@@ -73,7 +73,7 @@ public final class BpfCompiler {
         }
         Translator.Result r = new Translator(type, memo(btf), memo(architecture)).translate(method);
         String name = method.length() > 15 ? method.substring(0, 15) : method;
-        return new CompiledProgram(name, r.kind(), Program.of(r.instructions()), r.maps(), r.sourceFile(), r.lines(),
+        return new CompiledProgram(name, r.kind(), Program.of(r.instructions(), r.positions()), r.maps(), r.sourceFile(), r.lines(),
                 r.stackBytes());
     }
 

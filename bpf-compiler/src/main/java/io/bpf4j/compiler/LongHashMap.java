@@ -82,9 +82,51 @@ public final class LongHashMap implements MapField {
         }
     }
 
+    /**
+     * Adds {@code delta} to the value of {@code key} (an atomic fetch-and-add in the kernel), inserting
+     * it when missing, and returns the new value: one map lookup where {@code add} then
+     * {@code getOrDefault} would make two.
+     */
+    public long addAndGet(long key, long delta) {
+        synchronized (jvm) {
+            add(key, delta);
+            return getOrDefault(key, 0);
+        }
+    }
+
+    /** {@link #addAndGet(long, long)} with the int's unsigned value as the key. */
+    public long addAndGet(int key, long delta) {
+        return addAndGet(Integer.toUnsignedLong(key), delta);
+    }
+
     /** Removes {@code key}. */
     public void remove(long key) {
         jvm.remove(key(key));
+    }
+
+    /** {@link #getOrDefault(long, long)} with the int's unsigned value as the key (no widening instructions). */
+    public long getOrDefault(int key, long missing) {
+        return getOrDefault(Integer.toUnsignedLong(key), missing);
+    }
+
+    /** {@link #containsKey(long)} with the int's unsigned value as the key. */
+    public boolean containsKey(int key) {
+        return containsKey(Integer.toUnsignedLong(key));
+    }
+
+    /** {@link #put(long, long)} with the int's unsigned value as the key. */
+    public void put(int key, long value) {
+        put(Integer.toUnsignedLong(key), value);
+    }
+
+    /** {@link #add(long, long)} with the int's unsigned value as the key. */
+    public void add(int key, long delta) {
+        add(Integer.toUnsignedLong(key), delta);
+    }
+
+    /** {@link #remove(long)} with the int's unsigned value as the key. */
+    public void remove(int key) {
+        remove(Integer.toUnsignedLong(key));
     }
 
     /** JVM only: the contents, sorted by key (unsigned keys as Java longs). */

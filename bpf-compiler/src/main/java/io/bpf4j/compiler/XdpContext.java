@@ -42,7 +42,16 @@ public final class XdpContext {
         }
     }
 
-    /** Bytes in the packet. */
+    /**
+     * True if the packet has at least {@code bytes} bytes: compiled as one {@code data + bytes <= data_end}
+     * check, after which reads below that length need no check of their own.
+     * {@code if (!ctx.has(34)) return XDP_PASS;}
+     */
+    public boolean has(int bytes) {
+        return packet.length >= bytes;
+    }
+
+    /** Bytes in the packet (JVM only: use {@link #has} in programs). */
     public int length() {
         return packet.length;
     }

@@ -35,6 +35,7 @@ class JvmRunTest {
         assertArrayEquals("bash".getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOf(e.comm(), 4));
     }
 
+    // tag::jvm[]
     @Test
     void counterCountsPerUid() {
         JvmKernel.current().uidGid(1000);
@@ -44,6 +45,7 @@ class JvmRunTest {
         Programs.countExec(null);
         assertEquals(Map.of(0L, 1L, 1000L, 2L), Programs.EXECS_BY_UID.snapshot());
     }
+    // end::jvm[]
 
     @Test
     void latencyGoesToTheLog2SlotOfMicroseconds() {

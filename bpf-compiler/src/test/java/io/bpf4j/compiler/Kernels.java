@@ -11,12 +11,24 @@ import java.util.List;
 /** Test glue: creates a compiled program's maps with bpf-syscall and loads it. */
 final class Kernels implements AutoCloseable {
     final List<BpfMap> maps = new ArrayList<>();
+    private final List<BpfMap> borrowed = new ArrayList<>();
     final BpfProgram program;
 
     Kernels(CompiledProgram p) {
+        this(p, new BpfMap[0]);
+    }
+
+    /** Loads {@code p} with {@code shared} standing for its maps of those names (owned by someone else). */
+    Kernels(CompiledProgram p, BpfMap... shared) {
+        List<BpfMap> given = List.of(shared);
+        borrowed.addAll(given);
         try {
+            maps.addAll(given);                               // maps another program already made
+            // tag::kernels[]
             for (MapDef d : p.maps()) {
-                maps.add(BpfMap.create(spec(d)));
+                if (maps.stream().noneMatch(m -> m.name().equals(d.name()))) {
+                    maps.add(BpfMap.create(spec(d)));
+                }
             }
             ProgramSpec spec = ProgramSpec.of(ProgramType.valueOf(p.kind().name()), p.name(), p.program()).license("GPL")
                     .maps(maps.toArray(new BpfMap[0]));
@@ -24,6 +36,7 @@ final class Kernels implements AutoCloseable {
                 spec = spec.flags(ProgramSpec.F_SLEEPABLE);
             }
             program = BpfProgram.load(spec);
+            // end::kernels[]
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -53,7 +66,9 @@ final class Kernels implements AutoCloseable {
             program.close();
         }
         for (BpfMap m : maps) {
-            m.close();
+            if (!borrowed.contains(m)) {
+                m.close();
+            }
         }
     }
 }

@@ -56,6 +56,9 @@ final class Programs {
 
     /** Counts IPv4/UDP packets per destination port and drops every third one of each port. */
     static int udpPorts(XdpContext ctx) {
+        if (!ctx.has(34)) {                                // Ethernet and the smallest IPv4 header
+            return XdpContext.XDP_PASS;
+        }
         if (ctx.u16(12) != 0x0800) {                       // EtherType IPv4
             return XdpContext.XDP_PASS;
         }
@@ -65,8 +68,7 @@ final class Programs {
         }
         int udp = 14 + (versionIhl & 0xf) * 4;             // the IP header's length is in the packet
         int port = ctx.u16(udp + 2);
-        UDP_BY_PORT.add(port, 1);
-        long seen = UDP_BY_PORT.getOrDefault(port, 0);
+        long seen = UDP_BY_PORT.addAndGet(port, 1);
         return Long.remainderUnsigned(seen, 3) == 0 ? XdpContext.XDP_DROP : XdpContext.XDP_PASS;
     }
     // end::xdp[]

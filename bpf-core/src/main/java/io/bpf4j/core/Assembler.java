@@ -1,5 +1,6 @@
 package io.bpf4j.core;
 
+import io.bpf4j.core.internal.DidYouMean;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +15,8 @@ import java.util.Map;
  */
 final class Assembler {
     private static final int NO_TARGET = -1;
+    /** A raw offset that lands outside the program: encoded literally, never widened. */
+    private static final int OUTSIDE = -2;
     private static final Instruction.Kind[] KINDS = Instruction.Kind.values();
     private static final byte LABEL = (byte) Instruction.Kind.LABEL.ordinal();
     private static final byte JUMP = (byte) Instruction.Kind.JUMP.ordinal();
@@ -44,13 +47,29 @@ final class Assembler {
         final int[] baseSlot;
         /** True if every jump reaches its target in 16 bits: then {@link #baseSlot} is the layout. */
         final boolean fits;
+        /**
+         * What the verifier, not the assembler, judges: targets outside the program, no final
+         * exit. Strict assembly throws the first; the text assembler reports them as warnings.
+         */
+        final List<Lint.Finding> problems;
 
-        private Resolved(byte[] kinds, int[] target, int labelCount, int[] baseSlot, boolean fits) {
+        private Resolved(byte[] kinds, int[] target, int labelCount, int[] baseSlot, boolean fits,
+                         List<Lint.Finding> problems) {
             this.kinds = kinds;
             this.target = target;
             this.labelCount = labelCount;
             this.baseSlot = baseSlot;
             this.fits = fits;
+            this.problems = problems;
+        }
+
+        /** Throws the first problem, for strict assembly. */
+        void requireNone(List<Instruction> insns) {
+            if (!problems.isEmpty()) {
+                Lint.Finding f = problems.get(0);
+                String label = f.instruction() >= 0 ? insns.get(f.instruction()).target() : null;
+                throw new AssemblyException(f.slot(), f.instruction(), label, f.message());
+            }
         }
     }
 
@@ -62,8 +81,11 @@ final class Assembler {
     }
 
     /** The bytecode alone, without the label map {@link #assemble} builds for diagnostics. */
-    static byte[] bytes(Program program, ByteOrder order, boolean widenFarJumps) {
+    static byte[] bytes(Program program, ByteOrder order, boolean widenFarJumps, boolean strict) {
         Assembler a = new Assembler(program, widenFarJumps);
+        if (strict) {
+            a.r.requireNone(a.insns);
+        }
         if (a.r.fits) {
             a.slot = a.r.baseSlot;   // read only here: encode() does not write it
         } else {
@@ -72,8 +94,11 @@ final class Assembler {
         return a.encode(order);
     }
 
-    static AssembledProgram assemble(Program program, ByteOrder order, boolean widenFarJumps) {
+    static AssembledProgram assemble(Program program, ByteOrder order, boolean widenFarJumps, boolean strict) {
         Assembler a = new Assembler(program, widenFarJumps);
+        if (strict) {
+            a.r.requireNone(a.insns);
+        }
         if (a.r.fits) {
             a.slot = a.r.baseSlot.clone();   // AssembledProgram hands its array out
         } else {
@@ -98,8 +123,10 @@ final class Assembler {
      * Checks the program's shape and resolves every label and raw offset to an instruction index,
      * in one pass over the instructions plus one over the labels.
      *
-     * @throws AssemblyException for an empty program, one running off its end, a duplicate or
-     *         unknown label, or a raw offset landing outside the program
+     * Targets outside the program and a missing final exit are recorded in
+     * {@link Resolved#problems}, not thrown: the verifier judges them.
+     *
+     * @throws AssemblyException for an empty program, a duplicate or unknown label
      */
     static Resolved resolve(List<Instruction> insns) {
         int n = insns.size();
@@ -121,12 +148,14 @@ final class Assembler {
             last--;
         }
         if (last < 0) {
-            throw new AssemblyException(-1, null, "empty program: expected at least one instruction ending in exit");
+            throw new AssemblyException(-1, -1, null, "empty program: expected at least one instruction ending in exit");
         }
+        List<Lint.Finding> problems = null;
         Instruction.Kind lastKind = KINDS[kinds[last]];
         if (lastKind != Instruction.Kind.EXIT && lastKind != Instruction.Kind.GOTO) {
-            throw new AssemblyException(last, null, "instruction " + last + " (" + describe(insns.get(last))
-                    + ") ends the program: expected exit or goto, or the CPU would run off its end");
+            problems = new ArrayList<>();
+            problems.add(new Lint.Finding(Lint.Rule.NO_FINAL_EXIT, slotOf[last], last, where(slotOf[last], last,
+                    insns.get(last)) + " ends the program: expected exit or goto, or the CPU would run off its end"));
         }
         // A few labels (a typical hand-written program) are found by a scan of two small arrays,
         // cheaper than a HashMap with its nodes and boxed indices; many go through a presized map.
@@ -149,8 +178,8 @@ final class Assembler {
                         before = labelIndex.putIfAbsent(name, i);
                     }
                     if (before != null) {
-                        throw new AssemblyException(i, name, "instruction " + i + ": duplicate label '" + name
-                                + "', first defined at instruction " + before);
+                        throw new AssemblyException(slotOf[i], i, name, "slot " + slotOf[i] + " (instruction " + i
+                                + "): duplicate label '" + name + "', first defined at instruction " + before);
                     }
                 }
             }
@@ -210,16 +239,17 @@ final class Assembler {
                     Instruction in = insns.get(i);
                     java.util.TreeSet<String> known = few ? new java.util.TreeSet<>(java.util.Arrays.asList(names))
                             : new java.util.TreeSet<>(labelIndex.keySet());
-                    throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): unknown label '"
-                            + label + "'" + DidYouMean.hint(label, known, "labels", 8));
+                    throw new AssemblyException(slotOf[i], i, label, where(slotOf[i], i, in) + ": unknown label '"
+                            + Text.excerpt(label) + "'" + DidYouMean.hint(label, known, "labels", 8));
                 }
                 int real = ti;
                 while (real < n && kinds[real] == LABEL) {
                     real++;
                 }
                 if (real == n) {
-                    Instruction in = insns.get(i);
-                    throw new AssemblyException(i, label, "instruction " + i + " (" + describe(in) + "): label '" + label
+                    // Encodable (the offset reaches one past the last slot), and LLVM assembles it:
+                    // the verifier judges it.
+                    problems = problem(problems, i, slotOf[i], insns.get(i), ": label '" + Text.excerpt(label)
                             + "' marks the end of the program: there is no instruction to go to");
                 }
                 target[i] = ti;
@@ -236,11 +266,11 @@ final class Assembler {
                 }
                 long dest = (long) slotOf[i] + 1 + rel;
                 if (dest < 0 || dest >= slots || indexAtSlot[(int) dest] < 0) {
-                    Instruction in = insns.get(i);
-                    throw new AssemblyException(i, null, "instruction " + i + " (" + describe(in) + "): offset "
-                            + rel + " lands at slot " + dest + ", "
-                            + (dest < 0 || dest >= slots ? "outside the program (0.." + (slots - 1) + ")"
+                    problems = problem(problems, i, slotOf[i], insns.get(i), ": offset " + rel + " lands at slot " + dest
+                            + ", " + (dest < 0 || dest >= slots ? "outside the program (0.." + (slots - 1) + ")"
                                     : "inside the second half of an ld_imm64"));
+                    target[i] = OUTSIDE;
+                    continue;
                 }
                 target[i] = indexAtSlot[(int) dest];
             }
@@ -249,7 +279,19 @@ final class Assembler {
                 fits = off >= Short.MIN_VALUE && off <= Short.MAX_VALUE;
             }
         }
-        return new Resolved(kinds, target, labelCount, slotOf, fits);
+        return new Resolved(kinds, target, labelCount, slotOf, fits,
+                problems == null ? List.of() : Collections.unmodifiableList(problems));
+    }
+
+    private static List<Lint.Finding> problem(List<Lint.Finding> problems, int i, int slot, Instruction in, String what) {
+        List<Lint.Finding> out = problems == null ? new ArrayList<>() : problems;
+        out.add(new Lint.Finding(Lint.Rule.TARGET_OUTSIDE_PROGRAM, slot, i, where(slot, i, in) + what));
+        return out;
+    }
+
+    /** How messages name an instruction: {@code slot 3 (instruction 4: goto out)}. */
+    static String where(int slot, int i, Instruction in) {
+        return "slot " + slot + " (instruction " + i + ": " + Text.excerpt(describe(in)) + ")";
     }
 
     private static final byte ALU = (byte) Instruction.Kind.ALU.ordinal();
@@ -322,7 +364,7 @@ final class Assembler {
             changed = false;
             for (int i = 0; i < n; i++) {
                 int t = target[i];
-                if (t == NO_TARGET || extra != null && extra[i] != 0) {
+                if (t < 0 || extra != null && extra[i] != 0) {
                     continue;
                 }
                 long off = (long) slot[t] - (slot[i] + 1);
@@ -356,7 +398,7 @@ final class Assembler {
     }
 
     private AssemblyException outOfRange(int i, Instruction in, long off, String expected) {
-        return new AssemblyException(i, in.target(), "instruction " + i + " (" + describe(in) + "): jump offset "
+        return new AssemblyException(slot[i], i, in.target(), where(slot[i], i, in) + ": jump offset "
                 + off + " out of range: expected " + expected);
     }
 
@@ -372,7 +414,9 @@ final class Assembler {
             }
             Instruction in = insns.get(i);
             int t = target[i];
-            if (k == JUMP) {
+            if (t == OUTSIDE) {
+                InstructionCodec.encodeAt(out, slot[i] * 8, little, in, KINDS[k], InstructionCodec.literalOffset(in));
+            } else if (k == JUMP) {
                 encodeJump(out, little, (JumpInsn) in, i, t);
             } else {
                 int rel = t == NO_TARGET ? 0 : slot[t] - (slot[i] + 1);

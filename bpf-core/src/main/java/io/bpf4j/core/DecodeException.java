@@ -16,10 +16,17 @@ public class DecodeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final int byteOffset;
+    private final String reason;
 
     public DecodeException(int byteOffset, String message) {
         super("byte " + byteOffset + " (slot " + byteOffset / 8 + "): " + message);
         this.byteOffset = byteOffset;
+        this.reason = message;
+    }
+
+    /** What is wrong, without the position: {@code unknown opcode 0xff}. */
+    public String reason() {
+        return reason;
     }
 
     /** Offset in the input of the instruction (or the leftover bytes) at fault. */

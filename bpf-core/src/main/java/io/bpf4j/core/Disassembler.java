@@ -1,5 +1,7 @@
 package io.bpf4j.core;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.util.List;
 
@@ -41,18 +43,137 @@ public final class Disassembler {
 
     /**
      * The listing of bytecode, one {@code N: (cc) text} line per instruction, each ended by a newline.
-     *
-     * @throws DecodeException naming the byte offset of undecodable input
+     * A slot that does not decode (unknown opcode, reserved field in use, half an {@code ld_imm64})
+     * does not end the listing: it is shown as {@code N: (cc) .8byte 0x…  ; bad slot: why (bytes …)},
+     * which {@link TextAssembler} reads back to the same bytes, and the listing goes on. Bytes left
+     * over after the last whole slot are shown in a final comment line.
      */
     public static String disassemble(byte[] code, ByteOrder order) {
-        List<Instruction> insns = InstructionCodec.decode(code, order);
-        StringBuilder sb = new StringBuilder(insns.size() * 32);
-        int slot = 0;
-        for (Instruction in : insns) {
-            line(sb, slot, in).append('\n');
-            slot += in.slots();
+        if (code == null) {
+            throw new IllegalArgumentException("bytecode missing");
         }
+        StringBuilder sb = new StringBuilder((int) Math.min((long) code.length * 4 + 16, 1 << 24));
+        new Streamer(order, sb).run(code, code.length, true);
         return sb.toString();
+    }
+
+    /**
+     * What {@link #disassemble(InputStream, ByteOrder, Appendable)} saw.
+     *
+     * @param slots 8-byte slots listed
+     * @param badSlots slots shown as {@code .8byte} because they do not decode
+     * @param trailingBytes bytes after the last whole slot (0 for well-formed input)
+     */
+    public record Stats(long slots, long badSlots, int trailingBytes) {
+    }
+
+    /**
+     * Streams the listing of {@code in} to {@code out} in constant memory (a 64 KiB window),
+     * whatever the input's size; lines as {@link #disassemble(byte[], ByteOrder)} prints them.
+     *
+     * <pre>{@code
+     * try (InputStream in = Files.newInputStream(path)) {
+     *     Disassembler.Stats s = Disassembler.disassemble(in, ByteOrder.LITTLE_ENDIAN, System.out);
+     * }
+     * }</pre>
+     *
+     * @throws IOException from reading {@code in} or writing {@code out}
+     */
+    public static Stats disassemble(InputStream in, ByteOrder order, Appendable out) throws IOException {
+        if (in == null || order == null || out == null) {
+            throw new IllegalArgumentException("input, byte order and output are required");
+        }
+        StringBuilder sb = new StringBuilder(WINDOW * 5);
+        Streamer st = new Streamer(order, sb);
+        byte[] buf = new byte[WINDOW];
+        int len = 0;
+        boolean eof = false;
+        while (!eof) {
+            int n = in.read(buf, len, buf.length - len);
+            if (n < 0) {
+                eof = true;
+            } else {
+                len += n;
+            }
+            if (eof || len == buf.length) {
+                int used = st.run(buf, len, eof);
+                System.arraycopy(buf, used, buf, 0, len - used);
+                len -= used;
+                out.append(sb);
+                sb.setLength(0);
+            }
+        }
+        return new Stats(st.slot, st.bad, st.trailing);
+    }
+
+    /** Bytes the streaming listing reads at a time. */
+    private static final int WINDOW = 64 * 1024;
+
+    /** Lists whole slots of a window; keeps its place across windows. */
+    private static final class Streamer {
+        final ByteOrder order;
+        final boolean little;
+        final StringBuilder sb;
+        long slot;
+        long bad;
+        int trailing;
+
+        Streamer(ByteOrder order, StringBuilder sb) {
+            this.order = order;
+            this.little = order == ByteOrder.LITTLE_ENDIAN;
+            this.sb = sb;
+        }
+
+        /**
+         * Lists the slots of {@code buf[0, len)} and returns how many bytes it consumed; unless
+         * {@code eof}, it stops where an {@code ld_imm64} could need bytes not read yet.
+         */
+        int run(byte[] buf, int len, boolean eof) {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf, 0, len).order(order);
+            int p = 0;
+            while (len - p >= 16 || (eof && len - p >= 8)) {
+                Instruction in;
+                try {
+                    in = InstructionCodec.decodeAt(bb, little, p, len);
+                } catch (DecodeException e) {
+                    RawInsn raw = new RawInsn(bb.getLong(p));
+                    badLine(sb, slot, raw, order, e.reason(), buf, p).append('\n');
+                    bad++;
+                    slot++;
+                    p += 8;
+                    continue;
+                }
+                line(sb, slot, in).append('\n');
+                slot += in.slots();
+                p += in.slots() * 8;
+            }
+            if (eof && len - p > 0) {
+                trailing = len - p;
+                sb.append("; ").append(slot).append(": ").append(trailing).append(" trailing byte")
+                        .append(trailing == 1 ? "" : "s").append(" (");
+                hexBytes(sb, buf, p, trailing).append("): not a whole 8-byte slot, not listed\n");
+                p = len;
+            }
+            return p;
+        }
+    }
+
+    /** {@code N: (cc) .8byte 0x…  ; bad slot: why (bytes …)} for a slot that does not decode. */
+    static StringBuilder badLine(StringBuilder sb, long slot, RawInsn raw, ByteOrder order, String why,
+                                 byte[] buf, int p) {
+        sb.append(slot).append(": (").append(InstructionCodec.hex2(raw.opcode(order))).append(") ")
+                .append(format(raw)).append("  ; bad slot: ").append(why).append(" (bytes ");
+        return hexBytes(sb, buf, p, 8).append(')');
+    }
+
+    private static StringBuilder hexBytes(StringBuilder sb, byte[] buf, int p, int n) {
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(InstructionCodec.hex2(buf[p + i]));
+        }
+        return sb;
     }
 
     /** {@code N: (cc) text} for one instruction at slot {@code slot}. */
@@ -60,7 +181,7 @@ public final class Disassembler {
         return line(new StringBuilder(), slot, in).toString();
     }
 
-    private static StringBuilder line(StringBuilder sb, int slot, Instruction in) {
+    private static StringBuilder line(StringBuilder sb, long slot, Instruction in) {
         return sb.append(slot).append(": (").append(InstructionCodec.hex2(in.opcode())).append(") ").append(format(in));
     }
 
@@ -86,7 +207,7 @@ public final class Disassembler {
     /** The listing of an assembled program; {@code order} is the order it was assembled in. */
     public static String listing(AssembledProgram assembled, ByteOrder order) {
         Program program = assembled.program();
-        List<Instruction> decoded = InstructionCodec.decode(assembled.bytecode(), order);
+        List<Instruction> decoded = InstructionCodec.decodeLenient(assembled.bytecode(), order);
         int slots = assembled.slotCount();
         String[] labelAt = new String[slots + 1];
         java.util.Map<String, Integer> labelSlots = assembled.labelSlots();
@@ -112,7 +233,12 @@ public final class Disassembler {
             int index = assembled.instructionAtSlot(slot);
             Instruction source = index >= 0 ? program.instructions().get(index) : null;
             Instruction shown = named(in, slot, source, assembled, ordered);
-            line(sb, slot, shown);
+            if (shown.kind() == Instruction.Kind.RAW) {
+                sb.append(slot).append(": (").append(InstructionCodec.hex2(((RawInsn) shown).opcode(order))).append(") ")
+                        .append(format(shown));
+            } else {
+                line(sb, slot, shown);
+            }
             if (index >= 0) {
                 program.sourcePosition(index).ifPresent(pos -> sb.append("  ; ")
                         .append(pos.file() == null ? pos.className() : pos.file() + ":" + pos.line()));
@@ -223,6 +349,8 @@ public final class Disassembler {
             }
             case LABEL:
                 return ((Label) in).name() + ":";
+            case RAW:
+                return ".8byte 0x" + String.format("%016x", ((RawInsn) in).value());
             default:
                 throw new AssertionError(in.kind());
         }

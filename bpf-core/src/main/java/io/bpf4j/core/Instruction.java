@@ -23,7 +23,7 @@ package io.bpf4j.core;
  */
 public sealed interface Instruction
         permits AluInsn, EndianInsn, AddrSpaceCastInsn, JumpInsn, GotoInsn, MayGotoInsn, CallInsn,
-                ExitInsn, LoadInsn, StoreInsn, AtomicInsn, LoadImm64Insn, PacketLoadInsn, Label {
+                ExitInsn, LoadInsn, StoreInsn, AtomicInsn, LoadImm64Insn, PacketLoadInsn, RawInsn, Label {
 
     /** Instruction classes (BPF_LD … BPF_ALU64), the low three bits of the opcode. */
     int CLASS_LD = 0x00, CLASS_LDX = 0x01, CLASS_ST = 0x02, CLASS_STX = 0x03,
@@ -32,7 +32,9 @@ public sealed interface Instruction
     /** The kinds of instruction, one per record type. */
     enum Kind {
         ALU, ENDIAN, ADDR_SPACE_CAST, JUMP, GOTO, MAY_GOTO, CALL, EXIT, LOAD, STORE, ATOMIC,
-        LD_IMM64, PACKET_LOAD, LABEL
+        LD_IMM64, PACKET_LOAD, LABEL,
+        /** A slot kept as raw bytes ({@link RawInsn}): undecodable input, or {@code .8byte}. */
+        RAW
     }
 
     /** Which record this is. */

@@ -10,8 +10,11 @@ import java.util.List;
 /**
  * Encodes instructions to bytecode and decodes bytecode to instructions, one slot at a time,
  * with offsets taken literally: no labels, no layout, no widening (that is {@link Program#assemble}'s
- * job). Decoding is strict: every field the kernel requires to be zero must be zero, so
- * {@code encode(decode(bytes))} returns {@code bytes} for every instruction the verifier accepts.
+ * job). Decoding is not validation: every encoding the kernel's printer prints decodes, including
+ * those a program should not contain (a write to r10, division by the immediate 0, a shift count
+ * beyond the width: {@link Lint} reports those). It is exact: a slot whose reserved fields are in
+ * use, or whose opcode is unknown, would not survive {@code encode(decode(bytes))}, so
+ * {@link #decode} refuses it and {@link #decodeLenient} keeps it as a {@link RawInsn}.
  *
  * <pre>
  *   one slot, little-endian target            big-endian target: byte 1 is dst&lt;&lt;4 | src
@@ -156,6 +159,9 @@ public final class InstructionCodec {
                 put(out, pos, little, p.opcode(), null, p.src(), 0, p.imm());
                 break;
             }
+            case RAW:
+                (little ? LONG_LE : LONG_BE).set(out, pos, ((RawInsn) in).value());
+                break;
             default:
                 throw new AssertionError(kind);
         }
@@ -213,7 +219,53 @@ public final class InstructionCodec {
         return out;
     }
 
-    private static Instruction decodeAt(ByteBuffer bb, boolean little, int p, int length) {
+    /**
+     * Decodes like {@link #decode(byte[], ByteOrder)}, but never fails on a slot: one that cannot be
+     * decoded (unknown opcode, reserved field in use, half an {@code ld_imm64}) becomes a
+     * {@link RawInsn} of its 8 bytes, and decoding goes on with the next slot. Trailing bytes that
+     * do not make a whole slot are still an error.
+     *
+     * @throws DecodeException only for input whose length is not a multiple of 8
+     */
+    public static List<Instruction> decodeLenient(byte[] code, ByteOrder order) {
+        if (code == null) {
+            throw new IllegalArgumentException("bytecode missing");
+        }
+        if (code.length % 8 != 0) {
+            throw new DecodeException(code.length / 8 * 8, "truncated input: " + code.length % 8
+                    + " bytes left, an instruction takes 8 (input is " + code.length + " bytes, not a multiple of 8)");
+        }
+        ByteBuffer bb = ByteBuffer.wrap(code).order(order);
+        boolean little = order == ByteOrder.LITTLE_ENDIAN;
+        List<Instruction> out = new ArrayList<>(code.length / 8);
+        int p = 0;
+        while (p < code.length) {
+            Instruction in;
+            try {
+                in = decodeAt(bb, little, p, code.length);
+            } catch (DecodeException e) {
+                in = new RawInsn(bb.getLong(p));
+            }
+            out.add(in);
+            p += in.slots() * 8;
+        }
+        return out;
+    }
+
+    /**
+     * Why the slot at byte {@code p} of {@code bb} does not decode, or null if it does; {@code length}
+     * is where the input ends (a slot needs the one after it to be a whole {@code ld_imm64}).
+     */
+    static String problemAt(ByteBuffer bb, boolean little, int p, int length) {
+        try {
+            decodeAt(bb, little, p, length);
+            return null;
+        } catch (DecodeException e) {
+            return e.reason();
+        }
+    }
+
+    static Instruction decodeAt(ByteBuffer bb, boolean little, int p, int length) {
         Slot s = new Slot(bb, little, p);
         try {
             return s.decode(length);

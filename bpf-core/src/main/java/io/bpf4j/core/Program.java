@@ -42,6 +42,22 @@ public final class Program {
         return new Program(Collections.unmodifiableList(new ArrayList<>(instructions)), null);
     }
 
+    /**
+     * A program of these instructions with, for each, where in the source it came from (null where
+     * unknown): a compiler's line table, carried to the kernel as BTF {@code line_info} by the loader
+     * and named by verifier errors.
+     *
+     * @throws IllegalArgumentException if the two lists differ in length
+     */
+    public static Program of(List<? extends Instruction> instructions, List<SourcePosition> positions) {
+        if (positions.size() != instructions.size()) {
+            throw new IllegalArgumentException("positions: " + positions.size() + " for " + instructions.size()
+                    + " instructions: expected one per instruction");
+        }
+        return new Program(Collections.unmodifiableList(new ArrayList<>(instructions)),
+                positions.toArray(new SourcePosition[0]));
+    }
+
     /** A new fluent builder. */
     public static ProgramBuilder builder() {
         return new ProgramBuilder();
@@ -72,10 +88,27 @@ public final class Program {
 
     /** Assembles in {@code order}, widening far conditional jumps. */
     public byte[] assemble(ByteOrder order) {
-        return Assembler.bytes(this, order, true);
+        try {
+            return Assembler.bytes(this, order, true, true);
+        } catch (AssemblyException e) {
+            throw withPosition(e);
+        }
     }
 
     /** The program's kinds and resolved targets, computed once (throws if labels or offsets are wrong). */
+    /** The same error, with the Java line that appended the instruction when positions were recorded. */
+    private AssemblyException withPosition(AssemblyException e) {
+        Optional<SourcePosition> pos = sourcePosition(e.instruction());
+        if (pos.isEmpty() || e.getMessage().contains(" (appended at ")) {
+            return e;
+        }
+        SourcePosition p = pos.get();
+        AssemblyException out = new AssemblyException(e.index(), e.instruction(), e.label(), e.getMessage()
+                + " (appended at " + (p.file() == null ? p.className() : p.file() + ":" + p.line()) + ")");
+        out.initCause(e);
+        return out;
+    }
+
     Assembler.Resolved resolved() {
         Assembler.Resolved r = resolved;
         if (r == null) {
@@ -94,7 +127,11 @@ public final class Program {
      * @throws AssemblyException naming the instruction index and label at fault
      */
     public AssembledProgram assembleDetailed(ByteOrder order, boolean widenFarJumps) {
-        return Assembler.assemble(this, order, widenFarJumps);
+        try {
+            return Assembler.assemble(this, order, widenFarJumps, true);
+        } catch (AssemblyException e) {
+            throw withPosition(e);
+        }
     }
 
     /** Names of the maps the program refers to through {@code ld_imm64} symbols, in order of first use. */

@@ -21,15 +21,27 @@ import java.util.List;
  *   exit
  * </pre>
  *
- * <p>Conventions beyond the kernel's printer: on the right of {@code rN =} a hexadecimal
- * number (or any number followed by {@code ll}, as llvm-objdump prints it) is an {@code ld_imm64},
- * a decimal one a {@code mov}, since that is how the verifier prints them. {@code call name#N}
+ * <p>Numbers: {@code rN = IMM} is a {@code mov} whose 32-bit immediate is what the text says,
+ * decimal or hexadecimal, as LLVM reads it ({@code r7 = 0xfaceb00c} is a mov the kernel
+ * sign-extends); {@code rN = IMM ll} is an {@code ld_imm64}, and so is a line whose listing prefix
+ * is {@code (18)}, which is how the verifier prints it ({@code 0: (18) r1 = 0x123456789}). A value
+ * no mov can hold is an error that names the {@code ll} spelling. Numbers may carry C suffixes
+ * ({@code 0xffffffff00000000ULL}); {@code -9223372036854775808} is read as clang prints
+ * {@code LLONG_MIN}. GNU numeric local labels work ({@code 1:}, {@code goto 1f}, {@code goto 1b}),
+ * and {@code .8byte N} is one raw slot ({@link RawInsn}). {@code call name#N}
  * is a helper when {@code name} is a helper or {@code unknown}, otherwise a kfunc with BTF id N
  * (the verifier prints kfuncs by name); {@code call name} without a number is a helper when the
  * catalogue knows {@code name}, otherwise a bpf-to-bpf call to label {@code name}. {@code w} and
  * {@code r} registers choose the 32- or 64-bit ALU and JMP classes. LLVM's spellings of the same
  * instructions are accepted too ({@code goto +3}, {@code (r2 + 8)}, {@code call 5},
- * {@code r1 = 0 ll}, {@code skb[r3]}), so llvm-objdump output of the common forms parses.
+ * {@code r1 = 0 ll}, {@code skb[r3]}, {@code w1 = *(u8 *)(r2 + 0)}, {@code r0 = atomic_fetch_add((u64 *)(r1 + 0), r0)}),
+ * so llvm-objdump output and the inline assembly of the kernel's selftests parse.
+ *
+ * <p>What the verifier rather than the assembler judges (a jump whose target lies outside the
+ * program, a program that does not end in {@code exit}) is a warning ({@link Result#warnings()}),
+ * an error only with {@link Options#strict()}. Instructions that {@link Lint} rules refuse (a write to
+ * r10, division by the immediate 0, a shift beyond the width, a raw slot) are errors unless
+ * {@link Options#allow(Lint.Rule...) allowed}.
  *
  * <pre>{@code
  * byte[] code = TextAssembler.assemble("r0 = 0\nexit\n", ByteOrder.LITTLE_ENDIAN);
@@ -52,22 +64,110 @@ public final class TextAssembler {
      *         the instruction an {@link AssemblyException} is about
      */
     public static byte[] assemble(String text, ByteOrder order) {
-        Parsed parsed = parseWithLines(text);
-        try {
-            return Assembler.assemble(parsed.program, order, true).bytecode();
-        } catch (AssemblyException e) {
-            int line = e.index() >= 0 && e.index() < parsed.lines.length ? parsed.lines[e.index()] : parsed.lastLine;
-            throw new TextParseException(line, 0, e.getMessage());
+        return assemble(text, order, Options.DEFAULT).bytecode();
+    }
+
+    /**
+     * How to assemble: which {@link Lint} rules to allow on purpose, and whether what the verifier
+     * judges (targets outside the program, no final exit) is an error rather than a warning.
+     *
+     * <pre>{@code
+     * TextAssembler.Options o = TextAssembler.Options.DEFAULT.allow(Lint.Rule.DIVISION_BY_ZERO).strict(true);
+     * }</pre>
+     *
+     * @param strict true to make warnings errors
+     * @param allowed the rules whose breach is accepted
+     */
+    public record Options(boolean strict, java.util.Set<Lint.Rule> allowed) {
+        /** Not strict, no rule allowed. */
+        public static final Options DEFAULT = new Options(false, Lint.NONE);
+
+        public Options {
+            if (allowed == null) {
+                throw new IllegalArgumentException("allowed rules missing: use an empty set");
+            }
+            allowed = java.util.Collections.unmodifiableSet(allowed.isEmpty()
+                    ? java.util.EnumSet.noneOf(Lint.Rule.class) : java.util.EnumSet.copyOf(allowed));
+        }
+
+        /** These options with {@code rules} allowed too. */
+        public Options allow(Lint.Rule... rules) {
+            java.util.EnumSet<Lint.Rule> set = allowed.isEmpty()
+                    ? java.util.EnumSet.noneOf(Lint.Rule.class) : java.util.EnumSet.copyOf(allowed);
+            set.addAll(java.util.Arrays.asList(rules));
+            return new Options(strict, set);
+        }
+
+        /** These options with every rule allowed, as verifier tests need. */
+        public Options allowAll() {
+            return new Options(strict, java.util.EnumSet.allOf(Lint.Rule.class));
+        }
+
+        /** These options, strict or not. */
+        public Options strict(boolean on) {
+            return new Options(on, allowed);
         }
     }
 
     /**
-     * Parses text into a program (labels kept, offsets as written).
+     * Assembled text.
+     *
+     * @param bytecode the bytes
+     * @param warnings what the verifier will judge, each naming its line ({@code line 3: slot 2 …})
+     */
+    public record Result(byte[] bytecode, List<String> warnings) {
+    }
+
+    /**
+     * Parses and assembles text with {@code options}.
+     *
+     * <pre>{@code
+     * TextAssembler.Result r = TextAssembler.assemble("goto +5\n", ByteOrder.LITTLE_ENDIAN, TextAssembler.Options.DEFAULT);
+     * r.warnings();   // [line 1: slot 0 (instruction 0: goto pc+5): offset 5 lands at slot 6, outside the program (0..0)]
+     * }</pre>
+     *
+     * @throws TextParseException naming the line (and column) of a syntax error, of an instruction a
+     *         rule refuses, or (strict) of what would otherwise be a warning
+     */
+    public static Result assemble(String text, ByteOrder order, Options options) {
+        if (order == null || options == null) {
+            throw new IllegalArgumentException("byte order and options are required");
+        }
+        Parsed parsed = parseWithLines(text, options);
+        try {
+            Assembler.Resolved r = parsed.program.resolved();
+            List<String> warnings = new ArrayList<>();
+            for (Lint.Finding f : r.problems) {
+                int line = lineOf(parsed, f.instruction());
+                if (options.strict()) {
+                    throw new TextParseException(line, 0, f.message() + " (an error because assembly is strict)");
+                }
+                warnings.add("line " + line + ": " + f.message());
+            }
+            byte[] code = Assembler.assemble(parsed.program, order, true, false).bytecode();
+            return new Result(code, java.util.Collections.unmodifiableList(warnings));
+        } catch (AssemblyException e) {
+            throw new TextParseException(lineOf(parsed, e.instruction()), 0, e.getMessage());
+        }
+    }
+
+    private static int lineOf(Parsed parsed, int instruction) {
+        return instruction >= 0 && instruction < parsed.lines.length ? parsed.lines[instruction] : parsed.lastLine;
+    }
+
+    /**
+     * Parses text into a program (labels kept, offsets as written), refusing instructions that a
+     * {@link Lint} rule refuses.
      *
      * @throws TextParseException naming the line and column of the first syntax error
      */
     public static Program parse(String text) {
-        return parseWithLines(text).program;
+        return parseWithLines(text, Options.DEFAULT).program;
+    }
+
+    /** Parses text into a program with {@code options} (only its allowed rules matter here). */
+    public static Program parse(String text, Options options) {
+        return parseWithLines(text, options).program;
     }
 
     private static final class Parsed {
@@ -82,25 +182,110 @@ public final class TextAssembler {
         }
     }
 
-    private static Parsed parseWithLines(String text) {
+    private static Parsed parseWithLines(String text, Options options) {
         if (text == null) {
             throw new IllegalArgumentException("assembly text missing");
         }
         List<Instruction> out = new ArrayList<>();
         List<Integer> lineOf = new ArrayList<>();
-        String[] lines = text.split("\n", -1);   // a trailing \r is whitespace to the line parser
+        String[] lines = withoutBlockComments(text).split("\n", -1);   // a trailing \r is whitespace to the line parser
+        NumericLabels numeric = new NumericLabels();
         for (int i = 0; i < lines.length; i++) {
-            Instruction in = new Line(lines[i], i + 1).parse();
+            Line l = new Line(lines[i], i + 1, numeric);
+            Instruction in = l.parse();
+            if (l.leadingLabel != null) {
+                out.add(l.leadingLabel);
+                lineOf.add(i + 1);
+            }
             if (in != null) {
+                String problem = Lint.problem(in, options.allowed());
+                if (problem != null) {
+                    throw new TextParseException(i + 1, 0, problem);
+                }
                 out.add(in);
                 lineOf.add(i + 1);
             }
         }
+        numeric.checkForward(lines.length);
         int[] lineArray = new int[lineOf.size()];
         for (int i = 0; i < lineArray.length; i++) {
             lineArray[i] = lineOf.get(i);
         }
         return new Parsed(Program.of(out), lineArray, lines.length);
+    }
+
+    /**
+     * {@code text} with each C comment {@code /* … *}{@code /} replaced by spaces (newlines kept, so
+     * lines and columns stay where they were), as LLVM's assembler reads them.
+     */
+    private static String withoutBlockComments(String text) {
+        int open = text.indexOf("/*");
+        if (open < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text);
+        while (open >= 0) {
+            int close = text.indexOf("*/", open + 2);
+            if (close < 0) {
+                int line = 1;
+                for (int i = 0; i < open; i++) {
+                    if (text.charAt(i) == '\n') {
+                        line++;
+                    }
+                }
+                throw new TextParseException(line, 0, "comment /* is never closed: expected */");
+            }
+            for (int i = open; i < close + 2; i++) {
+                if (sb.charAt(i) != '\n') {
+                    sb.setCharAt(i, ' ');
+                }
+            }
+            open = text.indexOf("/*", close + 2);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * GNU numeric local labels: {@code N:} may be defined many times; {@code Nb} refers to the
+     * latest definition before it, {@code Nf} to the next one after it. Each definition gets a
+     * name of its own, {@code .LN.k}.
+     */
+    private static final class NumericLabels {
+        private final java.util.Map<String, Integer> defined = new java.util.HashMap<>();
+        /** Forward references not yet defined: name -> line of the first use. */
+        private final java.util.Map<String, Integer> pending = new java.util.LinkedHashMap<>();
+        private final java.util.Map<String, String> pendingSpelling = new java.util.HashMap<>();
+
+        Label define(String n) {
+            int k = defined.merge(n, 1, Integer::sum) - 1;
+            String name = ".L" + n + "." + k;
+            pending.remove(name);
+            return new Label(name);
+        }
+
+        String backward(String n, int line, int column) {
+            Integer count = defined.get(n);
+            if (count == null) {
+                throw new TextParseException(line, column, n + "b refers back to local label " + n
+                        + ":, but none is defined before this line");
+            }
+            return ".L" + n + "." + (count - 1);
+        }
+
+        String forward(String n, int line) {
+            String name = ".L" + n + "." + defined.getOrDefault(n, 0);
+            pending.putIfAbsent(name, line);
+            pendingSpelling.putIfAbsent(name, n + "f");
+            return name;
+        }
+
+        void checkForward(int lastLine) {
+            for (java.util.Map.Entry<String, Integer> e : pending.entrySet()) {
+                String n = pendingSpelling.get(e.getKey());
+                throw new TextParseException(e.getValue(), 0, n + " refers forward to local label "
+                        + n.substring(0, n.length() - 1) + ":, but none is defined after this line");
+            }
+        }
     }
 
     /** A cursor over one line. */
@@ -116,11 +301,17 @@ public final class TextAssembler {
         private final String s;
         private final int line;
         private final int end;
+        private final NumericLabels numeric;
         private int pos;
+        /** The opcode of the listing prefix {@code N: (cc)}, or -1. */
+        private int expectedOpcode = -1;
+        /** A label ({@code name:} or numeric {@code N:}) that starts this line before an instruction, or null. */
+        Label leadingLabel;
 
-        Line(String text, int line) {
+        Line(String text, int line, NumericLabels numeric) {
             this.s = text;
             this.line = line;
+            this.numeric = numeric;
             int cut = text.length();
             int semi = text.indexOf(';');
             if (semi >= 0) {
@@ -142,26 +333,37 @@ public final class TextAssembler {
             if (pos >= end) {
                 return null;
             }
-            int expectedOpcode = -1;
             int prefixAt = -1;
             if (Character.isDigit(s.charAt(pos))) {
                 int start = pos;
                 while (pos < end && Character.isDigit(s.charAt(pos))) {
                     pos++;
                 }
+                String digits = s.substring(start, Math.min(pos, start + 12));
                 if (!eat(":")) {
                     pos = start;
                 } else {
                     ws();
                     if (pos < end && s.charAt(pos) == '(' && pos + 3 < end && s.charAt(pos + 3) == ')'
                             && isHex(s.charAt(pos + 1)) && isHex(s.charAt(pos + 2))) {
+                        // the listing's "N: (cc)" prefix
                         prefixAt = pos + 1;
                         expectedOpcode = Integer.parseInt(s.substring(pos + 1, pos + 3), 16);
                         pos += 4;
-                    }
-                    ws();
-                    if (pos >= end) {
-                        throw error("expected an instruction after the index");
+                        ws();
+                        if (pos >= end) {
+                            throw error("expected an instruction after the listing prefix");
+                        }
+                    } else {
+                        // "N:" without an opcode is a GNU numeric local label
+                        if (pos - start > 10) {
+                            throw new TextParseException(line, start + 1, "numeric label " + Text.excerpt(digits)
+                                    + " too long: expected at most 9 digits");
+                        }
+                        leadingLabel = numeric.define(digits);
+                        if (pos >= end) {
+                            return null;
+                        }
                     }
                 }
             }
@@ -173,12 +375,17 @@ public final class TextAssembler {
                 while (p < end && Character.isWhitespace(s.charAt(p))) {
                     p++;
                 }
-                if (p < end && s.charAt(p) == ':' && restBlank(p + 1)) {
-                    if (expectedOpcode >= 0) {
-                        throw error("a label cannot follow an instruction prefix");
+                if (p < end && s.charAt(p) == ':' && (p + 1 >= end || s.charAt(p + 1) != ':')) {
+                    if (expectedOpcode >= 0 || leadingLabel != null) {
+                        throw error("a label cannot follow an instruction prefix or another label");
                     }
                     pos = p + 1;
-                    return new Label(name);
+                    if (restBlank(pos)) {
+                        return new Label(name);
+                    }
+                    leadingLabel = new Label(name);   // "name: insn" on one line, as LLVM allows
+                    ws();
+                    start = pos;
                 }
             }
             Instruction in;
@@ -191,9 +398,15 @@ public final class TextAssembler {
             }
             ws();
             if (pos < end) {
-                throw error("unexpected '" + s.substring(pos, end) + "' after the instruction");
+                throw error("unexpected '" + rest() + "' after the instruction");
             }
-            if (expectedOpcode >= 0 && expectedOpcode != in.opcode()) {
+            if (expectedOpcode >= 0 && in.kind() == Instruction.Kind.RAW) {
+                RawInsn raw = (RawInsn) in;
+                if (expectedOpcode != raw.opcode(ByteOrder.LITTLE_ENDIAN) && expectedOpcode != raw.opcode(ByteOrder.BIG_ENDIAN)) {
+                    throw new TextParseException(line, prefixAt + 1, "prefix opcode (" + InstructionCodec.hex2(expectedOpcode)
+                            + ") is neither end byte of the raw slot " + Disassembler.format(raw));
+                }
+            } else if (expectedOpcode >= 0 && expectedOpcode != in.opcode()) {
                 throw new TextParseException(line, prefixAt + 1, "prefix opcode (" + InstructionCodec.hex2(expectedOpcode)
                         + ") does not match the instruction, whose opcode is (" + InstructionCodec.hex2(in.opcode()) + ")");
             }
@@ -212,6 +425,9 @@ public final class TextAssembler {
         private Instruction instruction() {
             if (word("exit")) {
                 return new ExitInsn();
+            }
+            if (word(".8byte") || word(".quad")) {
+                return new RawInsn(number());
             }
             if (word("gotol")) {
                 Target t = target();
@@ -253,7 +469,11 @@ public final class TextAssembler {
                 expect("=");
                 ws();
                 if (peekReg()) {
-                    return new StoreInsn(size, m.base, m.off, reg().reg, 0);
+                    RegTok v = reg();   // LLVM writes w registers for stores of up to 32 bits
+                    if (v.w && size == Size.DW) {
+                        throw error("a 64-bit store takes an r register, found " + v);
+                    }
+                    return new StoreInsn(size, m.base, m.off, v.reg, 0);
                 }
                 long v = number();
                 return new StoreInsn(size, m.base, m.off, null, s32(v, at));
@@ -312,6 +532,10 @@ public final class TextAssembler {
                 if (word("skb")) {
                     return packet(dst, size, signed, typeAt);
                 }
+                if (dst.w && (size == Size.DW || signed)) {   // LLVM's alu32 spelling: w1 = *(u8 *)(r2 + 0)
+                    throw new TextParseException(line, typeAt + 1, "a load into a w register is unsigned and"
+                            + " at most 32 bits: expected u8, u16 or u32, or an r register");
+                }
                 Mem m = mem();
                 return new LoadInsn(size, signed, dst.reg, m.base, m.off);
             }
@@ -340,13 +564,23 @@ public final class TextAssembler {
                 return named(dst);
             }
             int at = pos;
-            boolean hex = s.startsWith("0x", pos) || s.startsWith("-0x", pos) || s.startsWith("0X", pos);
             long v = number();
+            int numberEnd = pos;
             boolean ll = word("ll");
-            if ((hex || ll) && !dst.w) {
+            if (ll && dst.w) {
+                throw error("ll loads a 64-bit register: expected r" + dst.reg.number() + ", not " + dst);
+            }
+            // The verifier prints an ld_imm64 as "(18) rN = 0x…": its prefix says which instruction it is.
+            if (ll || (!dst.w && expectedOpcode == 0x18)) {
                 return new LoadImm64Insn(dst.reg, PseudoSource.NONE, v, null);
             }
-            return new AluInsn(AluOp.MOV, !dst.w, dst.reg, null, s32(v, at));
+            if (v < Integer.MIN_VALUE || v > 0xffff_ffffL) {
+                String spelled = Text.excerpt(s.substring(at, numberEnd).trim());
+                throw new TextParseException(line, at + 1, "immediate " + spelled + " does not fit the 32-bit immediate"
+                        + " of a mov (-2147483648..4294967295): write " + dst + " = " + spelled + " ll to load"
+                        + " a 64-bit constant");
+            }
+            return new AluInsn(AluOp.MOV, !dst.w, dst.reg, null, (int) v);
         }
 
         private Instruction packet(RegTok dst, Size size, boolean signed, int typeAt) {
@@ -435,7 +669,7 @@ public final class TextAssembler {
                     if (name.startsWith("atomic_") || name.startsWith("atomic64_")) {
                         return atomicCall(dst, name, at);
                     }
-                    throw new TextParseException(line, at + 1, "unknown operand '" + name + "'");
+                    throw new TextParseException(line, at + 1, "unknown operand '" + Text.excerpt(name) + "'");
             }
         }
 
@@ -500,7 +734,7 @@ public final class TextAssembler {
                 case "fetch_xor": aop = AtomicOp.FETCH_XOR; break;
                 case "xchg": aop = AtomicOp.XCHG; break;
                 case "cmpxchg": aop = AtomicOp.CMPXCHG; break;
-                default: throw new TextParseException(line, at + 1, "unknown atomic operation '" + name + "'");
+                default: throw new TextParseException(line, at + 1, "unknown atomic operation '" + Text.excerpt(name) + "'");
             }
             if ((size == Size.DW) != wide) {
                 throw new TextParseException(line, at + 1, name + " on a " + size.cType() + ": expected "
@@ -541,6 +775,9 @@ public final class TextAssembler {
                 throw error("expected +=, |=, &= or ^=, found '" + rest() + "'");
             }
             RegTok src = reg();
+            if (src.w && size == Size.DW) {
+                throw error("a 64-bit atomic takes an r register, found " + src);
+            }
             return new AtomicInsn(op, size, m.base, src.reg, m.off);
         }
 
@@ -625,7 +862,7 @@ public final class TextAssembler {
                 }
             }
             if (name.contains("-")) {
-                throw new TextParseException(line, at + 1, "'" + name + "' is not a label name");
+                throw new TextParseException(line, at + 1, "'" + Text.excerpt(name) + "' is not a label name");
             }
             return CallInsn.local(name);
         }
@@ -679,8 +916,21 @@ public final class TextAssembler {
                 int at = pos;   // LLVM's spelling of pc+N: "goto +3"
                 return new Target(s32(number(), at), null);
             }
+            if (pos < end && Character.isDigit(s.charAt(pos))) {
+                int at = pos;
+                int p = pos;
+                while (p < end && Character.isDigit(s.charAt(p))) {
+                    p++;
+                }
+                if (p < end && (s.charAt(p) == 'f' || s.charAt(p) == 'b') && (p + 1 == end || !isIdentPart(s.charAt(p + 1)))
+                        && p - at <= 9) {
+                    String n = s.substring(at, p);
+                    pos = p + 1;
+                    return new Target(0, s.charAt(p) == 'b' ? numeric.backward(n, line, at + 1) : numeric.forward(n, line));
+                }
+            }
             if (pos >= end || !isIdentStart(s.charAt(pos))) {
-                throw error("expected a jump target (pc+N or a label), found '" + rest() + "'");
+                throw error("expected a jump target (pc+N, a label, or Nf/Nb for a numeric label), found '" + rest() + "'");
             }
             return new Target(0, ident());
         }
@@ -701,7 +951,7 @@ public final class TextAssembler {
             boolean ok = size != null && (t.charAt(0) == 'u' || (allowSigned && t.charAt(0) == 's'));
             if (!ok) {
                 throw new TextParseException(line, at + 1, "expected a type " + (allowSigned ? "u8..u64 or s8..s32" : "u8..u64")
-                        + ", found '" + t + "'");
+                        + ", found '" + Text.excerpt(t) + "'");
             }
             expect("*");
             expect(")");
@@ -735,7 +985,7 @@ public final class TextAssembler {
                 }
                 if (pos < end && isIdentPart(s.charAt(pos))) {
                     pos = at;
-                    throw error("expected a register, found '" + word() + "'");
+                    throw error("expected a register, found '" + Text.excerpt(word()) + "'");
                 }
                 int n = Integer.parseInt(s.substring(start, Math.min(pos, start + 6)));
                 if (n > 10) {
@@ -786,11 +1036,37 @@ public final class TextAssembler {
                 throw error("expected a number, found '" + rest() + "'");
             }
             String digits = s.substring(start, pos);
+            suffix();
+            long v;
             try {
-                long v = hex ? Long.parseUnsignedLong(digits, 16) : Long.parseLong(digits);
-                return neg ? -v : v;
+                v = Long.parseUnsignedLong(digits, hex ? 16 : 10);
             } catch (NumberFormatException e) {
-                throw new TextParseException(line, at + 1, "number " + s.substring(at, pos) + " out of range: expected at most 64 bits");
+                throw new TextParseException(line, at + 1, "number " + Text.excerpt(s.substring(at, pos))
+                        + " out of range: expected at most 64 bits");
+            }
+            if (neg && !hex && Long.compareUnsigned(v, Long.MIN_VALUE) > 0) {
+                // -9223372036854775808 (clang's LLONG_MIN) is the most negative a decimal may go
+                throw new TextParseException(line, at + 1, "number " + Text.excerpt(s.substring(at, pos))
+                        + " out of range: expected at least -9223372036854775808");
+            }
+            return neg ? -v : v;
+        }
+
+        /** Skips a C integer suffix glued to a number: u, l, ul, lu, ll, ull, llu (any case). */
+        private void suffix() {
+            int p = pos;
+            int us = 0;
+            int ls = 0;
+            while (p < end && (s.charAt(p) == 'u' || s.charAt(p) == 'U' || s.charAt(p) == 'l' || s.charAt(p) == 'L')) {
+                if (s.charAt(p) == 'u' || s.charAt(p) == 'U') {
+                    us++;
+                } else {
+                    ls++;
+                }
+                p++;
+            }
+            if (p > pos && us <= 1 && ls <= 2 && (p == end || !isIdentPart(s.charAt(p)))) {
+                pos = p;
             }
         }
 
@@ -887,7 +1163,7 @@ public final class TextAssembler {
 
         private String rest() {
             String r = s.substring(Math.min(pos, end), end);
-            return r.isEmpty() ? "end of line" : r.length() > 24 ? r.substring(0, 24) + "..." : r;
+            return r.isEmpty() ? "end of line" : r.length() > 24 ? r.substring(0, 24) + "... (" + r.length() + " characters)" : r;
         }
 
         private TextParseException error(String message) {

@@ -68,7 +68,8 @@ class BuilderSharingTest {
         ProgramBuilder b = Program.builder().mov64(Reg.R0, 0);
         AssemblyException e = assertThrows(AssemblyException.class, () -> b.probeReadKernel(Reg.R6, 8, null));
         assertEquals(1, b.size());
-        assertEquals("instruction 1: argument register for r3 missing", e.getMessage());
+        assertEquals("slot 1 (instruction 1): argument register for r3 missing", e.getMessage());
+        assertEquals(1, e.index());
         assertThrows(AssemblyException.class, () -> b.ringbufSubmit(null, 0));
         assertEquals(1, b.size());
     }
@@ -111,11 +112,11 @@ class BuilderSharingTest {
             }
             Program unknown = b.jeq(Reg.R0, 0, "Lx").exit().build();
             AssemblyException e = assertThrows(AssemblyException.class, () -> unknown.assemble());
-            assertEquals(true, e.getMessage().startsWith("instruction " + 2 * labels + " (if r0 == 0x0 goto Lx): unknown label 'Lx'"),
+            assertEquals(true, e.getMessage().startsWith("slot " + labels + " (instruction " + 2 * labels + ": if r0 == 0x0 goto Lx): unknown label 'Lx'"),
                     e.getMessage());
             Program duplicate = b.label("L0").exit().build();
             e = assertThrows(AssemblyException.class, () -> duplicate.assemble());
-            assertEquals("instruction " + (2 * labels + 2) + ": duplicate label 'L0', first defined at instruction 0",
+            assertEquals("slot " + (labels + 2) + " (instruction " + (2 * labels + 2) + "): duplicate label 'L0', first defined at instruction 0",
                     e.getMessage());
         }
     }

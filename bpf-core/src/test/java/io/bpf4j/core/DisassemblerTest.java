@@ -142,15 +142,16 @@ class DisassemblerTest {
     }
 
     @Test
-    void llvmStyleLdImm64AndHexOrDecimalMovesAreTold() {
+    void hexOrDecimalIsAMovAndOnlyLlOrTheListingPrefix18MakesAnLdImm64() {
         assertEquals(List.of(new LoadImm64Insn(Reg.R1, PseudoSource.NONE, 5, null),
-                        new LoadImm64Insn(Reg.R1, PseudoSource.NONE, 0x10, null),
                         new AluInsn(AluOp.MOV, true, Reg.R1, null, 16),
+                        new AluInsn(AluOp.MOV, true, Reg.R1, null, 16),
+                        new LoadImm64Insn(Reg.R1, PseudoSource.NONE, 0x10, null),
                         new AluInsn(AluOp.MOV, false, Reg.R1, null, 16),
                         new LoadImm64Insn(Reg.R1, PseudoSource.MAP_FD, 0xffff_ffffL, "events"),
                         new LoadImm64Insn(Reg.R1, PseudoSource.MAP_VALUE, 8L << 32 | 0xffff_ffffL, "cfg"),
                         new LoadImm64Insn(Reg.R1, PseudoSource.MAP_FD, 7, null)),
-                TextAssembler.parse(String.join("\n", "r1 = 5 ll", "r1 = 0x10", "r1 = 16", "w1 = 0x10",
+                TextAssembler.parse(String.join("\n", "r1 = 5 ll", "r1 = 0x10", "r1 = 16", "0: (18) r1 = 0x10", "w1 = 0x10",
                         "r1 = map[events]", "r1 = map[cfg][0]+8", "r1 = map[id:7]")).instructions());
     }
 

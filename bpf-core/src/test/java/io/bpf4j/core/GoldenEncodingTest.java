@@ -60,7 +60,14 @@ class GoldenEncodingTest {
 
     /** Parses one instruction of our syntax, encodes it, and checks both directions and both byte orders. */
     private static void checkForm(String ours, String expectedHex) {
-        List<Instruction> parsed = TextAssembler.parse(ours).instructions();
+        // The verifier prints an ld_imm64 as "rN = 0x…", which alone reads as a mov: its listing
+        // prefix (18) says which it is, and so does LLVM's "ll".
+        String opcode = expectedHex.replace(" ", "").substring(0, 2);
+        if (opcode.equals("18") && ours.matches("r\\d+ = 0x[0-9a-f]+")) {
+            assertEquals(TextAssembler.parse("0: (18) " + ours).instructions(), TextAssembler.parse(ours + " ll").instructions(),
+                    "'" + ours + " ll' and '0: (18) " + ours + "'");
+        }
+        List<Instruction> parsed = TextAssembler.parse(opcode.equals("18") ? "0: (18) " + ours : ours).instructions();
         assertEquals(1, parsed.size(), "one instruction in '" + ours + "'");
         Instruction insn = parsed.get(0);
         assertEquals(expectedHex.replace(" ", ""), hex(InstructionCodec.encode(parsed, ByteOrder.LITTLE_ENDIAN)),
@@ -116,11 +123,12 @@ class GoldenEncodingTest {
         List<Instruction> all = new ArrayList<>();
         for (String f : new String[] {"llvm-mc-14.golden", "llc-14-atomics.golden", "rfc9669-forms.golden"}) {
             for (String[] c : rows(f)) {
-                all.addAll(TextAssembler.parse(c[0]).instructions());
+                String hexColumn = c[c.length - 1].replace(" ", "");
+                all.addAll(TextAssembler.parse((hexColumn.startsWith("18") ? "0: (18) " : "") + c[0]).instructions());
             }
         }
         for (Instruction.Kind k : Instruction.Kind.values()) {
-            if (k != Instruction.Kind.LABEL) {
+            if (k != Instruction.Kind.LABEL && k != Instruction.Kind.RAW) {   // a raw slot has no oracle
                 assertTrue(all.stream().anyMatch(i -> i.kind() == k), "no golden row for " + k);
             }
         }

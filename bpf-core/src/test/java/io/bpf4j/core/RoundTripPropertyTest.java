@@ -26,7 +26,9 @@ class RoundTripPropertyTest {
             byte[] bytes = Program.of(insns).assemble(order);
             assertEquals(insns, InstructionCodec.decode(bytes, order), context + ": program -> bytes -> program");
             String text = Disassembler.disassemble(bytes, order);
-            assertArrayEquals(bytes, TextAssembler.assemble(text, order), () -> context + ": bytes -> text -> bytes\n" + text);
+            // random programs break Lint rules (r10 written, shifts beyond the width): allowed here
+            assertArrayEquals(bytes, TextAssembler.assemble(text, order, TextAssembler.Options.DEFAULT.allowAll()).bytecode(),
+                    () -> context + ": bytes -> text -> bytes\n" + text);
         }
     }
 }

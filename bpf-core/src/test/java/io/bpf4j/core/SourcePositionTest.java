@@ -23,9 +23,10 @@ class SourcePositionTest {
         b.exit();
         Program p = b.build();
         AssemblyException e = assertThrows(AssemblyException.class, p::assemble);
-        SourcePosition pos = p.sourcePosition(e.index()).orElseThrow();
+        SourcePosition pos = p.sourcePosition(e.instruction()).orElseThrow();
         assertEquals("SourcePositionTest.java", pos.file());
         assertEquals(line, pos.line());
+        assertEquals(true, e.getMessage().endsWith(" (appended at SourcePositionTest.java:" + line + ")"), e.getMessage());
         assertEquals("rejectedInstructionPointsAtTheJavaLineThatAppendedIt", pos.method());
     }
 

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
  * ./bpf4j disasm prog.bin
  * }</pre>
  *
- * A tool that fails prints one line, {@code bpf4j <tool>: <what went wrong>}, and exits with 1;
- * {@code BPF4J_DEBUG=1} adds the stack trace.
+ * A tool that fails prints one line, {@code bpf4j <tool>: <what went wrong>}, and exits with 1
+ * (2 for a bad option value, as for other usage errors); {@code BPF4J_DEBUG=1} adds the stack
+ * trace.
  */
 @Command(name = "bpf4j", mixinStandardHelpOptions = true, version = "bpf4j 0.1.0-SNAPSHOT",
         description = "Pure-Java eBPF tools.",
@@ -25,8 +26,11 @@ import picocli.CommandLine.Command;
             ExecsnoopCommand.class,
             FunclatencyCommand.class,
             io.bpf4j.examples.profile.ProfileCommand.class,
+            io.bpf4j.examples.net.XdpCountCommand.class,
+            io.bpf4j.examples.net.FirewallCommand.class,
+            io.bpf4j.examples.lsm.ExecGuardCommand.class,
         })
-public final class Bpf4j implements Runnable {
+public final class Bpf4j implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,12 +49,13 @@ public final class Bpf4j implements Runnable {
 
     /** A failure is one line for the user; the stack trace only on request. */
     private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        cmd.getErr().println("bpf4j " + cmd.getCommandName() + ": " + describe(e));
+        // Messages may quote names from the traced system (files, symbols): escaped, they stay one line.
+        cmd.getErr().println("bpf4j " + cmd.getCommandName() + ": " + TerminalText.escape(describe(e)));
         if ("1".equals(System.getenv("BPF4J_DEBUG"))) {
             e.printStackTrace(cmd.getErr());
         }
         cmd.getErr().flush();
-        return 1;
+        return e instanceof CliValues.BadValue ? 2 : 1;
     }
 
     private static String describe(Throwable e) {
@@ -58,8 +63,12 @@ public final class Bpf4j implements Runnable {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
+    /** Without a tool: the usage with the list of tools, on stderr, and exit 2 (a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("bpf4j: which tool? (./bpf4j <tool> --help for its options)");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        spec.commandLine().getErr().flush();
+        return 2;
     }
 }

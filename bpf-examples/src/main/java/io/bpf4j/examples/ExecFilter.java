@@ -3,8 +3,6 @@ package io.bpf4j.examples;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 /**
  * The filters of execsnoop that run in user space, as bcc's do: {@code -n NAME} (a regular
@@ -22,18 +20,18 @@ import picocli.CommandLine.ParameterException;
  */
 public record ExecFilter(Pattern name, Pattern line, Integer ppid) implements Predicate<ExecEvent> {
     /** Compiles the options, or fails naming the option whose expression does not compile. */
-    static ExecFilter of(CommandLine cl, String name, String line, Integer ppid) {
-        return new ExecFilter(compile(cl, "--name", name), compile(cl, "--line", line), ppid);
+    static ExecFilter of(String name, String line, Integer ppid) {
+        return new ExecFilter(compile("--name", name), compile("--line", line), ppid);
     }
 
-    private static Pattern compile(CommandLine cl, String option, String regex) {
+    private static Pattern compile(String option, String regex) {
         if (regex == null) {
             return null;
         }
         try {
             return Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new ParameterException(cl, option + " '" + regex + "': not a regular expression: "
+            throw new CliValues.BadValue(option + " '" + regex + "': not a regular expression: "
                     + e.getDescription());
         }
     }

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Prints {@link ExecEvent}s as execsnoop does: a live table (ours, or bcc's
- * {@code PCOMM PID PPID RET ARGS}), or one JSON object per line.
+ * {@code PCOMM PID PPID RET ARGS}), or one JSON object per line. Every
+ * field from the traced system is escaped in the table ({@link TerminalText}); JSON escapes it.
  *
  * <pre>{@code
  * ExecPrinter p = ExecPrinter.table(out, false, false);
@@ -229,16 +230,16 @@ public abstract class ExecPrinter {
                 if (format.mntns()) {
                     out.print(String.format("%-10d ", e.mntns()));
                 }
-                out.print(String.format("%-16s %-7d %-7d %3d ", e.comm(), e.pid(), e.ppid(), e.ret()));
+                out.print(String.format("%-16s %-7d %-7d %3d ", TerminalText.escape(e.comm()), e.pid(), e.ppid(), e.ret()));
                 out.println(argsText(e));
                 return;
             }
             String time = format.sinceStart() ? String.format("%.3f", secondsSinceStart(e))
                     : CLOCK.format(wallClock(e));
             out.print(String.format("%-12s %-7d %-7d %-5d %-16s ", time, e.pid(), e.ppid(),
-                    Integer.toUnsignedLong(e.uid()), e.comm()));
+                    Integer.toUnsignedLong(e.uid()), TerminalText.escape(e.comm())));
             if (format.pcomm()) {
-                out.print(String.format("%-16s ", e.pcomm()));
+                out.print(String.format("%-16s ", TerminalText.escape(e.pcomm())));
             }
             if (format.mntns()) {
                 out.print(String.format("%-10d ", e.mntns()));
@@ -246,7 +247,9 @@ public abstract class ExecPrinter {
             if (format.latency()) {
                 out.print(String.format("%9.3f %-4d ", e.latencyNs() / 1e6, e.ret()));
             }
-            out.print(e.filename());
+            // comm, filename and args are whatever the exec'ing user chose: escaped, they can
+            // neither forge a row nor drive the terminal.
+            out.print(TerminalText.escape(e.filename()));
             if (format.args()) {
                 out.print(' ');
                 out.print(argsText(e));
@@ -267,7 +270,8 @@ public abstract class ExecPrinter {
                     s.append(' ');
                 }
                 boolean marker = cut && i == shown.size() - 1;
-                s.append(format.quote() && !marker ? quoted(shown.get(i)) : shown.get(i));
+                String arg = marker ? shown.get(i) : TerminalText.escape(shown.get(i));
+                s.append(format.quote() && !marker ? quoted(arg) : arg);
             }
             return s.toString();
         }

@@ -43,6 +43,8 @@ import java.util.OptionalLong;
 public final class ExecPrograms {
     /** Bytes kept of the exec'd path. */
     public static final int FILENAME_SIZE = 256;
+    /** {@code BPF_RB_NO_WAKEUP} ({@code include/uapi/linux/bpf.h}): submit without waking the reader. */
+    static final int BPF_RB_NO_WAKEUP = 1;
     /** Bytes kept of the argument strings. */
     public static final int ARGS_SIZE = 256;
 
@@ -68,7 +70,11 @@ public final class ExecPrograms {
     public static final MapReference EVENTS = MapReference.named("exec_events");
     /** One u64: events lost because the ring buffer was full. */
     public static final MapReference DROPS = MapReference.named("exec_drops");
-    /** Thread (pid_tgid) to {@link #START}, between exec's entry and return. */
+    /**
+     * Thread (its task_struct's address) to {@link #START}, between exec's entry and return. Not
+     * pid_tgid: a thread that is not its process's leader takes the leader's pid during exec, so
+     * its pid_tgid at the return differs from the one at the entry; the task stays the same.
+     */
     public static final MapReference STARTS = MapReference.named("exec_starts");
 
     private final Btf btf;
@@ -76,14 +82,36 @@ public final class ExecPrograms {
     private final OptionalLong cgroupId;
     private final boolean args;
     private final boolean failedOnly;
+    private final int submitFlags;
 
     /**
+     * Programs that submit each event without waking the reader, which finds it at its next poll
+     * (execsnoop polls every 100 ms). Waking the reader costs the program far more than the
+     * event itself: {@code bpf_ringbuf_submit} then queues an irq_work, a self-IPI, which on a
+     * KVM guest exits to the hypervisor — measured with {@code bpf-bench/exec-cost.sh}
+     * ({@code kernel.bpf_stats_enabled}) on the CI VM: 28 µs per exec with wake-ups, 1.0 µs
+     * without (BENCHMARKS.md).
+     *
      * @param btf the kernel's types, for {@code current->real_parent->tgid} and friends
      * @param uid only execs by this user, if present (Challenge 1)
      * @param args whether to copy the argument strings
      */
     public ExecPrograms(Btf btf, Optional<Integer> uid, boolean args) {
-        this(btf, uid, OptionalLong.empty(), args, false);
+        this(btf, uid, OptionalLong.empty(), args, false, false);
+    }
+
+    /**
+     * As {@link #ExecPrograms(Btf, Optional, boolean)}; with {@code wakeUpPerEvent} each event
+     * wakes a reader blocked in {@code poll} at once (the kernel's default: it wakes the reader
+     * when the ring was empty), for a reader that polls with long timeouts.
+     */
+    public ExecPrograms(Btf btf, Optional<Integer> uid, boolean args, boolean wakeUpPerEvent) {
+        this(btf, uid, OptionalLong.empty(), args, false, wakeUpPerEvent);
+    }
+
+    /** execsnoop's filters: {@code --cgroup} and {@code -x}; events found at the reader's next poll. */
+    public ExecPrograms(Btf btf, Optional<Integer> uid, OptionalLong cgroupId, boolean args, boolean failedOnly) {
+        this(btf, uid, cgroupId, args, failedOnly, false);
     }
 
     /**
@@ -92,13 +120,16 @@ public final class ExecPrograms {
      * @param cgroupId only execs in the cgroup v2 with this id ({@code bpf_get_current_cgroup_id}), if present
      * @param args whether to copy the argument strings
      * @param failedOnly the return programs send only failed execs ({@code -x})
+     * @param wakeUpPerEvent each event wakes a reader blocked in {@code poll} at once
      */
-    public ExecPrograms(Btf btf, Optional<Integer> uid, OptionalLong cgroupId, boolean args, boolean failedOnly) {
+    public ExecPrograms(Btf btf, Optional<Integer> uid, OptionalLong cgroupId, boolean args, boolean failedOnly,
+                        boolean wakeUpPerEvent) {
         this.btf = btf;
         this.uid = uid;
         this.cgroupId = cgroupId;
         this.args = args;
         this.failedOnly = failedOnly;
+        this.submitFlags = wakeUpPerEvent ? 0 : BPF_RB_NO_WAKEUP;
     }
 
     // ---- one event per exec --------------------------------------------------------------
@@ -124,7 +155,7 @@ public final class ExecPrograms {
                         .probeReadKernelStr(R1, FILENAME_SIZE, R8)
                         .append(EXEC.zero(R6, "latency_ns", "args_size"))  // no arguments yet
                         .append(EXEC.storeImm("args_total", R6, 0))
-                        .ringbufSubmit(R6, 0)
+                        .ringbufSubmit(R6, submitFlags)
                         .mov(R0, 0).exit())
                 .build();
         // end::kprobe[]
@@ -148,7 +179,7 @@ public final class ExecPrograms {
                         .append(record.readString("filename", R6, EXEC.offset("filename"), FILENAME_SIZE))
                         .with(this::fillArgs)
                         .append(EXEC.zero(R6, "latency_ns", "ret"))
-                        .ringbufSubmit(R6, 0)
+                        .ringbufSubmit(R6, submitFlags)
                         .mov(R0, 0).exit())
                 .build();
         // end::tracepoint[]
@@ -221,9 +252,9 @@ public final class ExecPrograms {
         // end::kretprobe[]
     }
 
-    /** {@code starts[pid_tgid] = {now, filename}}, the struct being on the stack. */
+    /** {@code starts[current task] = {now, filename}}, the struct being on the stack. */
     private static void saveStart(ProgramBuilder b, StackSlot start) {
-        b.call(Helper.GET_CURRENT_PID_TGID)
+        b.call(Helper.GET_CURRENT_TASK)
                 .stxdw(R10, -8, R0)                           // the key: this thread
                 .ktimeGetNs()
                 .append(start.store("start", R0))
@@ -235,7 +266,7 @@ public final class ExecPrograms {
     /** With the return value in r7: look up this thread's start, send the event, forget the start. */
     // tag::latency[]
     private void emitWithLatency(ProgramBuilder b) {
-        b.call(Helper.GET_CURRENT_PID_TGID)
+        b.call(Helper.GET_CURRENT_TASK)                       // the same task after exec, whatever its pid
                 .stxdw(R10, -8, R0)                           // key: this thread
                 .mov(R2, R10).add64(R2, -8)
                 .mapLookup(STARTS, R2)
@@ -263,8 +294,8 @@ public final class ExecPrograms {
                 .label("exec_ok")
                 .with(this::fillArgs)
                 .label("send")
-                .ringbufSubmit(R6, 0)
-                .call(Helper.GET_CURRENT_PID_TGID)
+                .ringbufSubmit(R6, submitFlags)
+                .call(Helper.GET_CURRENT_TASK)
                 .stxdw(R10, -8, R0)
                 .mov(R2, R10).add64(R2, -8)
                 .ldMap(R1, STARTS)

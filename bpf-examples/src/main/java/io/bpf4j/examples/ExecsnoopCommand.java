@@ -132,23 +132,24 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--args needs --attach tracepoint (or --latency):"
                     + " the kprobe fires before the new program's arguments exist");
         }
-        ExecFilter filter = ExecFilter.of(spec.commandLine(), name, line, ppid);
-        Optional<Integer> uidNumber = uid == null ? Optional.empty() : Optional.of(Users.uidOf(spec.commandLine(), uid));
+        ExecFilter filter = ExecFilter.of(name, line, ppid);
+        Optional<Integer> uidNumber = uid == null ? Optional.empty() : Optional.of(Users.uidOf(uid));
         OptionalLong cgroupId = OptionalLong.empty();
         if (cgroup != null) {
             try {
                 cgroupId = OptionalLong.of(ExecTracer.cgroupId(cgroup));
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
+                throw new CliValues.BadValue(e.getMessage());
             }
         }
+        Duration duration = CliValues.seconds("--duration", durationSeconds);
         ExecPrinter.Format format;
         try {
             format = ExecPrinter.Format.DEFAULT.latency(probesReturn).args(showArgs).columns(columns)
                     .times(timeOfDay, sinceStart).quote(quote).maxArgs(maxArgs == null ? 20 : maxArgs)
                     .extra(mntns, pcomm);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new CliValues.BadValue(e.getMessage());
         }
         Optional<String> missing = Privileges.missingForTracing();
         if (missing.isPresent()) {
@@ -164,7 +165,7 @@ public final class ExecsnoopCommand implements Callable<Integer> {
         ExecPrinter printer = json ? ExecPrinter.json(out, format) : ExecPrinter.of(out, format);
         long seen = 0;
         long dropped;
-        try (ToolSession s = ToolSession.start(durationOf(durationSeconds));
+        try (ToolSession s = ToolSession.start(duration);
              MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsAddress, metricsPort)) {
             session = s;
             Counter execs = metrics == null ? null : Counter.builder().name("bpf4j_execsnoop_execs")
@@ -247,9 +248,5 @@ public final class ExecsnoopCommand implements Callable<Integer> {
     static String summary(long seen, long dropped) {
         return "execsnoop: " + seen + (seen == 1 ? " event" : " events") + " seen, "
                 + dropped + " dropped (ring buffer full)";
-    }
-
-    static Duration durationOf(Double seconds) {
-        return seconds == null ? null : Duration.ofNanos((long) (seconds * 1e9));
     }
 }

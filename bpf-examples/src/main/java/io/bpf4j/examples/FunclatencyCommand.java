@@ -60,8 +60,9 @@ public final class FunclatencyCommand implements Callable<Integer> {
             description = "The executable or library: a path, or a library name such as libc.")
     String binary;
 
-    @Option(names = "--symbol", paramLabel = "[LIB:]SYMBOL",
-            description = "The function, e.g. getaddrinfo or libc:getaddrinfo (or give it as PATTERN).")
+    @Option(names = "--symbol", paramLabel = "[LIB:]SYMBOL[@[@]VERSION]",
+            description = "The function, e.g. getaddrinfo, libc:getaddrinfo or libc:memcpy@GLIBC_2.2.5 (or give it"
+                    + " as PATTERN).")
     String symbol;
 
     @Option(names = {"-r", "--regexp"}, description = "NAME is a regular expression matching whole function names.")
@@ -81,7 +82,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
     Integer pid;
 
     @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS",
-            description = "Also print (and reset) the histogram this often.")
+            description = "Also print (and reset) the histogram this often (seconds > 0).")
     Double intervalSeconds;
 
     @Option(names = {"-T", "--timestamp"}, description = "Print the time of day (HH:MM:SS) before each histogram.")
@@ -119,9 +120,12 @@ public final class FunclatencyCommand implements Callable<Integer> {
         FuncLatencyTracer.Unit u = milliseconds ? FuncLatencyTracer.Unit.MSECS
                 : microseconds ? FuncLatencyTracer.Unit.USECS : unit;
         if (levels < 1 || levels > FuncLatencyPrograms.MAX_LEVELS) {
-            throw new ParameterException(spec.commandLine(), "--level " + levels + ": expected 1.."
+            throw new CliValues.BadValue("--level " + levels + ": expected 1.."
                     + FuncLatencyPrograms.MAX_LEVELS);
         }
+        Duration interval = CliValues.seconds("--interval", intervalSeconds);
+        Duration duration = CliValues.seconds("--duration", durationSeconds);
+        CliValues.runningPid("--pid", pid);
         Optional<String> missing = Privileges.missingForTracing();
         if (missing.isPresent()) {
             err.println("bpf4j funclatency: " + missing.get());
@@ -129,9 +133,8 @@ public final class FunclatencyCommand implements Callable<Integer> {
             return 1;
         }
         Matched matched = match(target);
-        Duration interval = ExecsnoopCommand.durationOf(intervalSeconds);
         long calls = 0;
-        try (ToolSession s = ToolSession.start(ExecsnoopCommand.durationOf(durationSeconds));
+        try (ToolSession s = ToolSession.start(duration);
              MetricsEndpoint metrics = metricsPort == null ? null : MetricsEndpoint.start(metricsAddress, metricsPort)) {
             session = s;
             try (FuncLatencyTracer tracer = FuncLatencyTracer.attach(matched.functions(), perFunction,
@@ -141,7 +144,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
                     err.println("bpf4j funclatency: Prometheus metrics on http://" + metricsAddress + ":"
                             + metrics.port() + "/metrics");
                 }
-                err.println("Tracing " + matched.describe() + "... Hit Ctrl-C to end.");
+                err.println("Tracing " + TerminalText.escape(matched.describe()) + "... Hit Ctrl-C to end.");
                 err.flush();
                 s.startClock();
                 long nextPrint = interval == null ? Long.MAX_VALUE : System.nanoTime() + interval.toNanos();
@@ -155,8 +158,8 @@ public final class FunclatencyCommand implements Callable<Integer> {
                 }
                 calls += print(out, tracer);
             }
-            err.println("funclatency: " + calls + (calls == 1 ? " call" : " calls") + " of " + target.symbol()
-                    + " timed");
+            err.println("funclatency: " + calls + (calls == 1 ? " call" : " calls") + " of "
+                    + TerminalText.escape(target.symbol()) + " timed");
             err.flush();
         } finally {
             session = null;
@@ -179,7 +182,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
                     continue;                                  // bcc prints only functions that were called
                 }
                 out.println();
-                out.println("Function = " + tracer.functions().get(i).symbol());
+                out.println("Function = " + TerminalText.escape(tracer.functions().get(i).symbol()));
             }
             h.print(out, tracer.unit().label());
             if (h.total() > 0) {
@@ -261,7 +264,7 @@ public final class FunclatencyCommand implements Callable<Integer> {
         try {
             p = regexp ? Pattern.compile(t.symbol()) : wildcard(t.symbol());
         } catch (PatternSyntaxException e) {
-            throw new ParameterException(spec.commandLine(), "'" + t.symbol() + "': not a regular expression: "
+            throw new CliValues.BadValue("'" + t.symbol() + "': not a regular expression: "
                     + e.getDescription());
         }
         List<String> names;
@@ -282,11 +285,11 @@ public final class FunclatencyCommand implements Callable<Integer> {
             }
         }
         if (matched.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "no function of " + where + " (" + names.size()
+            throw new CliValues.BadValue("no function of " + where + " (" + names.size()
                     + " listed) matches '" + t.symbol() + "'");
         }
         if (matched.size() > MAX_FUNCTIONS) {
-            throw new ParameterException(spec.commandLine(), "'" + t.symbol() + "' matches " + matched.size()
+            throw new CliValues.BadValue("'" + t.symbol() + "' matches " + matched.size()
                     + " functions of " + where + ": at most " + MAX_FUNCTIONS + " can be timed at once"
                     + " (two probes each); narrow the pattern");
         }

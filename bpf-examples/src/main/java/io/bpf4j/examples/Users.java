@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code -u UID|USERNAME}: a user id as given, or looked up by name in {@code /etc/passwd}.
@@ -22,7 +20,7 @@ final class Users {
     }
 
     /** The uid of {@code user}, a number or a name. */
-    static int uidOf(CommandLine cl, String user) {
+    static int uidOf(String user) {
         if (user.matches("[0-9]+")) {
             try {
                 long uid = Long.parseLong(user);
@@ -32,16 +30,16 @@ final class Users {
             } catch (NumberFormatException tooLong) {
                 // falls through to the message below
             }
-            throw new ParameterException(cl, "--uid " + user + ": expected 0..4294967294 or a user name");
+            throw new CliValues.BadValue("--uid " + user + ": expected 0..4294967294 or a user name");
         }
         List<String> lines;
         try {
             lines = Files.readAllLines(PASSWD);
         } catch (IOException e) {
-            throw new ParameterException(cl, "--uid " + user + ": cannot read " + PASSWD + " to look the name up ("
+            throw new CliValues.BadValue("--uid " + user + ": cannot read " + PASSWD + " to look the name up ("
                     + e.getMessage() + "); give the number instead");
         }
-        return uidIn(lines, user).orElseThrow(() -> new ParameterException(cl, "--uid " + user
+        return uidIn(lines, user).orElseThrow(() -> new CliValues.BadValue("--uid " + user
                 + ": no such user in " + PASSWD + "; give a user name from there or a number"));
     }
 

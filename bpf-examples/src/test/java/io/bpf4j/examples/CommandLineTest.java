@@ -42,6 +42,17 @@ class CommandLineTest {
     }
 
     @Test
+    void noToolListsTheToolsOnStderrAndExitsWith2() {
+        Result r = run();
+        assertEquals(2, r.exit);
+        assertEquals("", r.out);
+        assertTrue(r.err.startsWith("bpf4j: which tool?"), r.err);
+        for (String tool : List.of("execsnoop", "funclatency", "disasm")) {
+            assertTrue(r.err.contains("  " + tool), "no " + tool + " in\n" + r.err);
+        }
+    }
+
+    @Test
     void unknownOptionPrintsPicocliUsageAndExitsWith2() {
         Result r = run("execsnoop", "--bogus");
         assertEquals(2, r.exit);
@@ -142,6 +153,52 @@ class CommandLineTest {
     private static boolean inHelp(String help, String option) {
         return java.util.regex.Pattern.compile("(?m)^\\s+(-\\w, )?" + java.util.regex.Pattern.quote(option) + "[ ,=]")
                 .matcher(help).find();
+    }
+
+    /** Exit 2 and exactly one line on stderr naming the option, before any tracing starts. */
+    private static void assertOneLineUsageError(String option, String... args) {
+        Result r = run(args);
+        assertEquals(2, r.exit, String.join(" ", args) + "\n" + r.err);
+        assertEquals(1, r.err.split("\n").length, r.err);
+        assertTrue(r.err.startsWith("bpf4j " + args[0] + ": " + option + " "), r.err);
+        assertEquals("", r.out);
+    }
+
+    @Test
+    void funclatencyRefusesIntervalsDurationsAndPidsThatCannotWorkInOneLine() {
+        // Each run has a --duration, so that where a value is wrongly accepted the tool still ends.
+        String[] sym = {"--symbol", "libc:malloc"};
+        for (String bad : List.of("0", "-1", "NaN", "1e300")) {
+            assertOneLineUsageError("--interval", "funclatency", sym[0], sym[1], "--interval", bad, "--duration", "1");
+        }
+        for (String bad : List.of("-1", "NaN", "0")) {
+            assertOneLineUsageError("--duration", "funclatency", sym[0], sym[1], "--duration", bad);
+        }
+        assertOneLineUsageError("--pid", "funclatency", sym[0], sym[1], "--pid", "-5", "--duration", "1");
+        assertOneLineUsageError("--pid", "funclatency", sym[0], sym[1], "--pid", "0", "--duration", "1");
+        // Above any pid_max (at most 2^22): no such process.
+        Result missing = run("funclatency", sym[0], sym[1], "--pid", String.valueOf(Integer.MAX_VALUE), "--duration", "1");
+        assertEquals(2, missing.exit);
+        assertTrue(missing.err.contains("no such process"), missing.err);
+    }
+
+    @Test
+    void execsnoopRefusesANegativeUidAndBadDurationsInOneLine() {
+        assertOneLineUsageError("--uid", "execsnoop", "--uid", "-1", "--duration", "1");
+        assertOneLineUsageError("--duration", "execsnoop", "--duration", "NaN");
+        assertOneLineUsageError("--duration", "execsnoop", "--duration", "-1");
+    }
+
+    @Test
+    void funclatencyAcceptsVersionedSymbols() {
+        assertEquals(new FunclatencyCommand.Target("libc", "memcpy@GLIBC_2.2.5"), target("--symbol", "libc:memcpy@GLIBC_2.2.5"));
+        assertEquals(new FunclatencyCommand.Target("libc", "memcpy@@GLIBC_2.14"),
+                target("--binary", "libc", "--symbol", "memcpy@@GLIBC_2.14"));
+        // The BPF side takes them too (it refused '@' before).
+        FuncLatencyPrograms p = new FuncLatencyPrograms(List.of(FuncLatencyPrograms.Function.user("libc",
+                "memcpy@GLIBC_2.2.5")), false, java.util.Optional.empty(), 1, 1);
+        assertTrue(p.entry(0).program().slotCount() > 0);
+        assertTrue(p.exit(0).program().slotCount() > 0);
     }
 
     private static FunclatencyCommand.Target target(String... args) {

@@ -131,4 +131,21 @@ class ExecPrinterTest {
         assertTrue(Math.abs(java.time.Duration.between(java.time.Instant.now(), t).toMillis()) < 5_000, t.toString());
         assertEquals(now, o.get("time"));
     }
+
+    @Test
+    void tableEscapesControlCharactersInEveryFieldFromTheTracedSystem() {
+        ExecEvent forged = new ExecEvent(1L, 7, 1, 1000, "x\u001b]0;pwn\u0007", "/tmp/esc\u001b[31mRED",
+                List.of("/bin/true", "x\n09:09:09.999 1 0 0 cron /usr/sbin/cron FORGED", "tab\there", "back\\slash"),
+                0, 0);
+        StringWriter s = new StringWriter();
+        ExecPrinter p = ExecPrinter.table(new PrintWriter(s), false, true);
+        p.print(forged);
+        String out = s.toString();
+        assertEquals(1, out.split("\n").length, out);
+        assertFalse(out.chars().anyMatch(c -> c < 0x20 && c != '\n'), "a raw control character in " + out);
+        assertTrue(out.contains("x\\x1b]0;pwn\\x07"), out);
+        assertTrue(out.contains("/tmp/esc\\x1b[31mRED"), out);
+        assertTrue(out.contains("x\\n09:09:09.999 1 0 0 cron /usr/sbin/cron FORGED"), out);
+        assertTrue(out.contains("tab\\there back\\\\slash"), out);
+    }
 }

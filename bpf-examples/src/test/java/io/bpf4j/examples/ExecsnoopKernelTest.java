@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * execsnoop end to end, in this JVM: the tool runs as {@code ./bpf4j execsnoop --json ...} would
@@ -27,6 +28,9 @@ class ExecsnoopKernelTest {
     private static final Duration EVENT_WAIT = Duration.ofSeconds(20);
     private static final long JVM_PID = ProcessHandle.current().pid();
     private static final int NOBODY = 65534;
+
+    @TempDir
+    Path dir;
 
     /** Runs {@code command} to its end and returns its pid. */
     static long run(String... command) throws IOException, InterruptedException {
@@ -120,6 +124,56 @@ class ExecsnoopKernelTest {
             assertTrue((Long) bad.get("latency_ns") > 0, bad.toString());
             assertEquals("sh", bad.get("comm"), "a failed exec keeps the caller's name");
             assertEquals(List.of(), bad.get("args"), "no new program, no arguments");
+        }
+    }
+
+    @Test
+    void latencyKeepsAnExecMadeByAThreadThatIsNotTheLeader() throws Exception {
+        // The kernel gives the exec'ing thread the leader's pid: the return probe sees another pid_tgid.
+        Path c = Files.writeString(dir.resolve("threadexec.c"), String.join("\n",
+                "#include <pthread.h>",
+                "#include <unistd.h>",
+                "static char **args;",
+                "static void *run(void *p) { execv(args[1], args + 1); return p; }",
+                "int main(int argc, char **argv) {",
+                "    pthread_t t;",
+                "    args = argv;",
+                "    if (argc < 2 || pthread_create(&t, 0, run, 0) != 0) return 2;",
+                "    pthread_join(t, 0);",
+                "    return 1;",
+                "}", ""));
+        Path exe = dir.resolve("threadexec");
+        Process gcc = new ProcessBuilder("gcc", "-O1", "-pthread", "-o", exe.toString(), c.toString())
+                .redirectErrorStream(true).start();
+        String gccOut = new String(gcc.getInputStream().readAllBytes());
+        assertTrue(gcc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc: " + gccOut);
+        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--latency")) {
+            long pid = run(exe.toString(), "/bin/true", "from-a-thread");
+            Map<String, Object> e = awaitExec(run, pid, "/bin/true");
+            assertEquals(0L, e.get("ret"));
+            assertTrue((Long) e.get("latency_ns") > 0, e.toString());
+        }
+    }
+
+    @Test
+    void theTableEscapesAForgedArgumentAndAFileNamedWithAnEscapeSequence() throws Exception {
+        String marker = "m" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = dir.resolve("esc\u001b[31mRED" + marker);
+        Files.copy(Path.of("/bin/true"), file);
+        file.toFile().setExecutable(true);
+        String forged = "x\n09:09:09.999 1 0 0 cron /usr/sbin/cron FORGED" + marker;
+        try (ToolRun run = ToolRun.start("execsnoop", "--args")) {
+            long byArg = run("/bin/true", forged);
+            long byName = run(file.toString(), marker);
+            String argRow = run.awaitOut(l -> l.contains(" " + byArg + " ") && l.contains(marker), EVENT_WAIT);
+            assertTrue(argRow.endsWith("/bin/true x\\n09:09:09.999 1 0 0 cron /usr/sbin/cron FORGED" + marker), argRow);
+            String nameRow = run.awaitOut(l -> l.contains(" " + byName + " ") && l.contains(marker), EVENT_WAIT);
+            assertTrue(nameRow.contains(dir + "/esc\\x1b[31mRED" + marker), nameRow);
+            run.stop();
+            for (String line : run.outLines()) {
+                assertTrue(!line.startsWith("09:09:09.999") && line.chars().noneMatch(c -> c == 0x1b),
+                        "a forged row or a raw escape: " + line);
+            }
         }
     }
 

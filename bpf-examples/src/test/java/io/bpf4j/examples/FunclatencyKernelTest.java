@@ -69,6 +69,26 @@ class FunclatencyKernelTest {
     }
 
     @Test
+    void aVersionedSymbolIsTracedAsTheCommandLineGivesIt() throws Exception {
+        Function getpid = NativeLibrary.getInstance("c").getFunction("getpid");
+        String self = String.valueOf(ProcessHandle.current().pid());
+        try (ToolRun run = ToolRun.start("funclatency", "--symbol", "libc:getpid@@GLIBC_2.2.5", "--pid", self)) {
+            for (int i = 0; i < 200; i++) {
+                getpid.invokeInt(new Object[0]);
+            }
+            run.stop();
+            assertEquals(0, run.exitCode(), String.join("\n", run.errLines()));
+            long total = 0;
+            for (String line : run.outLines()) {
+                if (line.contains("count: ")) {                // bcc's "avg = …, total: …, count: N"
+                    total = Long.parseLong(line.substring(line.lastIndexOf("count: ") + 7));
+                }
+            }
+            assertTrue(total >= 200, "calls of getpid@@GLIBC_2.2.5 timed: " + total + "\n" + run.outLines());
+        }
+    }
+
+    @Test
     void pidFilterIgnoresOtherProcesses() throws Exception {
         Path so = compile();
         Function target = NativeLibrary.getInstance(so.toString()).getFunction("bpf4j_target");

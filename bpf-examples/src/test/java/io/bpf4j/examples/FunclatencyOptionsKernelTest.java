@@ -148,7 +148,7 @@ class FunclatencyOptionsKernelTest {
         ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), "funclatency", "-F", "libc:*");
         assertEquals(2, run.exitCode());
         String err = run.errLines().get(0);
-        assertTrue(err.matches("'\\*' matches \\d+ functions of .*libc\\.so\\.6: at most "
+        assertTrue(err.matches("bpf4j funclatency: '\\*' matches \\d+ functions of .*libc\\.so\\.6: at most "
                 + FunclatencyCommand.MAX_FUNCTIONS + " can be timed at once \\(two probes each\\); narrow the pattern"), err);
     }
 

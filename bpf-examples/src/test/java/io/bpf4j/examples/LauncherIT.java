@@ -9,7 +9,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,111 @@ class LauncherIT {
         command.add("./bpf4j");
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(ROOT.toFile()).start();
+    }
+
+    private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+
+    /**
+     * A checkout in {@code dir} holding only the launcher and a stand-in for the Maven wrapper that
+     * notes each call in {@code mvnw.calls} and then takes 30 s (ending early on INT/TERM with
+     * 128 + the signal, as Maven's JVM does): enough to see what the launcher does around a build.
+     */
+    private static Path checkoutWithSlowBuild(Path dir) throws IOException {
+        Files.copy(ROOT.resolve("bpf4j"), dir.resolve("bpf4j"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path mvnw = dir.resolve("mvnw");
+        Files.writeString(mvnw, String.join("\n", "#!/usr/bin/env bash",
+                "echo \"mvnw $*\" >> \"$(dirname \"$0\")/mvnw.calls\"",
+                "trap 'exit 130' INT",
+                "trap 'exit 143' TERM",
+                "sleep 30 & wait $!",
+                "exit 1", ""));
+        Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    /** SIGINT as a terminal's Ctrl-C sends it, unless this JVM's children start with SIGINT ignored. */
+    private static String interruptSignal(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("SigIgn:") && (Long.parseLong(line.substring(7).trim(), 16) & 2) != 0) {
+                System.err.println("LauncherIT: SIGINT is ignored by processes started here: sending TERM instead");
+                return "-TERM";
+            }
+        }
+        return "-INT";
+    }
+
+    @Test
+    void ctrlCDuringTheFirstBuildStopsTheLauncherWithoutAnotherBuild(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path co = checkoutWithSlowBuild(dir);
+        // Its own session and process group, so the signal reaches the whole group as Ctrl-C does.
+        Process tool = new ProcessBuilder("setsid", "./bpf4j", "execsnoop").directory(co.toFile()).start();
+        Path calls = co.resolve("mvnw.calls");
+        for (int i = 0; i < 200 && !Files.exists(calls); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(calls), "the launcher never started a build");
+        Thread.sleep(200);
+        String signal = interruptSignal(tool.pid());
+        Process kill = new ProcessBuilder("kill", signal, "--", "-" + tool.pid()).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+        boolean ended = tool.waitFor(10, TimeUnit.SECONDS);
+        if (!ended) {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + tool.pid()).start().waitFor();
+        }
+        List<String> err = lines(tool.getErrorStream());
+        assertTrue(ended, "still running 10 s after " + signal + ": " + Files.readAllLines(calls) + "\n" + err);
+        assertEquals(1, Files.readAllLines(calls).size(), "builds started: " + Files.readAllLines(calls));
+        assertTrue(tool.exitValue() >= 128, "exit " + tool.exitValue());
+        assertEquals("bpf4j: build interrupted", err.get(err.size() - 1), String.join("\n", err));
+    }
+
+    @Test
+    void aUserWhoCannotWriteTheCheckoutIsToldSoInOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path co = checkoutWithSlowBuild(dir);
+        Process tool = new ProcessBuilder(concat(AS_NOBODY, "./bpf4j", "execsnoop")).directory(co.toFile()).start();
+        List<String> out = lines(tool.getInputStream());
+        List<String> err = lines(tool.getErrorStream());
+        assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, tool.exitValue());
+        assertEquals(List.of(), out);
+        assertEquals(1, err.size(), String.join("\n", err));
+        assertTrue(err.get(0).startsWith("bpf4j: the tools need building, but nobody cannot write to "), err.get(0));
+        assertTrue(!Files.exists(co.resolve("mvnw.calls")), "a build was started");
+    }
+
+    @Test
+    void withoutRootItSaysWhichPrivilegeIsMissingEvenWhenTheCheckoutsParentIsPrivate() throws Exception {
+        // As in a clone inside `mktemp -d`: the folder above the checkout is 0700 and root's.
+        Path parent = Files.createTempDirectory("bpf4j-private-", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Path co = Files.createDirectory(parent.resolve("bpf4j"));
+        try {
+            Files.copy(ROOT.resolve("bpf4j"), co.resolve("bpf4j"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // The built tools of this checkout, without copying them.
+            Files.createSymbolicLink(co.resolve("bpf-examples"), ROOT.resolve("bpf-examples"));
+            Process tool = new ProcessBuilder(concat(AS_NOBODY, "./bpf4j", "execsnoop")).directory(co.toFile()).start();
+            List<String> out = lines(tool.getInputStream());
+            List<String> err = lines(tool.getErrorStream());
+            assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(List.of(), out);
+            assertEquals(1, err.size(), String.join("\n", err));
+            assertTrue(err.get(0).startsWith("bpf4j execsnoop: needs root: missing CAP_BPF and CAP_PERFMON"), err.get(0));
+            assertEquals(1, tool.exitValue());
+        } finally {
+            Files.delete(co.resolve("bpf-examples"));
+            Files.delete(co.resolve("bpf4j"));
+            Files.delete(co);
+            Files.delete(parent);
+        }
+    }
+
+    private static List<String> concat(List<String> prefix, String... rest) {
+        List<String> all = new ArrayList<>(prefix);
+        all.addAll(List.of(rest));
+        return all;
     }
 
     private static List<String> lines(java.io.InputStream in) throws IOException {

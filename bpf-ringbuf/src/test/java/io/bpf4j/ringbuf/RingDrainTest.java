@@ -154,6 +154,45 @@ class RingDrainTest {
         assertEquals(8 + 16, ring.consumerPosition());
     }
 
+    /**
+     * The drain predicts each next position from the last delivered header: runs of one size,
+     * a discarded record and a BUSY one of that same size, zero-length records (the initial
+     * prediction) must all still come out exactly as the kernel wrote them.
+     */
+    @Test
+    void predictedPositionsNeverDeliverADiscardedOrBusyRecordOfTheSameSize() {
+        SimulatedRing sim = new SimulatedRing(4096);
+        Ring ring = sim.consumer();
+        sim.emit(0, 0, false);
+        sim.emit(1, 0, false);
+        sim.emit(2, 16, false);
+        sim.emit(3, 16, false);
+        sim.emit(4, 16, true);
+        sim.emit(4, 16, true);
+        sim.emit(5, 16, false);
+        sim.emit(6, 0, true);
+        sim.emit(7, 0, false);
+        sim.emit(8, 24, false);
+        sim.emit(9, 16, false);
+        assertTrue(sim.reserve(16));
+        long busy = sim.reserved;
+        List<Long> seen = new ArrayList<>();
+        List<Integer> lengths = new ArrayList<>();
+        RawRecordHandler h = (d, o, l) -> {
+            lengths.add(l);
+            seen.add(l >= 8 ? d.getLong(o) : -1L);
+        };
+        assertEquals(8, ring.drain(h, Integer.MAX_VALUE));
+        assertEquals(List.of(-1L, -1L, 2L, 3L, 5L, -1L, 8L, 9L), seen);
+        assertEquals(List.of(0, 0, 16, 16, 16, 0, 24, 16), lengths);
+        assertEquals(busy, ring.consumerPosition(), "stopped at the BUSY record");
+        assertEquals(3, ring.stats().discarded());
+        sim.fill(busy, 10, 16);
+        sim.commit(busy, 16, false);
+        assertEquals(1, ring.drain(h, Integer.MAX_VALUE));
+        assertEquals(10L, seen.get(8));
+    }
+
     @Test
     void consumerPositionIsPublishedOncePerBatchNotPerRecord() {
         SimulatedRing sim = new SimulatedRing(4096);

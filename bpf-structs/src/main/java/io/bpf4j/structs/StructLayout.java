@@ -1,6 +1,6 @@
 package io.bpf4j.structs;
 
-import io.bpf4j.core.DidYouMean;
+import io.bpf4j.core.internal.DidYouMean;
 import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.Fragments;
 import io.bpf4j.core.Instruction;

@@ -38,7 +38,12 @@ abstract class AbstractLink implements BpfLink {
         int id = -1;
         if (isBpfLink()) {
             ByteBuffer info = Direct.zeroed(Direct.CURSOR, LINK_INFO_SIZE);
-            kernel.objGetInfoByFd(fd(), info);
+            resource.acquire(); // keeps every fd of the link open (and its number ours) until release
+            try {
+                kernel.objGetInfoByFd(fd(), info);
+            } finally {
+                resource.release();
+            }
             id = info.getInt(info.position() + LINK_INFO_ID);
         }
         return new LinkInfo(target, attachedTo, id, perfEventCount(), symbol);

@@ -8,7 +8,8 @@ import io.bpf4j.core.attach.AttachPoint;
  * attachment should last: a link that becomes unreachable is detached by a safety net that logs
  * the leak at WARN, never while it is still referenced. Each attach family has its own class
  * ({@link TracepointLink}, {@link RawTracepointLink}, {@link KprobeLink}, {@link UprobeLink},
- * {@link PerfEventLink}) with its options record.
+ * {@link PerfEventLink}, {@link XdpLink}, {@link TcLink}, {@link CgroupLink}, {@link TracingLink},
+ * {@link LsmLink}) with its options record where it has options.
  *
  * <pre>{@code
  * try (BpfLink link = prog.attach(AttachPoint.tracepoint("syscalls", "sys_enter_getppid"))) {
@@ -27,7 +28,10 @@ public interface BpfLink extends AutoCloseable {
     /** Where it went (the symbol or file offset it resolved to) and the kernel's link id where there is one. */
     LinkInfo info();
 
-    /** The BPF link fd, or the perf event fd where the kernel has no link for this attachment; throws once closed. */
+    /**
+     * The BPF link fd, or the perf event fd where the kernel has no link for this attachment, or -1 where the
+     * attachment has no fd of its own (a clsact TC filter, XDP set through netlink); throws once closed.
+     */
     int fd();
 
     /** True if the kernel manages this attachment as a BPF link ({@code BPF_LINK_CREATE}). */

@@ -10,6 +10,7 @@ import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.internal.Attr;
 import io.bpf4j.syscall.internal.Direct;
 import io.bpf4j.syscall.internal.FuncInfoBtf;
+import io.bpf4j.syscall.internal.LineInfoBtf;
 import io.bpf4j.syscall.internal.KernelResource;
 import io.bpf4j.syscall.internal.VerifierReport;
 import java.nio.ByteBuffer;
@@ -106,9 +107,16 @@ public final class BpfProgram implements AutoCloseable {
         ByteBuffer insns = ByteBuffer.allocateDirect(code.length).order(ByteOrder.nativeOrder());
         insns.put(0, code, 0, code.length);
         int expected = spec.expectedAttachType() == null ? 0 : spec.expectedAttachType().code();
+        int btfId = spec.target() == null ? 0 : Trampolines.attachBtfId(kernel, spec.target());
+        if (LineInfoBtf.applies(assembled)) {
+            BpfProgram withLines = loadWithLines(kernel, spec, assembled, insns, expected, btfId);
+            if (withLines != null) {
+                return withLines;
+            }
+        }
         FuncInfoBtf funcs = FuncInfoBtf.forBytecode(code, ByteOrder.nativeOrder(), spec.name(), assembled.labelSlots());
         if (!funcs.needed()) {
-            return loadWith(kernel, spec, assembled, insns, expected, 0, null, 0);
+            return loadWith(kernel, spec, assembled, insns, expected, btfId, 0, null, 0);
         }
         // Subprograms (bpf-to-bpf calls, bpf_loop callbacks): the kernel wants a BTF FUNC for each.
         ByteBuffer funcInfo = direct(funcs.funcInfo());
@@ -117,19 +125,50 @@ public final class BpfProgram implements AutoCloseable {
             btfFd = kernel.btfLoad(direct(funcs.btf()), null, 0);
         } catch (BpfException e) {
             LOG.debug("BPF_BTF_LOAD for the func_info of '{}' failed ({}): loading without it", spec.name(), e.errno());
-            return loadWith(kernel, spec, assembled, insns, expected, 0, null, 0);
+            return loadWith(kernel, spec, assembled, insns, expected, btfId, 0, null, 0);
         }
         try {
-            return loadWith(kernel, spec, assembled, insns, expected, btfFd, funcInfo, funcs.funcInfoCount());
+            return loadWith(kernel, spec, assembled, insns, expected, btfId, btfFd, funcInfo, funcs.funcInfoCount());
         } finally {
             // The loaded program holds its own reference to the BTF.
             kernel.close(btfFd);
         }
     }
 
+    /**
+     * Loads a program that carries source positions with its line table as BTF line_info (the
+     * verifier log then shows the source line of each instruction); null if the kernel refuses the
+     * BTF, and the caller loads without it.
+     */
+    private static BpfProgram loadWithLines(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
+                                            int expected, int attachBtfId) {
+        LineInfoBtf lines = LineInfoBtf.of(assembled, ByteOrder.nativeOrder(), spec.name());
+        int btfFd;
+        try {
+            btfFd = kernel.btfLoad(direct(lines.btf()), null, 0);
+        } catch (BpfException e) {
+            LOG.debug("BPF_BTF_LOAD for the line_info of '{}' failed ({}): loading without it", spec.name(), e.errno());
+            return null;
+        }
+        try {
+            return loadWith(kernel, spec, assembled, insns, expected, attachBtfId, btfFd, direct(lines.funcInfo()),
+                    lines.funcInfoCount(),
+                    direct(lines.lineInfo()), lines.lineInfoCount());
+        } finally {
+            kernel.close(btfFd);
+        }
+    }
+
     private static BpfProgram loadWith(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
-                                       int expected, int btfFd, ByteBuffer funcInfo, int funcCount) {
-        Kernel.ProgLoadResult r = kernel.progLoad(request(spec, insns, expected, 0, null, btfFd, funcInfo, funcCount));
+                                       int expected, int attachBtfId, int btfFd, ByteBuffer funcInfo, int funcCount) {
+        return loadWith(kernel, spec, assembled, insns, expected, attachBtfId, btfFd, funcInfo, funcCount, null, 0);
+    }
+
+    private static BpfProgram loadWith(Kernel kernel, ProgramSpec spec, AssembledProgram assembled, ByteBuffer insns,
+                                       int expected, int attachBtfId, int btfFd, ByteBuffer funcInfo, int funcCount,
+                                       ByteBuffer lineInfo, int lineCount) {
+        Kernel.ProgLoadResult r = kernel.progLoad(request(spec, insns, expected, attachBtfId, 0, null, btfFd, funcInfo,
+                funcCount, lineInfo, lineCount));
         if (r.ok()) {
             return new BpfProgram(kernel, spec, spec.type(), spec.name(), r.fd(), assembled);
         }
@@ -138,7 +177,8 @@ public final class BpfProgram implements AutoCloseable {
         int size = LOG_START;
         while (true) {
             ByteBuffer log = ByteBuffer.allocateDirect(size);
-            Kernel.ProgLoadResult again = kernel.progLoad(request(spec, insns, expected, 1, log, btfFd, funcInfo, funcCount));
+            Kernel.ProgLoadResult again = kernel.progLoad(request(spec, insns, expected, attachBtfId, 1, log, btfFd, funcInfo,
+                    funcCount, lineInfo, lineCount));
             if (again.ok()) {
                 LOG.debug("program '{}' loaded on the second try (first: {})", spec.name(), first);
                 return new BpfProgram(kernel, spec, spec.type(), spec.name(), again.fd(), assembled);
@@ -154,17 +194,18 @@ public final class BpfProgram implements AutoCloseable {
                 throw VerifierReport.build(spec.name(), again.errno(), text, assembled);
             }
             throw new BpfException("BPF_PROG_LOAD '" + spec.name() + "' (" + spec.type().kernelName() + ")",
-                    again.errno(), loadHint(spec, again.errno()));
+                    again.errno(), loadHint(kernel, spec, again.errno()));
         }
     }
 
-    private static Kernel.ProgLoadRequest request(ProgramSpec spec, ByteBuffer insns, int expected, int level,
-                                                  ByteBuffer log, int btfFd, ByteBuffer funcInfo, int funcCount) {
+    private static Kernel.ProgLoadRequest request(ProgramSpec spec, ByteBuffer insns, int expected, int attachBtfId,
+                                                  int level, ByteBuffer log, int btfFd, ByteBuffer funcInfo, int funcCount,
+                                                  ByteBuffer lineInfo, int lineCount) {
         return new Kernel.ProgLoadRequest(spec.type().code(), insns, spec.license(), level, log, spec.kernelVersion(),
-                spec.flags(), spec.name(), expected, 0, 0, btfFd, funcInfo, funcCount);
+                spec.flags(), spec.name(), expected, attachBtfId, 0, btfFd, funcInfo, funcCount, lineInfo, lineCount);
     }
 
-    private static String loadHint(ProgramSpec spec, Errno e) {
+    private static String loadHint(Kernel kernel, ProgramSpec spec, Errno e) {
         switch (e) {
             case EINVAL:
                 return "the kernel rejected prog_type " + spec.type().code() + " (" + spec.type() + "), expected_attach_type "
@@ -174,6 +215,9 @@ public final class BpfProgram implements AutoCloseable {
             case E2BIG:
                 return "the program has " + spec.program().slotCount() + " instructions: too many for this kernel";
             case EPERM:
+                if (Trampolines.btfFunction(spec.target()) != null && Privileges.missingForTracing().isEmpty()) {
+                    return Trampolines.whyRefused(kernel);
+                }
                 return BpfException.genericHint("BPF_PROG_LOAD", e) + " (fentry/fexit/LSM programs may be refused even to root"
                         + " when the kernel is locked down)";
             default:
@@ -375,7 +419,8 @@ public final class BpfProgram implements AutoCloseable {
     /**
      * Attaches to {@code point}: the one entry for every attach family. The link's class is the
      * family's ({@link TracepointLink}, {@link RawTracepointLink}, {@link KprobeLink},
-     * {@link UprobeLink}, {@link PerfEventLink}).
+     * {@link UprobeLink}, {@link PerfEventLink}, {@link XdpLink}, {@link TcLink}, {@link CgroupLink},
+     * {@link TracingLink}, {@link LsmLink}).
      *
      * @param options the family's options record, or null for its defaults
      * @throws IllegalArgumentException when the program's type cannot go there or the options are another family's
@@ -384,14 +429,23 @@ public final class BpfProgram implements AutoCloseable {
     public BpfLink attach(AttachPoint point, LinkOptions options) {
         Objects.requireNonNull(point, "attach point");
         requireTypeFor(point);
+        // The families pass fd() to the kernel: a use held across the attach keeps a concurrent
+        // close from handing them a number the kernel has given to another program meanwhile.
+        resource.acquire();
+        try {
+            return attachFamily(point, options);
+        } finally {
+            resource.release();
+        }
+    }
+
+    private BpfLink attachFamily(AttachPoint point, LinkOptions options) {
         switch (point.kind()) {
             case TRACEPOINT:
                 return TracepointLink.attach(this, (AttachPoint.Tracepoint) point,
                         options(point, options, TracepointLink.Options.class, TracepointLink.Options.NONE));
             case RAW_TRACEPOINT:
-                if (options != null) {
-                    throw new IllegalArgumentException("a raw tracepoint takes no options (got " + options + ")");
-                }
+                noOptions(point, options);
                 return RawTracepointLink.attach(this, (AttachPoint.RawTracepoint) point);
             case KPROBE:
             case KRETPROBE:
@@ -404,8 +458,32 @@ public final class BpfProgram implements AutoCloseable {
             case PERF_EVENT:
                 return PerfEventLink.attach(this, (AttachPoint.PerfEvent) point,
                         options(point, options, PerfEventLink.Options.class, PerfEventLink.Options.NONE));
+            case XDP:
+                return XdpLink.attach(this, (AttachPoint.Xdp) point,
+                        options(point, options, XdpLink.Options.class, XdpLink.Options.NONE));
+            case TC_INGRESS:
+            case TC_EGRESS:
+                return TcLink.attach(this, (AttachPoint.Tc) point, options(point, options, TcLink.Options.class, TcLink.Options.NONE));
+            case CGROUP_SKB_INGRESS:
+            case CGROUP_SKB_EGRESS:
+            case CGROUP_SOCK_CREATE:
+                return CgroupLink.attach(this, (AttachPoint.Cgroup) point,
+                        options(point, options, CgroupLink.Options.class, CgroupLink.Options.NONE));
+            case FENTRY:
+            case FEXIT:
+                noOptions(point, options);
+                return TracingLink.attach(this, (AttachPoint.TracingFunction) point);
+            case LSM:
+                noOptions(point, options);
+                return LsmLink.attach(this, (AttachPoint.LsmHook) point);
             default:
                 throw new IllegalArgumentException("attach point kind " + point.kind() + " unknown to " + getClass().getName());
+        }
+    }
+
+    private static void noOptions(AttachPoint point, LinkOptions options) {
+        if (options != null) {
+            throw new IllegalArgumentException(point + " takes no options (got " + options + ")");
         }
     }
 

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Every kernel call bpf4j makes, one method per {@code bpf(2)} command used, plus
  * {@code perf_event_open(2)}, {@code ioctl}, {@code mmap}/{@code munmap}, {@code epoll_*},
- * {@code eventfd}, {@code mount} and {@code close}, and every read of the files the kernel
+ * {@code eventfd}, {@code mount}, {@code close}, the socket calls rtnetlink needs, {@code if_nametoindex}
+ * and {@code open} of a cgroup directory, and every read of the files the kernel
  * publishes about itself ({@code /proc}, {@code /sys}, tracefs). {@link #system()} is the JNA implementation;
  * unit tests use a fake of the same interface ({@code io.bpf4j.syscall.testing.FakeKernel} in
  * this module's test-jar) so map and program logic is tested without root.
@@ -139,7 +140,54 @@ public interface Kernel {
     /** {@code BPF_LINK_CREATE} (for {@code BPF_PERF_EVENT}, {@code cookie} is {@code perf_event.bpf_cookie}). */
     int linkCreate(int progFd, int targetFd, int attachType, int flags, long cookie);
 
+    /**
+     * {@code BPF_LINK_CREATE} on a target named by an fd or an interface index (XDP, tcx, cgroup)
+     * or, for programs loaded with an {@code attach_btf_id} (fentry, fexit, LSM), on no target;
+     * returns the link fd.
+     */
+    int linkCreate(LinkCreateRequest request);
+
+    /**
+     * {@code BPF_PROG_ATTACH}: the legacy (pre-link) attachment of a program to a cgroup, with
+     * {@code BPF_F_ALLOW_OVERRIDE} (1) or {@code BPF_F_ALLOW_MULTI} (2); it outlives the process
+     * until {@link #progDetach}.
+     */
+    void progAttach(int targetFd, int progFd, int attachType, int flags);
+
+    /** {@code BPF_PROG_DETACH}: undoes {@link #progAttach}. */
+    void progDetach(int targetFd, int progFd, int attachType);
+
+    /** {@code BPF_LINK_GET_NEXT_ID}: the next link id after {@code startId}, or 0 after the last. */
+    int linkGetNextId(int startId);
+
+    /** {@code BPF_LINK_GET_FD_BY_ID}: an fd of the link with {@code id} (to read its info). */
+    int linkGetFdById(int id);
+
+    /** {@code BPF_PROG_GET_FD_BY_ID}: an fd of the program with {@code id} (to read its info). */
+    int progGetFdById(int id);
+
+    /** {@code BPF_LINK_UPDATE}: puts {@code newProgFd} in place of the link's program ({@code oldProgFd} 0: any). */
+    void linkUpdate(int linkFd, int newProgFd, int oldProgFd);
+
     // ---- other syscalls ---------------------------------------------------------------------
+
+    /** {@code socket(2)} (bpf4j opens {@code AF_NETLINK} sockets to speak rtnetlink); returns the fd. */
+    int socket(int domain, int type, int protocol);
+
+    /** {@code bind(2)} to the socket address in {@code address} (a {@code sockaddr_nl}). */
+    void bind(int fd, ByteBuffer address);
+
+    /** {@code send(2)} of {@code message}'s remaining bytes (to the kernel, for a netlink socket); returns the bytes sent. */
+    int send(int fd, ByteBuffer message);
+
+    /** {@code recv(2)} into {@code buffer}'s remaining room; returns the bytes received. */
+    int recv(int fd, ByteBuffer buffer);
+
+    /** {@code if_nametoindex(3)} in the calling thread's network namespace: the index, or 0 when there is no such interface. */
+    int interfaceIndex(String name);
+
+    /** {@code open(2)} of a directory ({@code O_RDONLY | O_CLOEXEC}), for a cgroup fd; returns the fd. */
+    int openDirectory(Path path);
 
     /** {@code perf_event_open(2)}. */
     int perfEventOpen(PerfEventAttr attr, int pid, int cpu, int groupFd, long flags);
@@ -200,6 +248,9 @@ public interface Kernel {
     /** A pseudo-file's whole text ({@code /proc/kallsyms}, a PMU's {@code type}, a tracepoint's {@code id}). */
     String readFile(Path path) throws IOException;
 
+    /** A binary file's bytes ({@code /sys/kernel/btf/vmlinux}). */
+    byte[] readBinaryFile(Path path) throws IOException;
+
     /** Appends {@code text} in one {@code write(2)}, as tracefs control files ({@code kprobe_events}) expect. */
     void appendFile(Path path, String text) throws IOException;
 
@@ -226,19 +277,32 @@ public interface Kernel {
      * @param progBtfFd BTF holding the {@code FUNC} types {@code funcInfo} names, or 0
      * @param funcInfo {@code struct bpf_func_info} records (one per subprogram), or null
      * @param funcInfoCount number of records in {@code funcInfo}
+     * @param lineInfo {@code struct bpf_line_info} records (source lines by instruction), or null
+     * @param lineInfoCount number of records in {@code lineInfo}
      */
     record ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
                            int kernVersion, int progFlags, String name, int expectedAttachType,
-                           int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount) {
+                           int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount,
+                           ByteBuffer lineInfo, int lineInfoCount) {
         /** Size of one {@code struct bpf_func_info} record: {@code insn_off}, {@code type_id}. */
         public static final int FUNC_INFO_REC_SIZE = 8;
+        /** Size of one {@code struct bpf_line_info} record: insn_off, file_name_off, line_off, line_col. */
+        public static final int LINE_INFO_REC_SIZE = 16;
+
+        /** A request with func_info but no line_info. */
+        public ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
+                               int kernVersion, int progFlags, String name, int expectedAttachType,
+                               int attachBtfId, int attachBtfObjFd, int progBtfFd, ByteBuffer funcInfo, int funcInfoCount) {
+            this(progType, insns, license, logLevel, logBuf, kernVersion, progFlags, name, expectedAttachType,
+                    attachBtfId, attachBtfObjFd, progBtfFd, funcInfo, funcInfoCount, null, 0);
+        }
 
         /** A request without BTF (no subprograms). */
         public ProgLoadRequest(int progType, ByteBuffer insns, String license, int logLevel, ByteBuffer logBuf,
                                int kernVersion, int progFlags, String name, int expectedAttachType,
                                int attachBtfId, int attachBtfObjFd) {
             this(progType, insns, license, logLevel, logBuf, kernVersion, progFlags, name, expectedAttachType,
-                    attachBtfId, attachBtfObjFd, 0, null, 0);
+                    attachBtfId, attachBtfObjFd, 0, null, 0, null, 0);
         }
     }
 
@@ -272,6 +336,24 @@ public interface Kernel {
      * @param durationNanos mean run time as the kernel measured it
      */
     record ProgTestRunResult(int retval, int durationNanos, int dataSizeOut, int ctxSizeOut) {
+    }
+
+    /**
+     * The fields of {@code BPF_LINK_CREATE} bpf4j sets beyond the perf-event form.
+     *
+     * @param progFd the program
+     * @param target the target fd (a cgroup directory) or interface index (XDP, tcx); 0 for BTF-attached programs
+     * @param attachType {@code enum bpf_attach_type}
+     * @param flags {@code link_create.flags} (XDP: {@code XDP_FLAGS_SKB_MODE} 2 / {@code XDP_FLAGS_DRV_MODE} 4;
+     *              tcx: {@code BPF_F_BEFORE} 8 / {@code BPF_F_AFTER} 16 with {@code relative})
+     * @param relative tcx: the fd of the program or link to go before or after, else 0
+     * @param expectedRevision tcx: fail with ESTALE unless the hook's revision is this (0: any)
+     */
+    record LinkCreateRequest(int progFd, int target, int attachType, int flags, int relative, long expectedRevision) {
+        /** A link with no ordering constraint. */
+        public LinkCreateRequest(int progFd, int target, int attachType, int flags) {
+            this(progFd, target, attachType, flags, 0, 0);
+        }
     }
 
     /**

@@ -11,5 +11,5 @@ package io.bpf4j.syscall;
  * }</pre>
  */
 public sealed interface LinkOptions permits TracepointLink.Options, KprobeLink.Options, UprobeLink.Options,
-        PerfEventLink.Options {
+        PerfEventLink.Options, XdpLink.Options, TcLink.Options, CgroupLink.Options {
 }

@@ -49,6 +49,13 @@ public record MapSpec(MapType type, String name, int keySize, int valueSize, int
     /** {@code BPF_F_INNER_MAP}. */
     public static final int F_INNER_MAP = 1 << 12;
 
+    /**
+     * Largest ring buffer bpf4j creates, 512 MiB: the most a {@code RingBufferReader} can map (its
+     * producer page plus the data mapped twice must fit one {@link java.nio.ByteBuffer}, whose
+     * capacity is an int). Bigger rings would be created and then refused by the reader.
+     */
+    public static final int MAX_RING_SIZE = 1 << 29;
+
     /** The smallest page size of the supported architectures; the kernel checks the real one. */
     static final int MIN_PAGE = 4096;
 
@@ -69,6 +76,8 @@ public record MapSpec(MapType type, String name, int keySize, int valueSize, int
                 require(maxEntries >= MIN_PAGE && Integer.bitCount(maxEntries) == 1, what,
                         "size " + maxEntries + " bytes: expected a power of two and a multiple of the page size ("
                                 + MIN_PAGE + "), e.g. " + suggestRingSize(maxEntries));
+                require(maxEntries <= MAX_RING_SIZE, what, "size " + maxEntries + " bytes: at most " + MAX_RING_SIZE
+                        + " (512 MiB, MapSpec.MAX_RING_SIZE: the largest ring a RingBufferReader can map)");
                 break;
             case ARRAY:
             case PERCPU_ARRAY:
@@ -124,7 +133,7 @@ public record MapSpec(MapType type, String name, int keySize, int valueSize, int
 
     private static int suggestRingSize(int size) {
         int s = MIN_PAGE;
-        while (s < size && s < (1 << 30)) {
+        while (s < size && s < MAX_RING_SIZE) {
             s <<= 1;
         }
         return s;

@@ -6,7 +6,10 @@ import java.util.Optional;
  * The verifier rejected a program. Keeps the whole verifier log; {@link #getMessage()} holds its
  * last lines, the failing instruction index (counted in 8-byte slots, as the log counts), our
  * listing of the instructions around it, the label they belong to and the Java line that
- * appended the failing instruction when source positions were recorded.
+ * appended the failing instruction when source positions were recorded. Recording is off by
+ * default (it walks the stack for every instruction); when it was off the message says how to
+ * turn it on: {@code -Dbpf4j.sourcePositions=true}, or
+ * {@code ProgramBuilder.recordSourcePositions(true)} for one builder.
  *
  * <pre>{@code
  * try {
@@ -61,7 +64,10 @@ public final class VerifierException extends BpfException {
         return Optional.ofNullable(label);
     }
 
-    /** The Java position that appended the failing instruction, as {@code Class.method(File.java:42)}. */
+    /**
+     * The Java position that appended the failing instruction, as {@code Class.method(File.java:42)};
+     * empty unless the program recorded positions ({@code -Dbpf4j.sourcePositions=true}).
+     */
     public Optional<String> sourcePosition() {
         return Optional.ofNullable(sourcePosition);
     }

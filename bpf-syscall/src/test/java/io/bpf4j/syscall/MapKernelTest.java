@@ -61,4 +61,20 @@ class MapKernelTest {
             }
         }
     }
+
+    @Test
+    void aBatchChunkOfIntegerMaxValueReadsEverythingWithoutOverflow() {
+        try (BpfMap m = BpfMap.create(MapSpec.hash("rt_batch", 4, 8, 64))) {
+            for (int i = 0; i < 10; i++) {
+                m.update(u32(i), u64(i * 3L));
+            }
+            List<BpfMap.Entry> all = m.lookupBatch(Integer.MAX_VALUE);
+            assertEquals(10, all.size());
+            for (BpfMap.Entry e : all) {
+                assertEquals(3L * KernelFixtures.asU32(e.key()), asU64(e.value()));
+            }
+            assertEquals(10, m.lookupAndDeleteBatch(Integer.MAX_VALUE).size());
+            assertTrue(m.keys().isEmpty());
+        }
+    }
 }

@@ -185,6 +185,64 @@ class UseVsCloseKernelTest {
         assertTrue(t.refusedClosed.get() > 0 && t.done.get() > 0, "no race happened");
     }
 
+    /** {@code bpf_prog_info.id} (offset 4) of a program fd, or {@code bpf_link_info.prog_id} (offset 8) of a link fd. */
+    private static int idAt(int fd, int offset) {
+        ByteBuffer info = ByteBuffer.allocateDirect(256).order(java.nio.ByteOrder.nativeOrder());
+        Kernel.system().objGetInfoByFd(fd, info);
+        return info.getInt(offset);
+    }
+
+    @Test
+    void attachesRacingClosesNeverAttachTheProgramThatReusesTheFd() throws Exception {
+        ProgramSpec specA = ProgramSpec.rawTracepoint("race_a", returning(0)).license("GPL");
+        ProgramSpec specB = ProgramSpec.rawTracepoint("race_b", returning(0)).license("GPL");
+        Tally t = new Tally();
+        int rounds = 300;
+        int perThread = 8;
+        // One attachment held throughout: the last probe leaving a tracepoint waits for RCU.
+        try (BpfProgram held = BpfProgram.load(specB); BpfLink heldLink = held.attachRawTracepoint("sys_enter")) {
+            for (int round = 0; round < rounds; round++) {
+                BpfProgram a = BpfProgram.load(specA);
+                int fdA = a.fd();
+                int idA = idAt(fdA, 4);
+                t.started.set(0);
+                List<Future<?>> workers = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    workers.add(pool.submit(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            t.started.incrementAndGet();
+                            try (BpfLink link = a.attachRawTracepoint("sys_enter")) {
+                                (idAt(link.fd(), 8) == idA ? t.done : t.wrongObject).incrementAndGet();
+                            } catch (IllegalStateException e) {
+                                t.refusedClosed.incrementAndGet();
+                            } catch (RuntimeException e) {
+                                t.unexpected.add(e.toString());
+                            }
+                        }
+                    }));
+                }
+                while (t.started.get() < perThread && !allDone(workers)) {
+                    Thread.onSpinWait();
+                }
+                a.close();
+                try (BpfProgram b = BpfProgram.load(specB)) {
+                    if (b.fd() == fdA) {
+                        t.reused++;
+                    }
+                    for (Future<?> f : workers) {
+                        f.get();
+                    }
+                }
+            }
+        }
+        System.out.printf("attach use-vs-close: %d rounds, %d attaches (%d completed, %d refused as closed), fd reused "
+                        + "in %d rounds, %d attached a wrong program, %d unexpected%n", rounds, t.total(), t.done.get(),
+                t.refusedClosed.get(), t.reused, t.wrongObject.get(), t.unexpected.size());
+        assertEquals(List.of(), List.copyOf(t.unexpected).subList(0, Math.min(5, t.unexpected.size())));
+        assertEquals(0, t.wrongObject.get(), "links that attached the program reusing the fd");
+        assertTrue(t.refusedClosed.get() > 0 && t.done.get() > 0, "no race happened");
+    }
+
     private static Program returning(int value) {
         return Program.builder().mov64(Reg.R0, value).exit().build();
     }

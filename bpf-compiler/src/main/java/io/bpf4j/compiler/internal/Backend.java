@@ -44,13 +44,16 @@ final class Backend {
     private final Ir ir;
     private final List<Instruction> out = new ArrayList<>();
     private final List<Integer> lines = new ArrayList<>();
+    private final List<io.bpf4j.core.SourcePosition> positions = new ArrayList<>();
+    private io.bpf4j.core.SourcePosition pos;
     private Reg[] regOf;
     private int[] slotOf;
     private int frameBytes;
     private int line;
 
     /** Result: instructions, their lines, and the stack bytes used in total. */
-    record Result(List<Instruction> instructions, List<Integer> lines, int stackBytes) {
+    record Result(List<Instruction> instructions, List<Integer> lines, List<io.bpf4j.core.SourcePosition> positions,
+                  int stackBytes) {
     }
 
     Backend(Ir ir) {
@@ -63,30 +66,51 @@ final class Backend {
      */
     Result run(int frameBytes) {
         this.frameBytes = frameBytes;
-        List<Op> ops = cleanup(ir.ops);
+        List<Op> ops = dropDeadCode(cleanup(ir.ops));
         allocate(ops);
         for (Op op : ops) {
             line = op.line;
+            pos = op.pos;
             emit(op);
         }
-        return new Result(out, lines, this.frameBytes);
+        return new Result(out, lines, positions, this.frameBytes);
     }
 
     // ---- clean-up ------------------------------------------------------------------------------
 
     /** Drops code after a return or goto up to the next label, and gotos to the very next label. */
     private static List<Op> cleanup(List<Op> in) {
+        // Keep what control can reach from the entry (the verifier refuses unreachable instructions,
+        // e.g. a loop after a return that constant folding made unconditional).
+        Map<String, Integer> labels = new HashMap<>();
+        for (int i = 0; i < in.size(); i++) {
+            if (in.get(i).k == K.LABEL) {
+                labels.put(in.get(i).label, i);
+            }
+        }
+        boolean[] reached = new boolean[in.size()];
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        if (!in.isEmpty()) {
+            work.push(0);
+        }
+        while (!work.isEmpty()) {
+            int i = work.pop();
+            if (i >= in.size() || reached[i]) {
+                continue;
+            }
+            reached[i] = true;
+            Op op = in.get(i);
+            if (op.k == K.JA || op.k == K.JMP) {
+                work.push(target(labels, op.label));
+            }
+            if (op.k != K.JA && op.k != K.RET) {
+                work.push(i + 1);
+            }
+        }
         List<Op> ops = new ArrayList<>();
-        boolean dead = false;
-        for (Op op : in) {
-            if (op.k == K.LABEL) {
-                dead = false;
-            }
-            if (!dead) {
-                ops.add(op);
-            }
-            if (op.k == K.RET || op.k == K.JA) {
-                dead = true;
+        for (int i = 0; i < in.size(); i++) {
+            if (reached[i]) {
+                ops.add(in.get(i));
             }
         }
         List<Op> res = new ArrayList<>();
@@ -134,7 +158,8 @@ final class Backend {
         return op.k == K.CALL || op.k == K.RAW;
     }
 
-    private void allocate(List<Op> ops) {
+    /** Liveness over the control-flow graph: {live in, live out, used} per operation. */
+    private static BitSet[][] liveness(List<Op> ops) {
         int n = ops.size();
         Map<String, Integer> labels = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -189,6 +214,35 @@ final class Backend {
                 }
             }
         }
+        return new BitSet[][] {in, outs, use};
+    }
+
+    /** Removes operations without side effects whose result nobody reads, until none is left. */
+    private static List<Op> dropDeadCode(List<Op> ops) {
+        while (true) {
+            BitSet[] outs = liveness(ops)[1];
+            List<Op> kept = new ArrayList<>(ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                boolean pure = op.k == K.MOV || op.k == K.ALU || op.k == K.LD;
+                if (pure && !outs[i].get(op.dst)) {
+                    continue;
+                }
+                kept.add(op);
+            }
+            if (kept.size() == ops.size()) {
+                return ops;
+            }
+            ops = kept;
+        }
+    }
+
+    private void allocate(List<Op> ops) {
+        int n = ops.size();
+        BitSet[][] flow = liveness(ops);
+        BitSet[] in = flow[0];
+        BitSet[] outs = flow[1];
+        BitSet[] use = flow[2];
         int v = ir.vregs;
         int[] start = new int[v];
         int[] end = new int[v];
@@ -227,6 +281,26 @@ final class Backend {
         }
         regOf = new Reg[v];
         slotOf = new int[v];
+        boolean[] done = new boolean[v];
+        // A value computed from another that dies there prefers that one's register: the
+        // two-address ALU and the copy then need no move.
+        int[] copyOf = new int[v];
+        java.util.Arrays.fill(copyOf, -1);
+        for (int i = 0; i < n; i++) {
+            Op op = ops.get(i);
+            if ((op.k == K.MOV || op.k == K.ALU) && op.a.isV() && copyOf[op.dst] < 0 && end[op.a.vreg] == i) {
+                copyOf[op.dst] = op.a.vreg;
+            }
+        }
+        // A helper's result used once, by the very next operation, stays in r0 (no move).
+        for (int i = 0; i + 1 < n; i++) {
+            Op op = ops.get(i);
+            int x = op.dst;
+            if (clobbers(op) && x >= 0 && start[x] == i && end[x] == i + 1 && r0Safe(ops.get(i + 1), x)) {
+                regOf[x] = Reg.R0;
+                done[x] = true;
+            }
+        }
         Integer[] order = new Integer[v];
         for (int i = 0; i < v; i++) {
             order[i] = i;
@@ -234,23 +308,32 @@ final class Backend {
         java.util.Arrays.sort(order, (p, q) -> Integer.compare(start[p], start[q]));
         int[] busyUntil = new int[11];
         java.util.Arrays.fill(busyUntil, -1);
+        BitSet read = new BitSet();
+        for (BitSet u : use) {
+            read.or(u);
+        }
         for (int x : order) {
-            if (end[x] < 0) {
+            if (end[x] < 0 || done[x] || !read.get(x)) {
                 continue;
             }
             Reg chosen = null;
-            if (!crosses[x]) {
-                if (hint[x] >= 1 && hint[x] <= 4 && busyUntil[hint[x]] < start[x]) {
+            int from = copyOf[x];
+            if (from >= 0 && regOf[from] != null && regOf[from] != Reg.R0 && busyUntil[regOf[from].number()] <= start[x]
+                    && (!crosses[x] || regOf[from].number() >= 6)) {
+                chosen = regOf[from];
+            }
+            if (chosen == null && !crosses[x]) {
+                if (hint[x] >= 1 && hint[x] <= 4 && busyUntil[hint[x]] <= start[x]) {
                     chosen = Reg.values()[hint[x]];
                 }
                 for (Reg r : SCRATCH_POOL) {
-                    if (chosen == null && busyUntil[r.number()] < start[x]) {
+                    if (chosen == null && busyUntil[r.number()] <= start[x]) {
                         chosen = r;
                     }
                 }
             }
             for (Reg r : CALLEE_SAVED) {
-                if (chosen == null && busyUntil[r.number()] < start[x]) {
+                if (chosen == null && busyUntil[r.number()] <= start[x]) {
                     chosen = r;
                 }
             }
@@ -261,6 +344,26 @@ final class Backend {
                 frameBytes += 8;
                 slotOf[x] = -frameBytes;
             }
+        }
+    }
+
+    /** True if {@code next} reads {@code x} only where its emission uses no scratch r0 before reading it. */
+    private static boolean r0Safe(Op next, int x) {
+        boolean inA = next.a != null && next.a.isV() && next.a.vreg == x;
+        boolean inB = next.b != null && next.b.isV() && next.b.vreg == x;
+        switch (next.k) {
+            case MOV:
+            case RET:
+            case LD:
+                return inA;
+            case JMP:
+            case ALU:
+                return inA && !inB;
+            case ST:
+            case ATOMIC_ADD:
+                return inB && !inA;
+            default:
+                return false;
         }
     }
 
@@ -277,6 +380,7 @@ final class Backend {
     private void put(Instruction in) {
         out.add(in);
         lines.add(line);
+        positions.add(pos);
     }
 
     private void movImm(Reg d, long imm, boolean wide) {
@@ -314,6 +418,12 @@ final class Backend {
                 break;
             case CTX:
                 mov(d, Reg.R1);
+                break;
+            case ARG2:
+                mov(d, Reg.R2);
+                break;
+            case FUNC:
+                put(new LoadImm64Insn(d, PseudoSource.FUNC, 0, o.map));
                 break;
             default:
                 put(new LoadImm64Insn(d, PseudoSource.MAP_FD, -1, o.map));
@@ -360,7 +470,12 @@ final class Backend {
                     break;
                 }
                 Reg d = defReg(op.dst);
-                load(d, op.a, op.wide);
+                if (op.trunc && op.a.isV()) {
+                    // (int) of a long: a 32-bit move keeps ints zero-extended in their registers.
+                    put(new AluInsn(AluOp.MOV, false, d, use(op.a, d), 0));
+                } else {
+                    load(d, op.a, op.wide);
+                }
                 finish(op.dst, d);
                 break;
             }
@@ -414,6 +529,17 @@ final class Backend {
                 int off = op.off + (op.a.t == Opnd.T.FP ? (int) op.a.imm : 0);
                 Reg v = use(op.b, S0);
                 put(new AtomicInsn(AtomicOp.ADD, op.size, base, v, off));
+                break;
+            }
+            case FETCH_ADD: {
+                Reg base = use(op.a, S1);
+                Reg d = defReg(op.dst);
+                // The result may have been given the base's register (the base dies here).
+                Reg v = d == base ? S0 : d;
+                load(v, op.b, true);
+                put(new AtomicInsn(AtomicOp.FETCH_ADD, op.size, base, v, op.off));
+                mov(d, v);
+                finish(op.dst, d);
                 break;
             }
             case BSWAP: {

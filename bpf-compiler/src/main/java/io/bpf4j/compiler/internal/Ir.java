@@ -15,11 +15,11 @@ import java.util.List;
  * from r10 with negative offsets.
  */
 final class Ir {
-    enum K { MOV, ALU, LD, ST, CALL, JMP, JA, LABEL, RET, ATOMIC_ADD, BSWAP, RAW }
+    enum K { MOV, ALU, LD, ST, CALL, JMP, JA, LABEL, RET, ATOMIC_ADD, FETCH_ADD, BSWAP, RAW }
 
     /** An operand: a virtual register, an immediate, the address {@code r10 + off}, or a map's fd. */
     static final class Opnd {
-        enum T { VREG, IMM, FP, MAP, CTX }
+        enum T { VREG, IMM, FP, MAP, CTX, FUNC, ARG2 }
 
         final T t;
         final int vreg;
@@ -48,6 +48,16 @@ final class Ir {
         /** The context pointer the program was called with (r1 at entry). */
         static Opnd ctx() {
             return new Opnd(T.CTX, -1, 0, null);
+        }
+
+        /** The address of the function at {@code label} (a bpf_loop callback). */
+        static Opnd func(String label) {
+            return new Opnd(T.FUNC, -1, 0, label);
+        }
+
+        /** The second argument register at entry (r2: a callback's context). */
+        static Opnd arg2() {
+            return new Opnd(T.ARG2, -1, 0, null);
         }
 
         static Opnd map(String name) {
@@ -80,6 +90,7 @@ final class Ir {
     static final class Op {
         final K k;
         int line;
+        io.bpf4j.core.SourcePosition pos;
         AluOp alu;
         JumpOp jop;
         boolean wide;
@@ -92,6 +103,8 @@ final class Ir {
         Helper helper;
         Opnd[] args;
         List<Instruction> raw;
+        /** A MOV that cuts a long to an int (a 32-bit move). */
+        boolean trunc;
 
         Op(K k) {
             this.k = k;
@@ -119,6 +132,7 @@ final class Ir {
     final List<Op> ops = new ArrayList<>();
     int vregs;
     int line;
+    io.bpf4j.core.SourcePosition pos;
 
     int newVreg() {
         return vregs++;
@@ -126,6 +140,7 @@ final class Ir {
 
     private Op add(Op op) {
         op.line = line;
+        op.pos = pos;
         ops.add(op);
         return op;
     }
@@ -135,6 +150,16 @@ final class Ir {
         o.dst = dst;
         o.a = a;
         o.wide = wide;
+        add(o);
+    }
+
+    /** {@code dst = (int) a}: a 32-bit move, which clears the upper half. */
+    void trunc(int dst, Opnd a) {
+        Op o = new Op(K.MOV);
+        o.dst = dst;
+        o.a = a;
+        o.wide = false;
+        o.trunc = true;
         add(o);
     }
 
@@ -208,6 +233,17 @@ final class Ir {
     void ret(Opnd value) {
         Op o = new Op(K.RET);
         o.a = value;
+        add(o);
+    }
+
+    /** {@code dst = atomic_fetch_add((u64 *)(base + off), value)}: dst gets the old value. */
+    void fetchAdd(int dst, Opnd base, int off, Opnd value) {
+        Op o = new Op(K.FETCH_ADD);
+        o.size = Size.DW;
+        o.dst = dst;
+        o.a = base;
+        o.off = off;
+        o.b = value;
         add(o);
     }
 

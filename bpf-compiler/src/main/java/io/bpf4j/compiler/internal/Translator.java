@@ -82,7 +82,7 @@ public final class Translator {
 
     /** What a translation produced. */
     public record Result(ProgramKind kind, List<io.bpf4j.core.Instruction> instructions, List<Integer> lines,
-                         List<MapDef> maps, String sourceFile, int stackBytes) {
+                         List<io.bpf4j.core.SourcePosition> positions, List<MapDef> maps, String sourceFile, int stackBytes) {
     }
 
     private final Class<?> root;
@@ -93,6 +93,14 @@ public final class Translator {
     private final Map<String, ClassNode> classes = new HashMap<>();
     private int frame;
     private int labelCount;
+    /** Per IR label, the packet bytes known present on every jump to it so far. */
+    private final Map<String, Long> edgeChecked = new HashMap<>();
+    /** Upper bounds of non-negative values (temporaries and locals stored once). */
+    private final Map<Integer, Long> maxOf = new HashMap<>();
+    /** Values that are another value plus a constant: vreg -> {base vreg, constant}. */
+    private final Map<Integer, long[]> affine = new HashMap<>();
+    /** Temporaries known to hold a value below 2^32 (a cast to int needs no instruction). */
+    private final java.util.BitSet fitsU32 = new java.util.BitSet();
     private int scratchKey;
     private int scratchValue;
     private Ctx ctx;
@@ -106,6 +114,49 @@ public final class Translator {
         this.root = root;
         this.btf = btf;
         this.arch = arch;
+        this.callback = false;
+        this.labelPrefix = "";
+    }
+
+    private Translator(Translator parent, String labelPrefix) {
+        this.root = parent.root;
+        this.btf = parent.btf;
+        this.arch = parent.arch;
+        this.callback = true;
+        this.labelPrefix = labelPrefix;
+        this.maps.putAll(parent.maps);
+    }
+
+    /** True when translating a bpf_loop body (a subprogram: index in r1, the state in r2). */
+    private final boolean callback;
+    private final String labelPrefix;
+    /** bpf_loop bodies to compile after this function: {label, FuncRef, state length, line}. */
+    private final List<Object[]> callbacks = new ArrayList<>();
+
+    /** Translates a bpf_loop body {@code static boolean step(int index, long[] state)} as a subprogram. */
+    private Backend.Result translateBody(Vals.FuncRef f, int stateLength) {
+        ClassNode cls = classNode(f.owner, null);
+        MethodNode m = findMethod(cls, f.name, f.desc, null);
+        Scope s = new Scope(cls, m, true);
+        s.line = firstLine(m);
+        at(s);
+        int index = ir.newVreg();
+        ir.mov(index, Opnd.ctx(), true);
+        int state = ir.newVreg();
+        ir.mov(state, Opnd.arg2(), true);
+        s.localV.put(0, index);
+        s.localObj.put(1, new Obj(new StackObj(0, stateLength * 8, null, null, 8, stateLength, state)));
+        abortLabel = newLabel("abort");
+        inlining.add(cls.name + "." + m.name + m.desc);
+        body(s);
+        for (Op op : ir.ops) {
+            if (abortLabel.equals(op.label)) {
+                ir.label(abortLabel);
+                ir.ret(Opnd.imm(1));                       // out of bounds: stop the loop
+                break;
+            }
+        }
+        return new Backend(ir).run(frame);
     }
 
     /** Per method being translated (the root or an inlined callee). */
@@ -117,6 +168,9 @@ public final class Translator {
         final Map<Integer, String> localPtr = new HashMap<>();
         final Map<Integer, Boolean> localWide = new HashMap<>();
         final Map<LabelNode, String> labels = new IdentityHashMap<>();
+        final Map<Integer, Integer> stores = new HashMap<>();
+        /** Locals stored once, with a constant: read as the constant. */
+        final Map<Integer, Imm> localConst = new HashMap<>();
         final Map<LabelNode, List<Val>> shapes = new IdentityHashMap<>();
         final List<Integer> stackV = new ArrayList<>();
         final ArrayList<Val> stack = new ArrayList<>();
@@ -166,7 +220,7 @@ public final class Translator {
     }
 
     private String newLabel(String prefix) {
-        return prefix + (labelCount++);
+        return labelPrefix + prefix + (labelCount++);
     }
 
     // ---- entry ------------------------------------------------------------------------------------
@@ -191,7 +245,7 @@ public final class Translator {
         }
         Scope s = new Scope(cls, m, true);
         s.line = firstLine(m);
-        ir.line = s.line;
+        at(s);
         int cv = ir.newVreg();
         ctx = new Ctx(ctxType, cv);
         ir.mov(cv, Opnd.ctx(), true);
@@ -218,14 +272,41 @@ public final class Translator {
             }
             ir.ret(Opnd.imm(kind == ProgramKind.XDP ? XdpContext.XDP_PASS : 0));
         }
-        Backend.Result r = new Backend(ir).run(frame);
+        Backend.Result main = new Backend(ir).run(frame);
+        Backend.Result r = withCallbacks(main, cls, m);
         if (r.stackBytes() > MAX_STACK) {
             throw new CompileException(cls.sourceFile, firstLine(m), "method " + methodName,
                     "needs " + r.stackBytes() + " bytes of BPF stack (records, arrays, map keys and " + (r.stackBytes() - frame)
                             + " bytes of spilled values): the kernel allows " + MAX_STACK
                             + "; make records or arrays smaller or use fewer values at once");
         }
-        return new Result(kind, r.instructions(), r.lines(), new ArrayList<>(maps.values()), cls.sourceFile, r.stackBytes());
+        return new Result(kind, r.instructions(), r.lines(), r.positions(), new ArrayList<>(maps.values()), cls.sourceFile,
+                r.stackBytes());
+    }
+
+    /** Appends each bpf_loop body as a subprogram after the program's exit; stack depth is their sum. */
+    private Backend.Result withCallbacks(Backend.Result main, ClassNode cls, MethodNode m) {
+        if (callbacks.isEmpty()) {
+            return main;
+        }
+        List<io.bpf4j.core.Instruction> insns = new ArrayList<>(main.instructions());
+        List<Integer> lines = new ArrayList<>(main.lines());
+        List<io.bpf4j.core.SourcePosition> positions = new ArrayList<>(main.positions());
+        int deepest = 0;
+        for (Object[] c : callbacks) {
+            String label = (String) c[0];
+            Translator body = new Translator(this, label + "_");
+            Backend.Result b = body.translateBody((Vals.FuncRef) c[1], (Integer) c[2]);
+            maps.putAll(body.maps);
+            insns.add(new io.bpf4j.core.Label(label));
+            lines.add((Integer) c[3]);
+            positions.add(b.positions().isEmpty() ? null : b.positions().get(0));
+            insns.addAll(b.instructions());
+            lines.addAll(b.lines());
+            positions.addAll(b.positions());
+            deepest = Math.max(deepest, b.stackBytes());
+        }
+        return new Backend.Result(insns, lines, positions, main.stackBytes() + deepest);
     }
 
     private Class<?> contextType(Type t, ClassNode cls, MethodNode m) {
@@ -324,19 +405,47 @@ public final class Translator {
             throw s.error("synchronized method " + m.name, "BPF programs cannot take monitors: use the maps' atomic add");
         }
         checkLoops(s);
+        java.util.Set<LabelNode> backwardTargets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        {
+            java.util.Set<LabelNode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (AbstractInsnNode n : m.instructions) {
+                if (n instanceof LabelNode) {
+                    seen.add((LabelNode) n);
+                } else if (n instanceof JumpInsnNode && seen.contains(((JumpInsnNode) n).label)) {
+                    backwardTargets.add(((JumpInsnNode) n).label);
+                }
+            }
+        }
+        if (s.stores.isEmpty()) {
+            countStores(s);
+        }
         boolean reachable = true;
         for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) {
             if (n instanceof LineNumberNode) {
                 s.line = ((LineNumberNode) n).line;
-                ir.line = s.line;
+                at(s);
                 continue;
             }
             if (n instanceof LabelNode) {
                 LabelNode l = (LabelNode) n;
                 boolean target = s.labels.containsKey(l) || isJumpTarget(m, l);
                 if (target) {
+                    boolean backward = backwardTargets.contains(l);
+                    if (!reachable && !s.shapes.containsKey(l) && !backward) {
+                        continue;                          // nothing jumps here: dead code follows
+                    }
+                    if (reachable && s.isRoot && s.stack.size() == 1 && returnsTop(l)) {
+                        // "return c ? a : b": each arm returns at once instead of meeting here.
+                        ir.ret(opnd(s.pop()));
+                        reachable = false;
+                        if (!s.shapes.containsKey(l)) {
+                            continue;
+                        }
+                    }
+                    long in = edgeChecked.getOrDefault(s.label(l), Long.MAX_VALUE);
                     if (reachable) {
                         normalize(s, l);
+                        in = Math.min(in, checkedPacketEnd);
                     } else {
                         s.stack.clear();
                         List<Val> shape = s.shapes.get(l);
@@ -345,7 +454,7 @@ public final class Translator {
                         }
                     }
                     ir.label(s.label(l));
-                    checkedPacketEnd = -1;
+                    checkedPacketEnd = backward || in == Long.MAX_VALUE ? -1 : in;
                     reachable = true;
                 }
                 continue;
@@ -358,6 +467,39 @@ public final class Translator {
             }
             reachable = insn(s, n);
         }
+    }
+
+    /** Instructions emitted from now on come from {@code s}'s current line. */
+    private void at(Scope s) {
+        ir.line = s.line;
+        ir.pos = new io.bpf4j.core.SourcePosition(s.cls.name.replace('/', '.'), s.m.name, s.cls.sourceFile, s.line);
+    }
+
+    /** True if the first instruction after {@code l} returns the value on top of the stack. */
+    private static boolean returnsTop(LabelNode l) {
+        AbstractInsnNode n = l.getNext();
+        while (n != null && n.getOpcode() < 0) {
+            n = n.getNext();
+        }
+        return n != null && (n.getOpcode() == Opcodes.IRETURN || n.getOpcode() == Opcodes.LRETURN);
+    }
+
+    /** Notes that a jump to {@code label} is taken with packet bytes up to {@code checked} known present. */
+    private void edge(String label, long checked) {
+        edgeChecked.merge(label, checked, Math::min);
+    }
+
+    /** Slots stored to at most once (and never incremented): their values' facts hold wherever they are read. */
+    private void countStores(Scope s) {
+        Map<Integer, Integer> stores = new HashMap<>();
+        for (AbstractInsnNode n : s.m.instructions) {
+            if (n instanceof VarInsnNode && n.getOpcode() >= Opcodes.ISTORE && n.getOpcode() <= Opcodes.ASTORE) {
+                stores.merge(((VarInsnNode) n).var, 1, Integer::sum);
+            } else if (n instanceof IincInsnNode) {
+                stores.merge(((IincInsnNode) n).var, 2, Integer::sum);
+            }
+        }
+        s.stores.putAll(stores);
     }
 
     /** The source line of the code {@code n} belongs to. */
@@ -613,10 +755,14 @@ public final class Translator {
                 if (a instanceof Imm) {
                     s.push(new Imm((int) ((Imm) a).v, false));
                 } else {
+                    if (a instanceof Vr && ((Vr) a).temp && fitsU32.get(((Vr) a).v)) {
+                        // Already below 2^32, so already a zero-extended int: nothing to emit.
+                        s.push(new Vr(((Vr) a).v, false, true, null));
+                        return true;
+                    }
                     int t = ir.newVreg();
-                    ir.mov(t, scalar(s, a, "(int)"), false);
+                    ir.trunc(t, scalar(s, a, "(int)"));
                     s.push(new Vr(t, false, true, null));
-                    truncate(t);
                 }
                 return true;
             }
@@ -641,8 +787,13 @@ public final class Translator {
                 return refBranch(s, (JumpInsnNode) n);
             case Opcodes.GOTO: {
                 JumpInsnNode j = (JumpInsnNode) n;
+                if (s.isRoot && s.stack.size() == 1 && returnsTop(j.label)) {
+                    ir.ret(opnd(s.pop()));                // the label only returns this value
+                    return false;
+                }
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
                 return false;
             }
             case Opcodes.TABLESWITCH: {
@@ -674,9 +825,19 @@ public final class Translator {
             case Opcodes.INVOKESTATIC: case Opcodes.INVOKEVIRTUAL: case Opcodes.INVOKESPECIAL: case Opcodes.INVOKEINTERFACE:
                 invoke(s, (MethodInsnNode) n);
                 return true;
-            case Opcodes.INVOKEDYNAMIC:
+            case Opcodes.INVOKEDYNAMIC: {
+                org.objectweb.asm.tree.InvokeDynamicInsnNode d = (org.objectweb.asm.tree.InvokeDynamicInsnNode) n;
+                if (d.bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && d.desc.startsWith("()")
+                        && d.bsmArgs.length >= 2 && d.bsmArgs[1] instanceof org.objectweb.asm.Handle
+                        && ((org.objectweb.asm.Handle) d.bsmArgs[1]).getTag() == Opcodes.H_INVOKESTATIC) {
+                    org.objectweb.asm.Handle h = (org.objectweb.asm.Handle) d.bsmArgs[1];
+                    s.push(new Obj(new Vals.FuncRef(h.getOwner(), h.getName(), h.getDesc())));
+                    return true;
+                }
                 throw s.error("invokedynamic (a lambda, method reference or string concatenation)",
-                        "not supported in BPF programs: call static methods and use Bpf.printk for text");
+                        "not supported in BPF programs: call static methods and use Bpf.printk for text"
+                                + " (a capture-free method reference is accepted as a Bpf.loop body)");
+            }
             case Opcodes.NEW: {
                 String t = ((TypeInsnNode) n).desc;
                 try {
@@ -735,6 +896,11 @@ public final class Translator {
     // ---- locals ---------------------------------------------------------------------------------------
 
     private void load(Scope s, VarInsnNode v) {
+        Imm k = s.localConst.get(v.var);
+        if (k != null) {
+            s.push(k);
+            return;
+        }
         Val o = s.localObj.get(v.var);
         if (o != null) {
             s.push(o);
@@ -754,8 +920,8 @@ public final class Translator {
     private void store(Scope s, VarInsnNode v) {
         Val val = s.pop();
         if (val instanceof Obj) {
-            if (((Obj) val).o instanceof Cmp) {
-                throw s.error("a comparison result stored in a variable", "use Long/Integer.compareUnsigned only directly in a condition");
+            if (((Obj) val).o instanceof Cmp || ((Obj) val).o instanceof PacketCheck) {
+                throw s.error("a comparison result stored in a variable", "use compareUnsigned and has() only directly in a condition");
             }
             s.localObj.put(v.var, val);
             return;
@@ -767,6 +933,23 @@ public final class Translator {
         if (val instanceof Vr && ((Vr) val).ptr != null) {
             s.localPtr.put(v.var, ((Vr) val).ptr);
         }
+        boolean once = s.stores.getOrDefault(v.var, 0) <= 1;
+        if (val instanceof Imm && once) {
+            s.localConst.put(v.var, (Imm) val);              // folded wherever it is read
+            return;
+        }
+        if (val instanceof Vr && once) {
+            // The local holds this value wherever it is read: keep what is known about it.
+            int from = ((Vr) val).v;
+            if (maxOf.containsKey(from)) {
+                maxOf.put(lv, maxOf.get(from));
+            }
+            if (affine.containsKey(from)) {
+                affine.put(lv, affine.get(from));
+            }
+        } else if (val instanceof Imm && once && ((Imm) val).v >= 0) {
+            maxOf.put(lv, ((Imm) val).v);
+        }
         if (val instanceof Vr && ((Vr) val).temp && !ir.ops.isEmpty()) {
             Op last = ir.ops.get(ir.ops.size() - 1);
             if (last.dst == ((Vr) val).v && last.k != Ir.K.BSWAP && !usesVreg(last, lv)) {
@@ -775,6 +958,59 @@ public final class Translator {
             }
         }
         ir.mov(lv, opnd(val), wide || (val instanceof Imm && ((Imm) val).wide));
+    }
+
+    private Long bound(Opnd o) {
+        if (o.isImm()) {
+            return o.imm >= 0 ? o.imm : null;
+        }
+        return o.isV() ? maxOf.get(o.vreg) : null;
+    }
+
+    /** Records an upper bound and an "x + k" form for {@code t = a op b}, where they are known. */
+    private void facts(int t, AluOp op, boolean wide, Opnd a, Opnd b) {
+        Long ba = bound(a);
+        Long bb = bound(b);
+        Long r = null;
+        long cap = wide ? Long.MAX_VALUE / 4 : Integer.MAX_VALUE;
+        switch (op) {
+            case ADD:
+                if (ba != null && bb != null) {
+                    r = ba + bb;
+                }
+                break;
+            case MUL:
+                if (ba != null && bb != null && ba < (1L << 31) && bb < (1L << 31)) {
+                    r = ba * bb;
+                }
+                break;
+            case AND:
+                if (bb != null && b.isImm()) {
+                    r = ba != null ? Math.min(ba, bb) : bb;
+                }
+                break;
+            case LSH:
+                if (ba != null && b.isImm() && b.imm < 31) {
+                    r = ba << b.imm;
+                }
+                break;
+            case RSH:
+                if (b.isImm() && ba != null) {
+                    r = ba >> b.imm;
+                } else if (b.isImm() && !wide) {
+                    r = 0xffff_ffffL >> b.imm;
+                }
+                break;
+            default:
+                break;
+        }
+        if (r != null && r <= cap) {
+            maxOf.put(t, r);
+        }
+        if (op == AluOp.ADD && a.isV() && b.isImm() && b.imm >= 0 && ba != null && ba + b.imm <= 0xffff) {
+            long[] inner = affine.get(a.vreg);
+            affine.put(t, inner != null ? new long[] {inner[0], inner[1] + b.imm} : new long[] {a.vreg, b.imm});
+        }
     }
 
     private static boolean usesVreg(Op op, int v) {
@@ -846,8 +1082,16 @@ public final class Translator {
                 ob = Opnd.imm((int) k);
             }
         }
+        if (op == AluOp.MUL && ob.isImm() && ob.imm > 0 && Long.bitCount(ob.imm) == 1) {
+            op = AluOp.LSH;                                 // x * 2^k is x << k
+            ob = Opnd.imm(Long.numberOfTrailingZeros(ob.imm));
+        }
         int t = ir.newVreg();
         ir.alu(op, wide, t, oa, ob);
+        facts(t, op, wide, oa, ob);
+        if (ob.isImm() && (op == AluOp.RSH && wide && ob.imm >= 32 || op == AluOp.AND && ob.imm >= 0 && ob.imm <= 0xffff_ffffL)) {
+            fitsU32.set(t);
+        }
         return new Vr(t, wide, true, null);
     }
 
@@ -892,11 +1136,6 @@ public final class Translator {
         return alu(s, div ? AluOp.DIV : AluOp.MOD, wide, a, b, "division");
     }
 
-    /** Keeps an int register zero-extended: 32-bit moves already clear the upper half. */
-    private void truncate(int v) {
-        // mov32 zero-extends: nothing more to do; kept as a named step for readability.
-    }
-
     private boolean narrow(Scope s, int bits, boolean signed) {
         Val a = s.pop();
         if (a instanceof Imm) {
@@ -933,6 +1172,22 @@ public final class Translator {
     private boolean ifZero(Scope s, JumpInsnNode j) {
         Val v = s.pop();
         int cond = j.getOpcode() - Opcodes.IFEQ;
+        if (v instanceof Obj && ((Obj) v).o instanceof PacketCheck && (cond == 0 || cond == 1)) {
+            long need = ((PacketCheck) ((Obj) v).o).bytes;
+            int e = ir.newVreg();
+            ir.alu(AluOp.ADD, true, e, Opnd.v(ctx.data), Opnd.imm(need));
+            normalize(s, j.label);
+            long both = Math.max(checkedPacketEnd, need);
+            if (cond == 0) {                               // jump if the bytes are missing
+                ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(ctx.end), s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
+                checkedPacketEnd = both;
+            } else {                                       // jump if they are there
+                ir.jmp(JumpOp.JLE, true, Opnd.v(e), Opnd.v(ctx.end), s.label(j.label));
+                edge(s.label(j.label), both);
+            }
+            return true;
+        }
         if (v instanceof Obj && ((Obj) v).o instanceof Cmp) {
             Cmp c = (Cmp) ((Obj) v).o;
             return branch(s, jumpOp(cond, c.unsigned), c.wide, c.a, c.b, j);
@@ -965,6 +1220,7 @@ public final class Translator {
             if (test(op, ((Imm) a).v, ((Imm) b).v, wide)) {
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
                 return false;
             }
             return true;
@@ -973,6 +1229,7 @@ public final class Translator {
         Opnd ob = scalar(s, b, "comparison");
         normalize(s, j.label);
         ir.jmp(op, wide, oa, ob, s.label(j.label));
+        edge(s.label(j.label), checkedPacketEnd);
         return true;
     }
 
@@ -988,12 +1245,14 @@ public final class Translator {
             if (isNull == jumpIfNull) {
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
+                edge(s.label(j.label), checkedPacketEnd);
                 return false;
             }
             return true;
         }
         normalize(s, j.label);
         ir.jmp(jumpIfNull ? JumpOp.JEQ : JumpOp.JNE, true, opnd(v), Opnd.imm(0), s.label(j.label));
+        edge(s.label(j.label), checkedPacketEnd);
         return true;
     }
 
@@ -1005,6 +1264,7 @@ public final class Translator {
             LabelNode to = i >= 0 ? labels.get(i) : dflt;
             normalize(s, to);
             ir.ja(s.label(to));
+            edge(s.label(to), checkedPacketEnd);
             return;
         }
         Opnd o = scalar(s, v, "switch");
@@ -1014,9 +1274,11 @@ public final class Translator {
             }
             normalize(s, labels.get(i));
             ir.jmp(JumpOp.JEQ, false, o, Opnd.imm(keys.get(i)), s.label(labels.get(i)));
+            edge(s.label(labels.get(i)), checkedPacketEnd);
         }
         normalize(s, dflt);
         ir.ja(s.label(dflt));
+        edge(s.label(dflt), checkedPacketEnd);
     }
 
     private void doReturn(Scope s, int op) {
@@ -1102,6 +1364,13 @@ public final class Translator {
                 continue;
             }
             int op = n.getOpcode();
+            if (op >= Opcodes.IFEQ && op <= Opcodes.IFLE) {
+                // A counter compared with 0: for (int i = N; i > 0; i--).
+                if (counterOf(prevReal(n), steps, stored) != null) {
+                    return true;
+                }
+                continue;
+            }
             if (op < Opcodes.IF_ICMPEQ || op > Opcodes.IF_ICMPLE) {
                 continue;
             }
@@ -1260,7 +1529,7 @@ public final class Translator {
                 throw s.error("array index " + i, "out of bounds for length " + a.length);
             }
             offOut[0] = a.off + (int) i * a.elemSize;
-            return Opnd.fp(0);
+            return a.baseVreg >= 0 ? Opnd.v(a.baseVreg) : Opnd.fp(0);
         }
         Opnd oi = scalar(s, idx, "array index");
         // An index out of bounds ends the program (Java would throw); the check also gives the
@@ -1272,9 +1541,9 @@ public final class Translator {
             scaled = ir.newVreg();
             ir.alu(AluOp.LSH, true, scaled, oi, Opnd.imm(Integer.numberOfTrailingZeros(a.elemSize)));
         }
-        ir.mov(p, Opnd.fp(a.off), true);
+        ir.mov(p, a.baseVreg >= 0 ? Opnd.v(a.baseVreg) : Opnd.fp(a.off), true);
         ir.alu(AluOp.ADD, true, p, Opnd.v(p), Opnd.v(scaled));
-        offOut[0] = 0;
+        offOut[0] = a.baseVreg >= 0 ? a.off : 0;
         return Opnd.v(p);
     }
 
@@ -1466,7 +1735,7 @@ public final class Translator {
                 if (mi.name.equals("currentPid")) {
                     ir.alu(AluOp.RSH, true, t, Opnd.v(r), Opnd.imm(32));
                 } else {
-                    ir.mov(t, Opnd.v(r), false);
+                    ir.trunc(t, Opnd.v(r));
                 }
                 s.push(new Vr(t, false, true, null));
                 return;
@@ -1495,6 +1764,9 @@ public final class Translator {
                 } catch (IllegalArgumentException e) {
                     throw s.error("task field '" + path + "'", e.getMessage());
                 }
+                if (fp.size() <= 4) {
+                    fitsU32.set(t);
+                }
                 s.push(new Vr(t, true, true, null));
                 return;
             }
@@ -1517,6 +1789,30 @@ public final class Translator {
                     ops[i + 1] = scalar(s, args[i], what);
                 }
                 ir.call(Helper.TRACE_PRINTK, -1, ops);
+                return;
+            }
+            case "loop": {
+                Val[] args = popArgs(s, mi.desc);
+                if (callback) {
+                    throw s.error(what, "a bpf_loop body cannot start another bpf_loop");
+                }
+                if (!(args[2] instanceof Obj && ((Obj) args[2]).o instanceof Vals.FuncRef)) {
+                    throw s.error(what, "the body must be a method reference to a static method, e.g. MyProbe::step");
+                }
+                StackObj state = array(s, args[1]);
+                if (state.elemSize != 8 || state.baseVreg >= 0) {
+                    throw s.error(what, "the state must be a long[] made in this method");
+                }
+                Vals.FuncRef f = (Vals.FuncRef) ((Obj) args[2]).o;
+                if (!f.desc.equals("(I[J)Z")) {
+                    throw s.error(what, "the body " + f.name + f.desc + " must be static boolean " + f.name + "(int, long[])");
+                }
+                String fl = newLabel("loop_body_");
+                callbacks.add(new Object[] {fl, f, state.length, s.line});
+                int r = helper(Helper.LOOP, scalar(s, args[0], what), Opnd.func(fl), Opnd.fp(state.off), Opnd.imm(0));
+                int t = ir.newVreg();
+                ir.trunc(t, Opnd.v(r));
+                s.push(new Vr(t, false, true, null));
                 return;
             }
             case "log2": {
@@ -1617,6 +1913,25 @@ public final class Translator {
             case "remove":
                 ir.call(Helper.MAP_DELETE_ELEM, -1, map, Opnd.fp(keyOff));
                 return;
+            case "addAndGet": {
+                Opnd delta = scalar(s, args[1], what);
+                int p = helper(Helper.MAP_LOOKUP_ELEM, map, Opnd.fp(keyOff));
+                int r = ir.newVreg();
+                String missing = newLabel("insert");
+                String done = newLabel("added");
+                ir.jmp(JumpOp.JEQ, true, Opnd.v(p), Opnd.imm(0), missing);
+                ir.fetchAdd(r, Opnd.v(p), 0, delta);
+                ir.alu(AluOp.ADD, true, r, Opnd.v(r), delta);
+                ir.ja(done);
+                label(missing);
+                int valOff = scratchValue(s);
+                ir.st(Size.DW, Opnd.fp(0), valOff, delta);
+                ir.call(Helper.MAP_UPDATE_ELEM, -1, map, Opnd.fp(keyOff), Opnd.fp(valOff), Opnd.imm(1));
+                ir.mov(r, delta, true);
+                label(done);
+                s.push(new Vr(r, true, true, null));
+                return;
+            }
             case "add": {
                 Opnd delta = scalar(s, args[1], what);
                 int p = helper(Helper.MAP_LOOKUP_ELEM, map, Opnd.fp(keyOff));
@@ -1672,7 +1987,11 @@ public final class Translator {
         if (!(args.length > 0 && args[0] instanceof Imm)) {
             throw s.error(what, "the offset must be a constant: the verifier checks context reads by offset");
         }
-        int off = (int) ((Imm) args[0]).v;
+        long offset = ((Imm) args[0]).v;
+        if (offset < 0 || offset > Short.MAX_VALUE) {
+            throw s.error(what, "context offset " + offset + " out of range 0.." + Short.MAX_VALUE);
+        }
+        int off = (int) offset;
         if (mi.name.equals("read")) {
             StackObj a = array(s, args[1]);
             copy(Opnd.v(c.vreg), off, Opnd.fp(0), a.off, a.size);
@@ -1681,6 +2000,12 @@ public final class Translator {
         int bytes = mi.name.equals("u8") ? 1 : mi.name.equals("u16") ? 2 : mi.name.equals("u32") ? 4 : 8;
         int t = ir.newVreg();
         ir.ld(size(bytes), t, Opnd.v(c.vreg), off);
+        if (bytes <= 4) {
+            fitsU32.set(t);
+        }
+        if (bytes < 4) {
+            maxOf.put(t, (1L << (8 * bytes)) - 1);
+        }
         s.push(new Vr(t, bytes == 8, true, null));
     }
 
@@ -1699,7 +2024,23 @@ public final class Translator {
         }
     }
 
+    /** {@code ctx.has(n)} until the branch that tests it. */
+    private static final class PacketCheck {
+        final long bytes;
+
+        PacketCheck(long bytes) {
+            this.bytes = bytes;
+        }
+    }
+
     private void packet(Scope s, Ctx c, MethodInsnNode mi, Val[] args, String what) {
+        if (mi.name.equals("has")) {
+            if (!(args[0] instanceof Imm) || ((Imm) args[0]).v < 0 || ((Imm) args[0]).v > 0xffff) {
+                throw s.error(what, "the length must be a constant in 0..65535");
+            }
+            s.push(new Obj(new PacketCheck(((Imm) args[0]).v)));
+            return;
+        }
         if (mi.name.equals("length")) {
             throw s.error(what, "in BPF the packet's end is a pointer the verifier forbids arithmetic on: read the bytes you need"
                     + " (a read past the end ends the program with XDP_PASS)");
@@ -1727,18 +2068,30 @@ public final class Translator {
             ir.ld(size(bytes), t, Opnd.v(c.data), (int) off);
         } else {
             Opnd off = scalar(s, args[0], what);
+            long k = 0;
+            if (off.isV() && affine.containsKey(off.vreg)) {
+                long[] f = affine.get(off.vreg);             // offset = base + k: k goes into the load
+                off = Opnd.v((int) f[0]);
+                k = f[1];
+            }
             int p = ir.newVreg();
             int e = ir.newVreg();
-            // The verifier needs the offset bounded: ints are zero-extended, so at most 2^32 - 1;
-            // the compare below bounds it further.
-            ir.jmp(JumpOp.JGT, true, off, Opnd.imm(0xffff), packetLabel);
+            Long max = bound(off);
+            long limit = 0xffff - k - bytes;
+            if (max == null || max > limit) {
+                // The verifier wants the variable part of a packet offset bounded.
+                ir.jmp(JumpOp.JGT, true, off, Opnd.imm(limit), packetLabel);
+            }
             ir.alu(AluOp.ADD, true, p, Opnd.v(c.data), off);
-            ir.alu(AluOp.ADD, true, e, Opnd.v(p), Opnd.imm(bytes));
+            ir.alu(AluOp.ADD, true, e, Opnd.v(p), Opnd.imm(k + bytes));
             ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(c.end), packetLabel);
-            ir.ld(size(bytes), t, Opnd.v(p), 0);
+            ir.ld(size(bytes), t, Opnd.v(p), (int) k);
         }
         if (bytes > 1) {
             ir.bswap(t, bytes * 8);
+        }
+        if (bytes < 4) {
+            maxOf.put(t, (1L << (8 * bytes)) - 1);
         }
         s.push(new Vr(t, false, true, null));
     }
@@ -1822,9 +2175,16 @@ public final class Translator {
             int v = ir.newVreg();
             ir.ld(size(f.size()), v, Opnd.fp(0), r.off + f.offset());
             boolean wide = t.getSort() == Type.LONG;
-            int javaBits = wide ? 64 : 32;
-            if (f.type().signed() && f.size() * 8 < javaBits) {
-                int sh = javaBits - f.size() * 8;
+            int regBits = wide ? 64 : 32;
+            int fieldBits = f.size() * 8;
+            // The component's Java type says how its bits extend when it is as wide as the field
+            // (a short in a u16 comes back negative); otherwise the field's C type does, as decoding would.
+            int javaBits = t.getSort() == Type.BYTE || t.getSort() == Type.BOOLEAN ? 8
+                    : t.getSort() == Type.SHORT || t.getSort() == Type.CHAR ? 16 : regBits;
+            boolean javaSigned = t.getSort() != Type.CHAR && t.getSort() != Type.BOOLEAN;
+            boolean signed = fieldBits == javaBits ? javaSigned : f.type().signed();
+            if (signed && fieldBits < regBits) {
+                int sh = regBits - fieldBits;
                 ir.alu(AluOp.LSH, wide, v, Opnd.v(v), Opnd.imm(sh));
                 ir.alu(AluOp.ARSH, wide, v, Opnd.v(v), Opnd.imm(sh));
             }
@@ -1861,6 +2221,7 @@ public final class Translator {
         Val[] args = popArgs(s, mi.desc);
         Scope callee = new Scope(cn, mn, false);
         callee.line = s.line;
+        countStores(callee);
         Type[] types = Type.getArgumentTypes(mi.desc);
         int slot = 0;
         for (int i = 0; i < args.length; i++) {
@@ -1868,6 +2229,8 @@ public final class Translator {
             boolean wide = types[i].getSize() == 2 || types[i].getSort() == Type.OBJECT;
             if (a instanceof Obj) {
                 callee.localObj.put(slot, a);
+            } else if (a instanceof Imm && callee.stores.getOrDefault(slot, 0) == 0) {
+                callee.localConst.put(slot, (Imm) a);
             } else if (a instanceof Vr && ((Vr) a).temp) {
                 callee.localV.put(slot, ((Vr) a).v);
                 if (((Vr) a).ptr != null) {
@@ -1892,7 +2255,7 @@ public final class Translator {
         body(callee);
         inlining.remove(inlining.size() - 1);
         label(callee.retLabel);
-        ir.line = s.line;
+        at(s);
         if (callee.retObj != null) {
             s.push(callee.retObj);
         } else if (callee.retV >= 0) {

@@ -60,14 +60,21 @@ final class Vals {
         final Class<?> recordType;
         final int elemSize;
         final int length;
+        /** The register holding the base address, or -1 when the object is in this frame (r10 + off). */
+        final int baseVreg;
 
         StackObj(int off, int size, StructLayout layout, Class<?> recordType, int elemSize, int length) {
+            this(off, size, layout, recordType, elemSize, length, -1);
+        }
+
+        StackObj(int off, int size, StructLayout layout, Class<?> recordType, int elemSize, int length, int baseVreg) {
             this.off = off;
             this.size = size;
             this.layout = layout;
             this.recordType = recordType;
             this.elemSize = elemSize;
             this.length = length;
+            this.baseVreg = baseVreg;
         }
 
         boolean isArray() {
@@ -121,6 +128,19 @@ final class Vals {
         MapObj(MapField field, String fieldName) {
             this.field = field;
             this.fieldName = fieldName;
+        }
+    }
+
+    /** A method reference to a static method: a bpf_loop body. */
+    static final class FuncRef {
+        final String owner;
+        final String name;
+        final String desc;
+
+        FuncRef(String owner, String name, String desc) {
+            this.owner = owner;
+            this.name = name;
+            this.desc = desc;
         }
     }
 

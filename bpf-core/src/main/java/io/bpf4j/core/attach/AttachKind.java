@@ -25,7 +25,25 @@ public enum AttachKind {
     /** Return from a function in a user-space ELF file. */
     URETPROBE(ProgramType.KPROBE, null, true, true),
     /** A sampling perf event (cpu-clock, hardware counters); the context is {@code bpf_perf_event_data}. */
-    PERF_EVENT(ProgramType.PERF_EVENT, null, false, true);
+    PERF_EVENT(ProgramType.PERF_EVENT, null, false, true),
+    /** A network interface's XDP hook (before the stack sees the packet); the context is {@code xdp_md}. */
+    XDP(ProgramType.XDP, null, false, false),
+    /** Traffic control ingress of an interface (tcx link, or a clsact qdisc filter); the context is {@code __sk_buff}. */
+    TC_INGRESS(ProgramType.SCHED_CLS, null, false, false),
+    /** Traffic control egress of an interface. */
+    TC_EGRESS(ProgramType.SCHED_CLS, null, false, false),
+    /** Packets entering sockets of a cgroup v2's processes; the program returns 1 to pass, 0 to drop. */
+    CGROUP_SKB_INGRESS(ProgramType.CGROUP_SKB, AttachType.CGROUP_INET_INGRESS, false, false),
+    /** Packets leaving sockets of a cgroup v2's processes. */
+    CGROUP_SKB_EGRESS(ProgramType.CGROUP_SKB, AttachType.CGROUP_INET_EGRESS, false, false),
+    /** Creation of an inet socket by a cgroup v2's processes ({@code struct bpf_sock}); 0 refuses it. */
+    CGROUP_SOCK_CREATE(ProgramType.CGROUP_SOCK, AttachType.CGROUP_INET_SOCK_CREATE, false, false),
+    /** Entry of a kernel function through a BPF trampoline; the context is the arguments as u64s. */
+    FENTRY(ProgramType.TRACING, AttachType.TRACE_FENTRY, false, false),
+    /** Return of a kernel function through a BPF trampoline: arguments, then the return value. */
+    FEXIT(ProgramType.TRACING, AttachType.TRACE_FEXIT, true, false),
+    /** A Linux security module hook ({@code bprm_check_security}); a negative errno refuses the operation. */
+    LSM(ProgramType.LSM, AttachType.LSM_MAC, false, false);
 
     private final ProgramType programType;
     private final AttachType expectedAttachType;

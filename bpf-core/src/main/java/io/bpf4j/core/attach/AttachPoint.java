@@ -14,10 +14,16 @@ package io.bpf4j.core.attach;
  * AttachPoint sample = AttachPoint.cpuClock(49);          // 49 Hz on each CPU
  * exit.kind().programType();                               // KPROBE
  * exit.toString();                                         // "kretprobe:do_execveat_common"
+ * AttachPoint.xdp("veth0");                                // packets arriving on veth0, before the stack
+ * AttachPoint.tcEgress("veth0");                           // packets leaving veth0
+ * AttachPoint.cgroupSockCreate("/sys/fs/cgroup/unified/app");   // socket() by the cgroup's processes
+ * AttachPoint.fentry("do_nanosleep");                      // through a BPF trampoline
+ * AttachPoint.lsm("bprm_check_security");                  // before every exec
  * }</pre>
  */
 public sealed interface AttachPoint permits AttachPoint.Tracepoint, AttachPoint.RawTracepoint,
-        AttachPoint.KernelFunction, AttachPoint.UserFunction, AttachPoint.PerfEvent {
+        AttachPoint.KernelFunction, AttachPoint.UserFunction, AttachPoint.PerfEvent, AttachPoint.Xdp, AttachPoint.Tc,
+        AttachPoint.Cgroup, AttachPoint.TracingFunction, AttachPoint.LsmHook {
 
     /** The family of this point: decides the program type and the link the kernel makes. */
     AttachKind kind();
@@ -75,6 +81,51 @@ public sealed interface AttachPoint permits AttachPoint.Tracepoint, AttachPoint.
     /** The software cpu-clock event sampled every {@code nanos} of CPU time on each CPU. */
     static PerfEvent cpuClockPeriod(long nanos) {
         return new PerfEvent(PerfEvent.TYPE_SOFTWARE, PerfEvent.SW_CPU_CLOCK, nanos, false);
+    }
+
+    /** The XDP hook of network interface {@code iface} (in the calling thread's network namespace). */
+    static Xdp xdp(String iface) {
+        return new Xdp(iface);
+    }
+
+    /** Traffic control ingress of {@code iface}. */
+    static Tc tcIngress(String iface) {
+        return new Tc(iface, false);
+    }
+
+    /** Traffic control egress of {@code iface}. */
+    static Tc tcEgress(String iface) {
+        return new Tc(iface, true);
+    }
+
+    /** Packets entering sockets of the processes in cgroup v2 directory {@code cgroupDir}. */
+    static Cgroup cgroupIngress(String cgroupDir) {
+        return new Cgroup(cgroupDir, AttachType.CGROUP_INET_INGRESS);
+    }
+
+    /** Packets leaving sockets of the processes in cgroup v2 directory {@code cgroupDir}. */
+    static Cgroup cgroupEgress(String cgroupDir) {
+        return new Cgroup(cgroupDir, AttachType.CGROUP_INET_EGRESS);
+    }
+
+    /** Creation of inet sockets by the processes in cgroup v2 directory {@code cgroupDir}. */
+    static Cgroup cgroupSockCreate(String cgroupDir) {
+        return new Cgroup(cgroupDir, AttachType.CGROUP_INET_SOCK_CREATE);
+    }
+
+    /** The entry of kernel function {@code function} through a trampoline (its BTF id looked up in vmlinux BTF). */
+    static TracingFunction fentry(String function) {
+        return new TracingFunction(function, false, 0);
+    }
+
+    /** The return of kernel function {@code function} through a trampoline. */
+    static TracingFunction fexit(String function) {
+        return new TracingFunction(function, true, 0);
+    }
+
+    /** The LSM hook {@code hook} ({@code bprm_check_security}, {@code file_open}, ...). */
+    static LsmHook lsm(String hook) {
+        return new LsmHook(hook, 0);
     }
 
     /**
@@ -231,6 +282,153 @@ public sealed interface AttachPoint permits AttachPoint.Tracepoint, AttachPoint.
         public String toString() {
             String what = type == TYPE_SOFTWARE && config == SW_CPU_CLOCK ? "cpu-clock" : "type " + type + " config " + config;
             return "perf_event:" + what + (frequency ? " @" + periodOrFrequency + "Hz" : " every " + periodOrFrequency);
+        }
+    }
+
+    /**
+     * The XDP hook of a network interface: the program sees each received packet before the
+     * network stack and returns {@code XDP_PASS} (2), {@code XDP_DROP} (1), {@code XDP_TX} (3) or
+     * {@code XDP_REDIRECT} (4).
+     *
+     * @param iface the interface's name (at most 15 characters), resolved in the attaching thread's network namespace
+     */
+    record Xdp(String iface) implements AttachPoint {
+        public Xdp {
+            Symbols.checkInterface(iface);
+        }
+
+        @Override
+        public AttachKind kind() {
+            return AttachKind.XDP;
+        }
+
+        @Override
+        public String toString() {
+            return "xdp:" + iface;
+        }
+    }
+
+    /**
+     * A traffic control hook of a network interface: a {@code SCHED_CLS} program in direct-action
+     * mode returning {@code TC_ACT_OK} (0), {@code TC_ACT_SHOT} (2), ...
+     *
+     * @param iface the interface's name
+     * @param egress true for packets leaving the interface, false for packets arriving
+     */
+    record Tc(String iface, boolean egress) implements AttachPoint {
+        public Tc {
+            Symbols.checkInterface(iface);
+        }
+
+        @Override
+        public AttachKind kind() {
+            return egress ? AttachKind.TC_EGRESS : AttachKind.TC_INGRESS;
+        }
+
+        @Override
+        public String toString() {
+            return (egress ? "tc-egress:" : "tc-ingress:") + iface;
+        }
+    }
+
+    /**
+     * A hook of a cgroup v2 directory: {@code CGROUP_INET_INGRESS} / {@code CGROUP_INET_EGRESS}
+     * ({@code CGROUP_SKB} programs, 1 passes a packet, 0 drops it) or {@code CGROUP_INET_SOCK_CREATE}
+     * ({@code CGROUP_SOCK} programs, 0 refuses the socket with EPERM).
+     *
+     * @param path the cgroup's directory in a cgroup2 mount ({@code /sys/fs/cgroup/app})
+     * @param hook one of the three attach types above
+     */
+    record Cgroup(String path, AttachType hook) implements AttachPoint {
+        public Cgroup {
+            if (path == null || path.isEmpty() || path.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("cgroup: directory path missing or with a NUL character");
+            }
+            if (hook != AttachType.CGROUP_INET_INGRESS && hook != AttachType.CGROUP_INET_EGRESS
+                    && hook != AttachType.CGROUP_INET_SOCK_CREATE) {
+                throw new IllegalArgumentException("cgroup hook " + hook + " is not supported: expected "
+                        + "CGROUP_INET_INGRESS, CGROUP_INET_EGRESS or CGROUP_INET_SOCK_CREATE");
+            }
+        }
+
+        @Override
+        public AttachKind kind() {
+            switch (hook) {
+                case CGROUP_INET_INGRESS:
+                    return AttachKind.CGROUP_SKB_INGRESS;
+                case CGROUP_INET_EGRESS:
+                    return AttachKind.CGROUP_SKB_EGRESS;
+                default:
+                    return AttachKind.CGROUP_SOCK_CREATE;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "cgroup:" + path + ":" + hook.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A kernel function reached through a BPF trampoline ({@code fentry} / {@code fexit}): the
+     * context is the function's arguments as u64s (for fexit, then the return value). The
+     * kernel wants the function's BTF type id at load time.
+     *
+     * @param function the function's name as vmlinux BTF has it
+     * @param isReturn true for fexit
+     * @param btfId the {@code FUNC} type id in vmlinux BTF, or 0 to look it up by name when loading
+     */
+    record TracingFunction(String function, boolean isReturn, int btfId) implements AttachPoint {
+        public TracingFunction {
+            Symbols.check(function, isReturn ? "fexit function" : "fentry function", false);
+            if (btfId < 0) {
+                throw new IllegalArgumentException("BTF id " + btfId + " of " + function + ": expected > 0, or 0 to look it up");
+            }
+        }
+
+        @Override
+        public AttachKind kind() {
+            return isReturn ? AttachKind.FEXIT : AttachKind.FENTRY;
+        }
+
+        @Override
+        public String toString() {
+            return (isReturn ? "fexit:" : "fentry:") + function;
+        }
+    }
+
+    /**
+     * A Linux security module hook, run by the BPF LSM (kernel 5.7+, {@code CONFIG_BPF_LSM} and
+     * {@code bpf} in the {@code lsm=} list). The program returns 0 to allow or {@code -EPERM} to refuse.
+     *
+     * @param hook the hook's name without the {@code bpf_lsm_} prefix ({@code bprm_check_security})
+     * @param btfId the BTF id of {@code bpf_lsm_<hook>} in vmlinux BTF, or 0 to look it up when loading
+     */
+    record LsmHook(String hook, int btfId) implements AttachPoint {
+        public LsmHook {
+            Symbols.check(hook, "LSM hook", false);
+            if (hook.startsWith("bpf_lsm_")) {
+                throw new IllegalArgumentException("LSM hook '" + hook + "': name it without the bpf_lsm_ prefix ('"
+                        + hook.substring(8) + "')");
+            }
+            if (btfId < 0) {
+                throw new IllegalArgumentException("BTF id " + btfId + " of LSM hook " + hook + ": expected > 0, or 0 to look it up");
+            }
+        }
+
+        /** The kernel function whose BTF id the program is loaded with: {@code bpf_lsm_<hook>}. */
+        public String btfFunction() {
+            return "bpf_lsm_" + hook;
+        }
+
+        @Override
+        public AttachKind kind() {
+            return AttachKind.LSM;
+        }
+
+        @Override
+        public String toString() {
+            return "lsm:" + hook;
         }
     }
 }

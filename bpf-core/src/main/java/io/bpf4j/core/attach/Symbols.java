@@ -46,6 +46,25 @@ final class Symbols {
         return s;
     }
 
+    /** A network interface name: 1..15 bytes, no '/', ':', whitespace or control characters (as the kernel's dev_valid_name). */
+    static String checkInterface(String s) {
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException("network interface: name missing");
+        }
+        if (s.length() > 15 || s.equals(".") || s.equals("..")) {
+            throw new IllegalArgumentException("network interface '" + shown(s) + "': "
+                    + (s.length() > 15 ? "longer than 15 characters (IFNAMSIZ 16)" : "not a name"));
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == ':' || c <= ' ' || c == 0x7f || c > 0x7e) {
+                throw new IllegalArgumentException("network interface '" + shown(s) + "': character " + describe(c) + " at " + i
+                        + " is not allowed");
+            }
+        }
+        return s;
+    }
+
     private static String describe(char c) {
         switch (c) {
             case '\n':

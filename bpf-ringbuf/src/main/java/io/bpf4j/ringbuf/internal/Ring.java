@@ -129,25 +129,39 @@ public final class Ring {
             int delivered = 0;
             long skipped = 0;
             boolean busy = false;
+            // The next position is predicted from the last delivered header (records of one size
+            // are the common case) and the header only compared with it: the position then does
+            // not wait for the header's load, so several records' loads are in flight at once
+            // instead of each waiting for the previous one (1.4-1.8x at 64-256 B, BENCHMARKS.md).
+            // The prediction is always self-consistent: expectSpan is the span of expectHeader,
+            // a committed, not discarded header (initially len 0, span 8), so a match is exact.
+            int expectHeader = 0;
+            long expectSpan = HEADER_SIZE;
             while (cons != prod) {
                 int off = (int) (cons & mask);
                 // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit: a clear BUSY bit
                 // means the sample bytes before it are visible.
                 int header = RingMemory.getIntAcquire(data, off);
-                if ((header & BUSY_BIT) != 0) {
-                    busy = true;
-                    break;
+                long next = cons + expectSpan;
+                if (header != expectHeader) {
+                    if ((header & BUSY_BIT) != 0) {
+                        busy = true;
+                        break;
+                    }
+                    long span = ((header & LENGTH_MASK) + HEADER_SIZE + 7) & ~7L;
+                    next = cons + span;
+                    if ((header & DISCARD_BIT) != 0) {
+                        skipped++;
+                        cons = next;
+                        continue;
+                    }
+                    expectHeader = header;
+                    expectSpan = span;
                 }
-                int len = header & LENGTH_MASK;
-                long next = cons + ((len + HEADER_SIZE + 7) & ~7L);
-                if ((header & DISCARD_BIT) == 0) {
-                    cursor = cons;
-                    // A corrupt len cannot hurt: the view is bounds-checked like any ByteBuffer.
-                    handler.onRecord(view, off + HEADER_SIZE, len);
-                    delivered++;
-                } else {
-                    skipped++;
-                }
+                cursor = cons;
+                // A corrupt len cannot hurt: the view is bounds-checked like any ByteBuffer.
+                handler.onRecord(view, off + HEADER_SIZE, header & LENGTH_MASK);
+                delivered++;
                 cons = next;
                 if (delivered == remaining || stopRequested) {
                     break;

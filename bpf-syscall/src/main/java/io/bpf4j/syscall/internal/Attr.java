@@ -27,10 +27,10 @@ public final class Attr {
     /** {@code enum bpf_cmd}. */
     public static final int BPF_MAP_CREATE = 0, BPF_MAP_LOOKUP_ELEM = 1, BPF_MAP_UPDATE_ELEM = 2,
             BPF_MAP_DELETE_ELEM = 3, BPF_MAP_GET_NEXT_KEY = 4, BPF_PROG_LOAD = 5, BPF_OBJ_PIN = 6,
-            BPF_OBJ_GET = 7, BPF_PROG_TEST_RUN = 10, BPF_OBJ_GET_INFO_BY_FD = 15,
+            BPF_OBJ_GET = 7, BPF_PROG_ATTACH = 8, BPF_PROG_DETACH = 9, BPF_PROG_TEST_RUN = 10, BPF_PROG_GET_FD_BY_ID = 13, BPF_OBJ_GET_INFO_BY_FD = 15,
             BPF_RAW_TRACEPOINT_OPEN = 17, BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21, BPF_MAP_FREEZE = 22,
             BPF_MAP_LOOKUP_BATCH = 24, BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25, BPF_MAP_UPDATE_BATCH = 26,
-            BPF_MAP_DELETE_BATCH = 27, BPF_LINK_CREATE = 28;
+            BPF_MAP_DELETE_BATCH = 27, BPF_LINK_CREATE = 28, BPF_LINK_UPDATE = 29, BPF_LINK_GET_FD_BY_ID = 30, BPF_LINK_GET_NEXT_ID = 31;
 
     // BPF_MAP_CREATE
     public static final int MAP_CREATE_MAP_TYPE = 0, MAP_CREATE_KEY_SIZE = 4, MAP_CREATE_VALUE_SIZE = 8,
@@ -52,6 +52,7 @@ public final class Attr {
             PROG_LOAD_KERN_VERSION = 40, PROG_LOAD_PROG_FLAGS = 44, PROG_LOAD_PROG_NAME = 48,
             PROG_LOAD_PROG_IFINDEX = 64, PROG_LOAD_EXPECTED_ATTACH_TYPE = 68, PROG_LOAD_PROG_BTF_FD = 72,
             PROG_LOAD_FUNC_INFO_REC_SIZE = 76, PROG_LOAD_FUNC_INFO = 80, PROG_LOAD_FUNC_INFO_CNT = 88,
+            PROG_LOAD_LINE_INFO_REC_SIZE = 92, PROG_LOAD_LINE_INFO = 96, PROG_LOAD_LINE_INFO_CNT = 104,
             PROG_LOAD_ATTACH_BTF_ID = 108, PROG_LOAD_ATTACH_BTF_OBJ_FD = 112, PROG_LOAD_FD_ARRAY = 120,
             PROG_LOAD_CORE_RELO_REC_SIZE = 136,
             /** Added in Linux 6.4 (commit "bpf: Add log_true_size output field to return necessary log buf size"). */
@@ -82,6 +83,21 @@ public final class Attr {
     // BPF_LINK_CREATE
     public static final int LINK_CREATE_PROG_FD = 0, LINK_CREATE_TARGET_FD = 4, LINK_CREATE_ATTACH_TYPE = 8,
             LINK_CREATE_FLAGS = 12, LINK_CREATE_PERF_EVENT_BPF_COOKIE = 16, LINK_CREATE_SIZE = 24;
+    /** tcx: {@code link_create.tcx.relative_fd} and {@code expected_revision} (Linux 6.6 uapi). */
+    public static final int LINK_CREATE_TCX_RELATIVE = 16, LINK_CREATE_TCX_EXPECTED_REVISION = 24, LINK_CREATE_TCX_SIZE = 32;
+
+    // BPF_PROG_ATTACH, BPF_PROG_DETACH
+    public static final int PROG_ATTACH_TARGET_FD = 0, PROG_ATTACH_BPF_FD = 4, PROG_ATTACH_TYPE = 8, PROG_ATTACH_FLAGS = 12,
+            PROG_ATTACH_SIZE = 16;
+
+    // BPF_LINK_GET_NEXT_ID, BPF_LINK_GET_FD_BY_ID, BPF_PROG_GET_FD_BY_ID
+    public static final int GET_ID_START_ID = 0, GET_ID_NEXT_ID = 4, GET_ID_SIZE = 12;
+
+    // BPF_LINK_UPDATE
+    public static final int LINK_UPDATE_LINK_FD = 0, LINK_UPDATE_NEW_PROG_FD = 4, LINK_UPDATE_FLAGS = 8,
+            LINK_UPDATE_OLD_PROG_FD = 12, LINK_UPDATE_SIZE = 16;
+    /** {@code BPF_F_REPLACE}: only replace {@code old_prog_fd}. */
+    public static final int F_REPLACE = 1 << 2;
 
     // struct bpf_map_info
     public static final int MAP_INFO_TYPE = 0, MAP_INFO_ID = 4, MAP_INFO_KEY_SIZE = 8, MAP_INFO_VALUE_SIZE = 12,

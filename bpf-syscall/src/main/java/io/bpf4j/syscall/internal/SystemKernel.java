@@ -29,6 +29,8 @@ public final class SystemKernel implements Kernel {
 
     /** Scratch size: the largest attr (perf_event_attr, 128) plus room for names and paths. */
     private static final int SCRATCH = 8192;
+    /** O_DIRECTORY differs between architectures; a cgroup fd needs none (the kernel checks the fd is a cgroup). */
+    private static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;
     private static final int STRINGS = 512;
 
     private static final ThreadLocal<Scratch> SCRATCHES = ThreadLocal.withInitial(Scratch::new);
@@ -68,6 +70,18 @@ public final class SystemKernel implements Kernel {
         static native int mount(String source, String target, String fsType, long flags, Pointer data);
 
         static native int close(int fd);
+
+        static native int if_nametoindex(String name);
+
+        static native int socket(int domain, int type, int protocol);
+
+        static native int bind(int fd, long addr, int len);
+
+        static native long send(int fd, long buf, long len, int flags);
+
+        static native long recv(int fd, long buf, long len, int flags);
+
+        static native int open(String path, int flags);
     }
 
     /** Per-thread attr block: one native allocation per thread, reused by every call. */
@@ -338,6 +352,11 @@ public final class SystemKernel implements Kernel {
             b.putLong(Attr.PROG_LOAD_FUNC_INFO, addressOf(r.funcInfo()));
             b.putInt(Attr.PROG_LOAD_FUNC_INFO_CNT, r.funcInfoCount());
         }
+        if (r.lineInfo() != null) {
+            b.putInt(Attr.PROG_LOAD_LINE_INFO_REC_SIZE, ProgLoadRequest.LINE_INFO_REC_SIZE);
+            b.putLong(Attr.PROG_LOAD_LINE_INFO, addressOf(r.lineInfo()));
+            b.putInt(Attr.PROG_LOAD_LINE_INFO_CNT, r.lineInfoCount());
+        }
         b.putInt(Attr.PROG_LOAD_ATTACH_BTF_ID, r.attachBtfId());
         b.putInt(Attr.PROG_LOAD_ATTACH_BTF_OBJ_FD, r.attachBtfObjFd());
         long fd = bpf(Attr.BPF_PROG_LOAD, a, Attr.PROG_LOAD_SIZE);
@@ -456,7 +475,8 @@ public final class SystemKernel implements Kernel {
     public int rawTracepointOpen(String name, int progFd) {
         Scratch s = SCRATCHES.get();
         long a = s.attr(Attr.RAW_TP_SIZE);
-        s.buf.putLong(Attr.RAW_TP_NAME, s.string(name));
+        // No name: a program loaded with an attach_btf_id (fentry, fexit, LSM) goes where that id says.
+        s.buf.putLong(Attr.RAW_TP_NAME, name == null ? 0 : s.string(name));
         s.buf.putInt(Attr.RAW_TP_PROG_FD, progFd);
         long r = bpf(Attr.BPF_RAW_TRACEPOINT_OPEN, a, Attr.RAW_TP_SIZE);
         if (r < 0) {
@@ -477,6 +497,138 @@ public final class SystemKernel implements Kernel {
         s.buf.putInt(Attr.LINK_CREATE_FLAGS, flags);
         s.buf.putLong(Attr.LINK_CREATE_PERF_EVENT_BPF_COOKIE, cookie);
         return bpfOrThrow(Attr.BPF_LINK_CREATE, a, Attr.LINK_CREATE_SIZE);
+    }
+
+    @Override
+    public int linkCreate(LinkCreateRequest r) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.LINK_CREATE_TCX_SIZE);
+        s.buf.putInt(Attr.LINK_CREATE_PROG_FD, r.progFd());
+        s.buf.putInt(Attr.LINK_CREATE_TARGET_FD, r.target());
+        s.buf.putInt(Attr.LINK_CREATE_ATTACH_TYPE, r.attachType());
+        s.buf.putInt(Attr.LINK_CREATE_FLAGS, r.flags());
+        s.buf.putInt(Attr.LINK_CREATE_TCX_RELATIVE, r.relative());
+        s.buf.putLong(Attr.LINK_CREATE_TCX_EXPECTED_REVISION, r.expectedRevision());
+        // Only tcx reads past the first union word: a shorter attr keeps older kernels' size check happy.
+        boolean tcx = r.relative() != 0 || r.expectedRevision() != 0;
+        return bpfOrThrow(Attr.BPF_LINK_CREATE, a, tcx ? Attr.LINK_CREATE_TCX_SIZE : Attr.LINK_CREATE_SIZE);
+    }
+
+    @Override
+    public void progAttach(int targetFd, int progFd, int attachType, int flags) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.PROG_ATTACH_SIZE);
+        s.buf.putInt(Attr.PROG_ATTACH_TARGET_FD, targetFd);
+        s.buf.putInt(Attr.PROG_ATTACH_BPF_FD, progFd);
+        s.buf.putInt(Attr.PROG_ATTACH_TYPE, attachType);
+        s.buf.putInt(Attr.PROG_ATTACH_FLAGS, flags);
+        bpfOrThrow(Attr.BPF_PROG_ATTACH, a, Attr.PROG_ATTACH_SIZE);
+    }
+
+    @Override
+    public void progDetach(int targetFd, int progFd, int attachType) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.PROG_ATTACH_SIZE);
+        s.buf.putInt(Attr.PROG_ATTACH_TARGET_FD, targetFd);
+        s.buf.putInt(Attr.PROG_ATTACH_BPF_FD, progFd);
+        s.buf.putInt(Attr.PROG_ATTACH_TYPE, attachType);
+        bpfOrThrow(Attr.BPF_PROG_DETACH, a, Attr.PROG_ATTACH_SIZE);
+    }
+
+    @Override
+    public int linkGetNextId(int startId) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.GET_ID_SIZE);
+        s.buf.putInt(Attr.GET_ID_START_ID, startId);
+        if (bpf(Attr.BPF_LINK_GET_NEXT_ID, a, Attr.GET_ID_SIZE) < 0) {
+            Errno e = lastErrno();
+            if (e == Errno.ENOENT) {
+                return 0;
+            }
+            throw fail(Attr.BPF_LINK_GET_NEXT_ID, e);
+        }
+        return s.buf.getInt(Attr.GET_ID_NEXT_ID);
+    }
+
+    @Override
+    public int linkGetFdById(int id) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.GET_ID_SIZE);
+        s.buf.putInt(Attr.GET_ID_START_ID, id);
+        return bpfOrThrow(Attr.BPF_LINK_GET_FD_BY_ID, a, Attr.GET_ID_SIZE);
+    }
+
+    @Override
+    public int progGetFdById(int id) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.GET_ID_SIZE);
+        s.buf.putInt(Attr.GET_ID_START_ID, id);
+        return bpfOrThrow(Attr.BPF_PROG_GET_FD_BY_ID, a, Attr.GET_ID_SIZE);
+    }
+
+    @Override
+    public void linkUpdate(int linkFd, int newProgFd, int oldProgFd) {
+        Scratch s = SCRATCHES.get();
+        long a = s.attr(Attr.LINK_UPDATE_SIZE);
+        s.buf.putInt(Attr.LINK_UPDATE_LINK_FD, linkFd);
+        s.buf.putInt(Attr.LINK_UPDATE_NEW_PROG_FD, newProgFd);
+        s.buf.putInt(Attr.LINK_UPDATE_FLAGS, oldProgFd != 0 ? Attr.F_REPLACE : 0);
+        s.buf.putInt(Attr.LINK_UPDATE_OLD_PROG_FD, oldProgFd);
+        bpfOrThrow(Attr.BPF_LINK_UPDATE, a, Attr.LINK_UPDATE_SIZE);
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        int fd = LibC.socket(domain, type, protocol);
+        if (fd < 0) {
+            throw new BpfException("socket(" + domain + ", " + type + ", " + protocol + ")", lastErrno(), null);
+        }
+        return fd;
+    }
+
+    @Override
+    public void bind(int fd, ByteBuffer address) {
+        if (LibC.bind(fd, addressOf(address), address.remaining()) != 0) {
+            throw new BpfException("bind", lastErrno(), null);
+        }
+    }
+
+    @Override
+    public int send(int fd, ByteBuffer message) {
+        long n = LibC.send(fd, addressOf(message), message.remaining(), 0);
+        if (n < 0) {
+            throw new BpfException("send", lastErrno(), null);
+        }
+        return (int) n;
+    }
+
+    @Override
+    public int recv(int fd, ByteBuffer buffer) {
+        while (true) {
+            long n = LibC.recv(fd, addressOf(buffer), buffer.remaining(), 0);
+            if (n >= 0) {
+                return (int) n;
+            }
+            Errno e = lastErrno();
+            if (e != Errno.EINTR) {
+                throw new BpfException("recv", e, null);
+            }
+        }
+    }
+
+    @Override
+    public int interfaceIndex(String name) {
+        // 0 with ENODEV for a missing interface; the caller words the error.
+        return LibC.if_nametoindex(name);
+    }
+
+    @Override
+    public int openDirectory(Path path) {
+        int fd = LibC.open(path.toString(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            throw new BpfException("open " + path, lastErrno(), null);
+        }
+        return fd;
     }
 
     @Override
@@ -641,6 +793,11 @@ public final class SystemKernel implements Kernel {
     @Override
     public String readFile(Path path) throws IOException {
         return PseudoFiles.read(path);
+    }
+
+    @Override
+    public byte[] readBinaryFile(Path path) throws IOException {
+        return Files.readAllBytes(path);
     }
 
     @Override

@@ -58,6 +58,9 @@ public final class VerifierReport {
         }
         if (source != null) {
             m.append("\n  emitted at: ").append(source);
+        } else if (slot >= 0 && assembled != null && !assembled.program().hasSourcePositions()) {
+            m.append("\n  emitted at: not recorded (run with -Dbpf4j.sourcePositions=true, or call")
+                    .append(" ProgramBuilder.recordSourcePositions(true), to see the Java line)");
         }
         if (!listing.isEmpty()) {
             m.append("\n  our listing:\n").append(listing.stripTrailing());

@@ -68,6 +68,10 @@ class AttrLayoutTest {
         m.put("offsetof(union bpf_attr, func_info)", Attr.PROG_LOAD_FUNC_INFO);
         m.put("offsetof(union bpf_attr, func_info_cnt)", Attr.PROG_LOAD_FUNC_INFO_CNT);
         m.put("sizeof(struct bpf_func_info)", io.bpf4j.syscall.Kernel.ProgLoadRequest.FUNC_INFO_REC_SIZE);
+        m.put("offsetof(union bpf_attr, line_info_rec_size)", Attr.PROG_LOAD_LINE_INFO_REC_SIZE);
+        m.put("offsetof(union bpf_attr, line_info)", Attr.PROG_LOAD_LINE_INFO);
+        m.put("offsetof(union bpf_attr, line_info_cnt)", Attr.PROG_LOAD_LINE_INFO_CNT);
+        m.put("sizeof(struct bpf_line_info)", io.bpf4j.syscall.Kernel.ProgLoadRequest.LINE_INFO_REC_SIZE);
         m.put("offsetof(union bpf_attr, attach_btf_id)", Attr.PROG_LOAD_ATTACH_BTF_ID);
         m.put("offsetof(union bpf_attr, attach_btf_obj_fd)", Attr.PROG_LOAD_ATTACH_BTF_OBJ_FD);
         m.put("offsetof(union bpf_attr, fd_array)", Attr.PROG_LOAD_FD_ARRAY);

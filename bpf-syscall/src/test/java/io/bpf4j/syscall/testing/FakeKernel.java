@@ -67,12 +67,24 @@ public class FakeKernel implements Kernel {
     private Function<PerfEventAttr, Errno> perfEventFailure = a -> null;
     private Errno linkCreateErrno;
     private Runnable mountAction = () -> { };
+    private final Map<String, Integer> interfaces = new HashMap<>();
+    private final Set<String> attachedToTargets = new HashSet<>();
+    private final Set<Integer> clsactQdiscs = new HashSet<>();
+    private final Set<String> tcFilters = new HashSet<>();
+    private final Map<Integer, Integer> xdpByNetlink = new HashMap<>();
+    private Function<String, Errno> netlinkFailure = c -> null;
+    private final Map<Path, byte[]> binaryFiles = new HashMap<>();
+    private Function<LinkCreateRequest, Errno> targetLinkFailure = r -> null;
 
     /** What a write to a fake pseudo-file does (see {@link #onAppend}). */
     @FunctionalInterface
     public interface AppendHandler {
         /** Handles {@code text} appended to {@code path}; throw to refuse it as the kernel would (EINVAL, ENOENT). */
         void append(FakeKernel kernel, Path path, String text) throws IOException;
+    }
+
+    /** A link made by {@code BPF_LINK_CREATE} on a target (XDP, tcx, cgroup) or a BTF id (fentry, LSM). */
+    public record FakeTargetLink(LinkCreateRequest request) {
     }
 
     /** A fake map. */
@@ -161,6 +173,55 @@ public class FakeKernel implements Kernel {
     public synchronized FakeKernel failPerfEventOpen(Function<PerfEventAttr, Errno> failure) {
         this.perfEventFailure = failure;
         return this;
+    }
+
+    /** Adds a network interface {@code name} with index {@code index} (for {@code if_nametoindex}). */
+    public synchronized FakeKernel networkInterface(String name, int index) {
+        interfaces.put(name, index);
+        return this;
+    }
+
+    /** Adds a binary file ({@code /sys/kernel/btf/vmlinux}). */
+    public synchronized FakeKernel binaryFile(String path, byte[] bytes) {
+        Path p = Path.of(path);
+        binaryFiles.put(p, bytes.clone());
+        for (Path d = p.getParent(); d != null; d = d.getParent()) {
+            dirs.add(d);
+        }
+        return this;
+    }
+
+    /** Makes {@code BPF_LINK_CREATE} on a target (XDP, tcx, cgroup, BTF) fail with the errno the function returns (null: succeed). */
+    public synchronized FakeKernel failTargetLinks(Function<LinkCreateRequest, Errno> failure) {
+        this.targetLinkFailure = failure;
+        return this;
+    }
+
+    /** Makes rtnetlink requests fail with the errno the function returns for the request's call text (null: succeed). */
+    public synchronized FakeKernel failNetlink(Function<String, Errno> failure) {
+        this.netlinkFailure = failure;
+        return this;
+    }
+
+    /** Gives {@code ifindex} a clsact qdisc, as if someone else had added it. */
+    public synchronized FakeKernel clsactQdisc(int ifindex) {
+        clsactQdiscs.add(ifindex);
+        return this;
+    }
+
+    /** The interfaces with a clsact qdisc. */
+    public synchronized Set<Integer> clsactQdiscs() {
+        return Set.copyOf(clsactQdiscs);
+    }
+
+    /** The TC filters, as {@code ifindex/ingress|egress/priority/handle}. */
+    public synchronized Set<String> tcFilters() {
+        return Set.copyOf(tcFilters);
+    }
+
+    /** The program fd set through {@code IFLA_XDP} per interface index. */
+    public synchronized Map<Integer, Integer> xdpByNetlink() {
+        return Map.copyOf(xdpByNetlink);
     }
 
     /** Makes {@code BPF_LINK_CREATE} fail with {@code errno} (null: succeed). */
@@ -515,6 +576,19 @@ public class FakeKernel implements Kernel {
             info.putInt(info.position() + 4, fd);
             return 16;
         }
+        if (o instanceof FakeTargetLink) {
+            // struct bpf_link_info: type, id (the fake's id is the fd the link was made with), prog_id, union at 16.
+            LinkCreateRequest r = ((FakeTargetLink) o).request();
+            int p = info.position();
+            int type = r.attachType() == 37 ? 6 : r.attachType() == 46 || r.attachType() == 47 ? 11 : r.attachType() <= 2 ? 3 : 2;
+            int id = objects.entrySet().stream().filter(e -> e.getValue() == o).mapToInt(Map.Entry::getKey).min().orElse(fd);
+            info.putInt(p, type);
+            info.putInt(p + 4, id);
+            info.putInt(p + 8, r.progFd());
+            info.putInt(p + 16, r.target());
+            info.putInt(p + 20, r.attachType());
+            return 24;
+        }
         if (o instanceof FakeProgram) {
             ProgLoadRequest r = ((FakeProgram) o).request;
             int p = info.position();
@@ -543,7 +617,226 @@ public class FakeKernel implements Kernel {
         return open(new FakeFd("link", "prog " + progFd + " -> " + targetFd));
     }
 
+    @Override
+    public synchronized int linkCreate(LinkCreateRequest r) {
+        calls.add("BPF_LINK_CREATE prog=" + r.progFd() + " target=" + r.target() + " type=" + r.attachType()
+                + " flags=" + r.flags() + (r.relative() == 0 ? "" : " relative=" + r.relative())
+                + (r.expectedRevision() == 0 ? "" : " revision=" + r.expectedRevision()));
+        if (!(objects.get(r.progFd()) instanceof FakeProgram)) {
+            throw err("BPF_LINK_CREATE", Errno.EBADF);
+        }
+        Errno failure = targetLinkFailure.apply(r);
+        if (failure != null) {
+            throw err("BPF_LINK_CREATE", failure);
+        }
+        return open(new FakeTargetLink(r));
+    }
+
+    @Override
+    public synchronized int linkGetNextId(int startId) {
+        calls.add("BPF_LINK_GET_NEXT_ID " + startId);
+        // The fake's ids are the fds of the links it made.
+        return objects.entrySet().stream()
+                .filter(e -> e.getKey() > startId && (e.getValue() instanceof FakeTargetLink
+                        || e.getValue() instanceof FakeFd && ((FakeFd) e.getValue()).kind().equals("link")))
+                .mapToInt(Map.Entry::getKey).min().orElse(0);
+    }
+
+    @Override
+    public synchronized int linkGetFdById(int id) {
+        calls.add("BPF_LINK_GET_FD_BY_ID " + id);
+        Object o = objects.get(id);
+        if (!(o instanceof FakeTargetLink)) {
+            throw err("BPF_LINK_GET_FD_BY_ID", Errno.ENOENT);
+        }
+        return open(o);
+    }
+
+    @Override
+    public synchronized int progGetFdById(int id) {
+        calls.add("BPF_PROG_GET_FD_BY_ID " + id);
+        Object o = objects.get(id);
+        if (!(o instanceof FakeProgram)) {
+            throw err("BPF_PROG_GET_FD_BY_ID", Errno.ENOENT);
+        }
+        return open(o);
+    }
+
+    @Override
+    public synchronized void progAttach(int targetFd, int progFd, int attachType, int flags) {
+        calls.add("BPF_PROG_ATTACH target=" + targetFd + " prog=" + progFd + " type=" + attachType + " flags=" + flags);
+        if (!(objects.get(progFd) instanceof FakeProgram) || !(objects.get(targetFd) instanceof FakeFd)) {
+            throw err("BPF_PROG_ATTACH", Errno.EBADF);
+        }
+        Errno failure = targetLinkFailure.apply(new LinkCreateRequest(progFd, targetFd, attachType, flags));
+        if (failure != null) {
+            throw err("BPF_PROG_ATTACH", failure);
+        }
+        attachedToTargets.add(targetFd + "/" + progFd + "/" + attachType);
+    }
+
+    @Override
+    public synchronized void progDetach(int targetFd, int progFd, int attachType) {
+        calls.add("BPF_PROG_DETACH target=" + targetFd + " prog=" + progFd + " type=" + attachType);
+        if (!attachedToTargets.remove(targetFd + "/" + progFd + "/" + attachType)) {
+            throw err("BPF_PROG_DETACH", Errno.ENOENT);
+        }
+    }
+
+    /** The legacy attachments ({@code BPF_PROG_ATTACH}) not yet detached, as {@code targetFd/progFd/attachType}. */
+    public synchronized Set<String> progAttachments() {
+        return Set.copyOf(attachedToTargets);
+    }
+
+    @Override
+    public synchronized void linkUpdate(int linkFd, int newProgFd, int oldProgFd) {
+        calls.add("BPF_LINK_UPDATE link=" + linkFd + " prog=" + newProgFd + " old=" + oldProgFd);
+        Object o = objects.get(linkFd);
+        if (!(o instanceof FakeTargetLink) || !(objects.get(newProgFd) instanceof FakeProgram)) {
+            throw err("BPF_LINK_UPDATE", Errno.EBADF);
+        }
+    }
+
     // ---- other syscalls -----------------------------------------------------------------------
+
+    /** A fake rtnetlink socket: the answers waiting to be received. */
+    private static final class FakeNetlink {
+        final Deque<byte[]> answers = new ArrayDeque<>();
+    }
+
+    @Override
+    public synchronized int socket(int domain, int type, int protocol) {
+        calls.add("socket " + domain + " " + (type & 0xf) + " " + protocol);
+        if (domain != 16 || protocol != 0) {
+            throw err("socket", Errno.EAFNOSUPPORT);
+        }
+        return open(new FakeNetlink());
+    }
+
+    @Override
+    public synchronized void bind(int fd, ByteBuffer address) {
+        if (!(objects.get(fd) instanceof FakeNetlink)) {
+            throw err("bind", Errno.EBADF);
+        }
+    }
+
+    @Override
+    public synchronized int send(int fd, ByteBuffer message) {
+        Object o = objects.get(fd);
+        if (!(o instanceof FakeNetlink)) {
+            throw err("send", Errno.EBADF);
+        }
+        ByteBuffer m = message.duplicate().order(java.nio.ByteOrder.nativeOrder());
+        int p = m.position();
+        int len = m.getInt(p);
+        int type = m.getShort(p + 4) & 0xffff;
+        int flags = m.getShort(p + 6) & 0xffff;
+        int seq = m.getInt(p + 8);
+        String call;
+        Errno result = null;
+        int dumpCount = -1;
+        if (type == 19) {   // RTM_SETLINK with IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS }
+            int ifindex = m.getInt(p + 16 + 4);
+            int xdpFd = m.getInt(p + 32 + 4 + 4);
+            int xdpFlags = m.getInt(p + 32 + 4 + 8 + 4);
+            call = "netlink RTM_SETLINK ifindex=" + ifindex + " xdp_fd=" + xdpFd + " flags=" + xdpFlags;
+            if (xdpFd >= 0 && (xdpFlags & 1) != 0 && xdpByNetlink.containsKey(ifindex)) {
+                result = Errno.EBUSY;
+            } else if (xdpFd >= 0) {
+                xdpByNetlink.put(ifindex, xdpFd);
+            } else {
+                xdpByNetlink.remove(ifindex);
+            }
+        } else {
+            int ifindex = m.getInt(p + 16 + 4);
+            int handle = m.getInt(p + 16 + 8);
+            int parent = m.getInt(p + 16 + 12);
+            int info = m.getInt(p + 16 + 16);
+            String side = parent == 0xFFFFFFF3 ? "egress" : "ingress";
+            String filter = ifindex + "/" + side + "/" + (info >>> 16) + "/" + handle;
+            switch (type) {
+                case 36:
+                    call = "netlink RTM_NEWQDISC clsact ifindex=" + ifindex;
+                    result = clsactQdiscs.add(ifindex) ? null : Errno.EEXIST;
+                    break;
+                case 37:
+                    call = "netlink RTM_DELQDISC clsact ifindex=" + ifindex;
+                    result = clsactQdiscs.remove(ifindex) ? null : Errno.EINVAL;
+                    tcFilters.removeIf(f -> f.startsWith(ifindex + "/"));
+                    break;
+                case 44:
+                    call = "netlink RTM_NEWTFILTER bpf " + filter + " flags=0x" + Integer.toHexString(flags);
+                    result = !clsactQdiscs.contains(ifindex) ? Errno.EINVAL : tcFilters.add(filter) ? null : Errno.EEXIST;
+                    break;
+                case 45:
+                    call = "netlink RTM_DELTFILTER " + filter;
+                    result = tcFilters.remove(filter) ? null : Errno.ENOENT;
+                    break;
+                case 46:
+                    call = "netlink RTM_GETTFILTER dump ifindex=" + ifindex + " " + side;
+                    dumpCount = (int) tcFilters.stream().filter(f -> f.startsWith(ifindex + "/" + side + "/")).count();
+                    break;
+                default:
+                    call = "netlink type " + type;
+                    result = Errno.EOPNOTSUPP;
+            }
+        }
+        calls.add(call);
+        Errno forced = netlinkFailure.apply(call);
+        if (forced != null) {
+            result = forced;
+        }
+        FakeNetlink nl = (FakeNetlink) o;
+        for (int i = 0; i < dumpCount; i++) {
+            nl.answers.add(netlinkHeader(16, 44, seq));
+        }
+        if (dumpCount >= 0 && result == null) {
+            nl.answers.add(netlinkHeader(16, 3, seq));          // NLMSG_DONE
+        } else {
+            byte[] ack = netlinkHeader(36, 2, seq);             // NLMSG_ERROR: error, then the request's header
+            ByteBuffer.wrap(ack).order(java.nio.ByteOrder.nativeOrder()).putInt(16, result == null ? 0 : -result.number());
+            nl.answers.add(ack);
+        }
+        return len;
+    }
+
+    private static byte[] netlinkHeader(int len, int type, int seq) {
+        byte[] b = new byte[len];
+        ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).putInt(0, len).putShort(4, (short) type).putInt(8, seq);
+        return b;
+    }
+
+    @Override
+    public synchronized int recv(int fd, ByteBuffer buffer) {
+        Object o = objects.get(fd);
+        if (!(o instanceof FakeNetlink)) {
+            throw err("recv", Errno.EBADF);
+        }
+        byte[] a = ((FakeNetlink) o).answers.poll();
+        if (a == null) {
+            throw err("recv (the fake would block: nothing was asked)", Errno.EAGAIN);
+        }
+        buffer.put(buffer.position(), a);
+        return a.length;
+    }
+
+    @Override
+    public synchronized int interfaceIndex(String name) {
+        calls.add("if_nametoindex " + name);
+        return interfaces.getOrDefault(name, 0);
+    }
+
+    @Override
+    public synchronized int openDirectory(Path path) {
+        calls.add("open " + path);
+        if (inaccessible.contains(path)) {
+            throw err("open " + path, Errno.EACCES);
+        }
+        if (!dirs.contains(path)) {
+            throw err("open " + path, files.containsKey(path) ? Errno.ENOTDIR : Errno.ENOENT);
+        }
+        return open(new FakeFd("dir", path.toString()));
+    }
 
     @Override
     public synchronized int perfEventOpen(PerfEventAttr attr, int pid, int cpu, int groupFd, long flags) {
@@ -652,7 +945,8 @@ public class FakeKernel implements Kernel {
                 return PathKind.NOT_ACCESSIBLE;
             }
         }
-        return dirs.contains(path) ? PathKind.DIRECTORY : files.containsKey(path) ? PathKind.FILE : PathKind.MISSING;
+        return dirs.contains(path) ? PathKind.DIRECTORY
+                : files.containsKey(path) || binaryFiles.containsKey(path) ? PathKind.FILE : PathKind.MISSING;
     }
 
     @Override
@@ -660,11 +954,24 @@ public class FakeKernel implements Kernel {
         if (pathKind(path) == PathKind.NOT_ACCESSIBLE) {
             throw new java.nio.file.AccessDeniedException(path.toString());
         }
+        if (inaccessible.contains(path) && files.containsKey(path)) {
+            // A file that exists but refuses to be opened (EPERM from the kernel), as tracefs files can.
+            throw new java.nio.file.AccessDeniedException(path.toString(), null, "Operation not permitted");
+        }
         String text = files.get(path);
         if (text == null) {
             throw new NoSuchFileException(path.toString());
         }
         return text;
+    }
+
+    @Override
+    public synchronized byte[] readBinaryFile(Path path) throws IOException {
+        byte[] b = binaryFiles.get(path);
+        if (b == null) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        return b.clone();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.bpf4j.core;
+package io.bpf4j.core.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * "Did you mean …" for an unknown name (label, field, helper): the known names within a small
  * edit distance, or the whole list when it is short. Used by every bpf4j error that names
- * something the user misspelled.
+ * something the user misspelled. Not public API: the module exports this package only to the
+ * bpf4j modules that use it.
  *
  * <pre>{@code
  * DidYouMean.hint("ot", List.of("out", "loop"), "labels", 8);   // "; did you mean 'out'?"

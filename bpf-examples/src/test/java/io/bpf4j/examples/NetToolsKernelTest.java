@@ -1,0 +1,116 @@
+package io.bpf4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.syscall.testing.KernelTest;
+import io.bpf4j.syscall.testing.VethWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code xdp-count}, {@code firewall} (XDP and TC) and {@code exec-guard} run in this JVM as the
+ * launcher runs them, on the veth end of a network namespace pair of the test's own
+ * ({@link VethWorld}); the tool's thread is started inside namespace B, so its interface names are B's.
+ */
+@KernelTest
+class NetToolsKernelTest {
+    private static final int PACKETS = 25;
+
+    private static boolean kernelBefore(int major, int minor) throws java.io.IOException {
+        String[] v = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
+        return Integer.parseInt(v[0]) < major || Integer.parseInt(v[0]) == major && Integer.parseInt(v[1]) < minor;
+    }
+
+    private static String joined(List<String> lines) {
+        return lines.stream().collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void firewallDropsTheGivenPortOnlyAndReportsWhatItDropped() throws Exception {
+        try (VethWorld w = VethWorld.create("fw")) {
+            ToolRun run = w.inB(() -> ToolRun.start("firewall", "--iface", w.ifaceB(), "--drop", "udp:41001", "--drop",
+                    "tcp:41001", "--duration", "3"));
+            try (run) {
+                assertEquals(0, w.sendUdp(PACKETS, 41001, 500), "udp:41001 is dropped");
+                assertEquals(PACKETS, w.sendUdp(PACKETS, 41002, 1000), "udp:41002 passes");
+            }
+            assertEquals(0, run.exitCode(), joined(run.errLines()));
+            assertTrue(run.outLines().contains("dropped udp:41001: " + PACKETS + " packets"), joined(run.outLines()));
+            assertTrue(run.outLines().contains("dropped tcp:41001: 0 packets"), joined(run.outLines()));
+            assertEquals(PACKETS, w.sendUdp(PACKETS, 41001, 1000), "detached on exit");
+        }
+    }
+
+    @Test
+    void firewallAtTcIngressDropsToo() throws Exception {
+        try (VethWorld w = VethWorld.create("fwtc")) {
+            ToolRun run;
+            try {
+                run = w.inB(() -> ToolRun.start("firewall", "--iface", w.ifaceB(), "--drop", "udp:41011", "--tc",
+                        "--duration", "3"));
+            } catch (AssertionError e) {
+                // Kernels before 6.6 have no tcx: the tool must say so.
+                assertTrue(kernelBefore(6, 6), e.getMessage());
+                assertTrue(e.getMessage().contains("no tcx links"), e.getMessage());
+                return;
+            }
+            try (run) {
+                assertEquals(0, w.sendUdp(PACKETS, 41011, 500));
+            }
+            assertTrue(run.outLines().contains("dropped udp:41011: " + PACKETS + " packets"), joined(run.outLines()));
+        }
+    }
+
+    @Test
+    void xdpCountCountsPacketsAndBytesPerProtocolAndPort() throws Exception {
+        try (VethWorld w = VethWorld.create("cnt")) {
+            ToolRun run = w.inB(() -> ToolRun.start("xdp-count", w.ifaceB(), "--interval", "0", "--duration", "3"));
+            try (run) {
+                assertEquals(PACKETS, w.sendUdp(PACKETS, 41021, 1000));
+            }
+            assertEquals(0, run.exitCode(), joined(run.errLines()));
+            String row = run.outLines().stream().filter(l -> l.matches("udp\\s+41021\\s+.*")).findFirst()
+                    .orElseThrow(() -> new AssertionError(joined(run.outLines())));
+            String[] f = row.trim().split("\\s+");
+            assertEquals(PACKETS, Long.parseLong(f[2]), row);
+            // "bpf4j N" payloads of 7 or 8 bytes in UDP/IPv4/Ethernet: 14 + 20 + 8 + 7..8 bytes each.
+            long bytes = Long.parseLong(f[3]);
+            assertTrue(bytes >= PACKETS * 49L && bytes <= PACKETS * 50L, row);
+        }
+    }
+
+    @Test
+    void execGuardRefusesExecOfTheFileWhileRunningOrSaysWhyItCannot() throws Exception {
+        Path copy = Files.createTempFile("bpf4j-guarded", "");
+        Files.copy(Path.of("/bin/true"), copy, StandardCopyOption.REPLACE_EXISTING);
+        copy.toFile().setExecutable(true);
+        try {
+            // Probe: where the kernel refuses trampolines or has no BPF LSM, the tool ends at once saying which.
+            ToolRun probe = ToolRun.runToEnd(java.time.Duration.ofSeconds(60), "exec-guard", "--deny", copy.toString(),
+                    "--duration", "0.1");
+            if (probe.exitCode() != 0) {
+                String why = joined(probe.errLines());
+                assertTrue(why.contains("refuses BPF trampolines") || why.contains("BPF LSM is not active"), why);
+                System.out.println("[exec-guard cannot run on this kernel, as it says] " + why);
+                return;
+            }
+            ToolRun run = ToolRun.start("exec-guard", "--deny", copy.toString(), "--duration", "3");
+            try (run) {
+                Process p = new ProcessBuilder(copy.toString()).redirectErrorStream(true).start();
+                assertEquals(0, new ProcessBuilder("/bin/true").start().waitFor(), "another file still runs");
+                throw new AssertionError("exec of the guarded file was allowed (exit " + p.waitFor() + ")");
+            } catch (java.io.IOException e) {
+                assertTrue(e.getMessage().contains("Operation not permitted"), e.getMessage());
+            }
+            assertTrue(run.outLines().contains("refused 1 exec of " + copy.toRealPath()), joined(run.outLines()));
+            assertEquals(0, new ProcessBuilder(copy.toString()).start().waitFor(), "detached on exit");
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+}

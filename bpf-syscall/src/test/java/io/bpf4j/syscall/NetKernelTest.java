@@ -1,0 +1,368 @@
+package io.bpf4j.syscall;
+
+import static io.bpf4j.syscall.KernelFixtures.asU64;
+import static io.bpf4j.syscall.KernelFixtures.u32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bpf4j.core.MapReference;
+import io.bpf4j.core.Program;
+import io.bpf4j.core.Reg;
+import io.bpf4j.core.attach.AttachPoint;
+import io.bpf4j.syscall.testing.KernelTest;
+import io.bpf4j.syscall.testing.VethWorld;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * XDP, tcx and cgroup programs attached for real, with real traffic: every test builds its own
+ * pair of network namespaces joined by a veth pair ({@link VethWorld}, link-local addresses
+ * 169.254.77.1 and .2) and its own cgroup, sends UDP from one side to the other, and checks what
+ * the program counted and dropped and that closing the link restores the traffic.
+ */
+@KernelTest
+class NetKernelTest {
+    static final int XDP_DROP = 1, XDP_PASS = 2, TC_ACT_OK = 0, TC_ACT_SHOT = 2;
+    private static final int PACKETS = 20;
+
+    /**
+     * Counts UDP/IPv4 datagrams to {@code port} in {@code counts[0]} and answers {@code match} for
+     * them, {@code other} for everything else. {@code dataOff}/{@code endOff}: where the context
+     * keeps the packet pointers (xdp_md 0/4, __sk_buff 76/80); {@code ethernet}: the packet starts
+     * with an Ethernet header (XDP, TC) rather than the IP header (cgroup skb).
+     */
+    static Program udpPortCounter(MapReference counts, int port, int dataOff, int endOff, boolean ethernet, int match,
+                                  int other) {
+        int ip = ethernet ? 14 : 0;
+        short portBe = Short.reverseBytes((short) port);
+        var b = Program.builder()
+                .ldxw(Reg.R2, Reg.R1, dataOff)
+                .ldxw(Reg.R3, Reg.R1, endOff)
+                .mov64(Reg.R4, Reg.R2).add64(Reg.R4, ip + 28)
+                .jgt(Reg.R4, Reg.R3, "other");
+        if (ethernet) {
+            b.ldxh(Reg.R5, Reg.R2, 12).jne(Reg.R5, 0x0008, "other");       // ETH_P_IP, big endian
+        }
+        b.ldxb(Reg.R5, Reg.R2, ip).jne(Reg.R5, 0x45, "other")                // IPv4, 20-byte header
+                .ldxb(Reg.R5, Reg.R2, ip + 9).jne(Reg.R5, 17, "other")       // UDP
+                .ldxh(Reg.R5, Reg.R2, ip + 22).jne(Reg.R5, portBe & 0xffff, "other")
+                .stw(Reg.R10, -4, 0)
+                .mov64(Reg.R2, Reg.R10).add64(Reg.R2, -4)
+                .mapLookup(counts, Reg.R2)
+                .jeq(Reg.R0, 0, "match")
+                .mov64(Reg.R1, 1).atomicAdd64(Reg.R0, 0, Reg.R1)
+                .label("match").mov64(Reg.R0, match).exit()
+                .label("other").mov64(Reg.R0, other).exit();
+        return b.build();
+    }
+
+    private static long count(BpfMap counts) {
+        return asU64(counts.lookup(u32(0)).orElseThrow());
+    }
+
+    // ---- XDP ---------------------------------------------------------------------------------
+
+    @Test
+    void xdpCountsAndDropsUdpToOnePortAndTrafficFlowsAgainOnceDetached() throws Exception {
+        int port = 40001;
+        try (VethWorld w = VethWorld.create("xdp");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("xdp_drop", udpPortCounter(counts, port, 0, 4, true,
+                    XDP_DROP, XDP_PASS), at).license("GPL").maps(counts))) {
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 500), "before attaching, everything arrives");
+                try (BpfLink link = w.inB(() -> prog.attach(at))) {
+                    assertTrue(link instanceof XdpLink && link.isBpfLink() && link.info().linkId() > 0, link.info().toString());
+                    assertEquals(0, w.sendUdp(PACKETS, port, 500), "the program drops every datagram to the port");
+                    assertEquals(PACKETS, count(counts));
+                    assertEquals(PACKETS, w.sendUdp(PACKETS, port + 1, 1000), "another port passes");
+                    assertEquals(PACKETS, count(counts));
+                }
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000), "detached: everything arrives again");
+                assertEquals(PACKETS, count(counts));
+            }
+        }
+    }
+
+    @Test
+    void xdpInGenericModeCountsToo() throws Exception {
+        int port = 40011;
+        try (VethWorld w = VethWorld.create("xdpg");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("xdp_count", udpPortCounter(counts, port, 0, 4, true,
+                    XDP_PASS, XDP_PASS), at).license("GPL").maps(counts));
+                 BpfLink link = w.inB(() -> prog.attach(at, XdpLink.Options.GENERIC))) {
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000));
+                assertEquals(PACKETS, count(counts));
+                assertTrue(link.info().attachedTo().contains("mode GENERIC"), link.info().attachedTo());
+            }
+        }
+    }
+
+    @Test
+    void aSecondXdpProgramOnTheInterfaceIsRefusedNamingTheFirst() throws Exception {
+        try (VethWorld w = VethWorld.create("busy")) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            Program pass = Program.builder().mov64(Reg.R0, XDP_PASS).exit().build();
+            try (BpfProgram first = BpfProgram.load(ProgramSpec.of("holder_prog", pass, at).license("GPL"));
+                 BpfProgram second = BpfProgram.load(ProgramSpec.of("second", pass, at).license("GPL"));
+                 BpfLink held = w.inB(() -> first.attach(at))) {
+                BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at)));
+                assertEquals(Errno.EBUSY, e.errno(), e.getMessage());
+                assertTrue(e.getMessage().contains("another XDP program holds " + w.ifaceB() + ": link " + held.info().linkId()
+                        + " of program 'holder_prog'"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void xdpReplaceSwapsTheProgramOnTheInterface() throws Exception {
+        int port = 40021;
+        try (VethWorld w = VethWorld.create("repl");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            try (BpfProgram pass = BpfProgram.load(ProgramSpec.of("pass", udpPortCounter(counts, port, 0, 4, true,
+                    XDP_PASS, XDP_PASS), at).license("GPL").maps(counts));
+                 BpfProgram drop = BpfProgram.load(ProgramSpec.of("drop", udpPortCounter(counts, port, 0, 4, true,
+                         XDP_DROP, XDP_PASS), at).license("GPL").maps(counts));
+                 XdpLink link = (XdpLink) w.inB(() -> pass.attach(at))) {
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000));
+                link.replace(drop);
+                assertEquals(0, w.sendUdp(PACKETS, port, 500));
+                assertEquals(2 * PACKETS, count(counts));
+            }
+        }
+    }
+
+    @Test
+    void xdpOnAnInterfaceOfAnotherNamespaceIsNotFound() throws Exception {
+        try (VethWorld w = VethWorld.create("nons")) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("pass", Program.builder().mov64(Reg.R0, XDP_PASS).exit()
+                    .build(), at).license("GPL"))) {
+                // This thread is in the host's namespace, where the veth end does not exist.
+                BpfException e = assertThrows(BpfException.class, () -> prog.attach(at));
+                assertEquals(Errno.ENODEV, e.errno());
+            }
+        }
+    }
+
+    @Test
+    void xdpThroughNetlinkDropsAndIsRemovedOnClose() throws Exception {
+        int port = 40071;
+        try (VethWorld w = VethWorld.create("xdpnl");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("xdp_nl", udpPortCounter(counts, port, 0, 4, true,
+                    XDP_DROP, XDP_PASS), at).license("GPL").maps(counts))) {
+                try (BpfLink link = w.inB(() -> prog.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC)))) {
+                    assertTrue(!link.isBpfLink() && link.info().attachedTo().endsWith("netlink)"), link.info().attachedTo());
+                    assertTrue(ip(w.namespaceB(), "link", "show", "dev", w.ifaceB()).contains("xdpgeneric"));
+                    assertEquals(0, w.sendUdp(PACKETS, port, 500));
+                    assertEquals(PACKETS, count(counts));
+                }
+                String after = ip(w.namespaceB(), "link", "show", "dev", w.ifaceB());
+                assertTrue(!after.contains("xdpgeneric"), "removed on close: " + after);
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000));
+            }
+        }
+    }
+
+    /** {@code ip -n NS ARGS...}'s output (the test's own namespaces only). */
+    static String ip(String namespace, String... args) throws IOException, InterruptedException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ip", "-n", namespace));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
+    // ---- TC ----------------------------------------------------------------------------------
+
+    @Test
+    void tcxIngressDropsUdpToOnePortWhereTheKernelHasTcx() throws Exception {
+        int port = 40031;
+        try (VethWorld w = VethWorld.create("tcx");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("tc_drop", udpPortCounter(counts, port, 76, 80, true,
+                    TC_ACT_SHOT, TC_ACT_OK), at).license("GPL").maps(counts))) {
+                BpfLink link;
+                try {
+                    link = w.inB(() -> prog.attach(at));
+                } catch (BpfException e) {
+                    // Feature probe: kernels before 6.6 have no tcx; the error must say so.
+                    assertTrue(kernelBefore(6, 6), "tcx refused on a 6.6+ kernel: " + e.getMessage());
+                    assertTrue(e.getMessage().contains("no tcx links (Linux 6.6+"), e.getMessage());
+                    return;
+                }
+                try (link) {
+                    assertEquals(0, w.sendUdp(PACKETS, port, 500));
+                    assertEquals(PACKETS, count(counts));
+                    assertEquals(PACKETS, w.sendUdp(PACKETS, port + 1, 1000));
+                }
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000), "detached");
+            }
+        }
+    }
+
+    @Test
+    void aClsactFilterDropsAndTakesItsQdiscAwayOnClose() throws Exception {
+        int port = 40081;
+        try (VethWorld w = VethWorld.create("cls");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("cls_drop", udpPortCounter(counts, port, 76, 80, true,
+                    TC_ACT_SHOT, TC_ACT_OK), at).license("GPL").maps(counts))) {
+                try (BpfLink link = w.inB(() -> prog.attach(at, TcLink.Options.clsact(7, 3)))) {
+                    assertTrue(!link.isBpfLink(), link.info().attachedTo());
+                    assertTrue(qdiscs(w).contains("clsact"), qdiscs(w));
+                    assertEquals(0, w.sendUdp(PACKETS, port, 500));
+                    assertEquals(PACKETS, count(counts));
+                    assertEquals(PACKETS, w.sendUdp(PACKETS, port + 1, 1000));
+                }
+                // Closed from this (host namespace) thread: the link detached through the socket of B it kept.
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000), "detached");
+                assertTrue(!qdiscs(w).contains("clsact"), qdiscs(w));
+            }
+        }
+    }
+
+    private static String qdiscs(VethWorld w) throws Exception {
+        return w.inB(() -> {
+            Process p = new ProcessBuilder("tc", "qdisc", "show", "dev", w.ifaceB()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        });
+    }
+
+    @Test
+    void tcxEgressSeesWhatLeavesTheInterface() throws Exception {
+        int port = 40041;
+        try (VethWorld w = VethWorld.create("tcxe");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.tcEgress(w.ifaceA());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("tc_count", udpPortCounter(counts, port, 76, 80, true,
+                    TC_ACT_OK, TC_ACT_OK), at).license("GPL").maps(counts))) {
+                BpfLink link;
+                try {
+                    link = w.inA(() -> prog.attach(at, TcLink.Options.FIRST));
+                } catch (BpfException e) {
+                    assertTrue(kernelBefore(6, 6), "tcx refused on a 6.6+ kernel: " + e.getMessage());
+                    return;
+                }
+                try (link) {
+                    assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000));
+                    assertEquals(PACKETS, count(counts));
+                }
+            }
+        }
+    }
+
+    static boolean kernelBefore(int major, int minor) throws IOException {
+        String[] v = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
+        int ma = Integer.parseInt(v[0]);
+        int mi = Integer.parseInt(v[1]);
+        return ma < major || ma == major && mi < minor;
+    }
+
+    // ---- cgroup ------------------------------------------------------------------------------
+
+    /** A cgroup v2 child of the first cgroup2 mount, removed by close() (after its processes ended). */
+    static final class TestCgroup implements AutoCloseable {
+        final Path dir;
+
+        TestCgroup(String tag) throws IOException {
+            Path root = cgroup2Root();
+            dir = root.resolve("bpf4j-" + tag + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Files.createDirectory(dir);
+        }
+
+        static Path cgroup2Root() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("cgroup2")) {
+                    return Path.of(f[1]);
+                }
+            }
+            throw new IOException("no cgroup2 mount in /proc/self/mounts (mount -t cgroup2 none /sys/fs/cgroup)");
+        }
+
+        /** Runs {@code script} with bash as a process inside this cgroup; returns its output. */
+        String run(String script) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder("bash", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + " && exec bash -c '"
+                    + script.replace("'", "'\\''") + "'").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the cgroup's process ended");
+            return out;
+        }
+
+        /** Runs {@code script} in the bash process that moved itself into this cgroup (no exec on the way in). */
+        String runInside(String script) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder("bash", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + " && " + script)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the cgroup's process ended");
+            return out;
+        }
+
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void cgroupSockCreateRefusesSocketsOfTheCgroupsProcessesOnly() throws Exception {
+        Program refuse = Program.builder().mov64(Reg.R0, 0).exit().build();
+        try (VethWorld w = VethWorld.create("sock"); TestCgroup cg = new TestCgroup("sock")) {
+            String socket = "exec ip netns exec " + w.namespaceA() + " bash -c 'exec 3<>/dev/udp/" + VethWorld.ADDRESS_B
+                    + "/9 && echo created'";
+            assertTrue(cg.run(socket).contains("created"), "before attaching, the cgroup's process creates its socket");
+            AttachPoint at = AttachPoint.cgroupSockCreate(cg.dir.toString());
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("nosock", refuse, at).license("GPL"))) {
+                try (BpfLink link = prog.attach(at)) {
+                    assertTrue(link.isBpfLink());
+                    String out = cg.run(socket);
+                    assertTrue(out.contains("Operation not permitted") && !out.contains("created"), out);
+                    // A process outside the cgroup is not affected.
+                    assertEquals(PACKETS, w.sendUdp(PACKETS, 40051, 1000));
+                }
+                assertTrue(cg.run(socket).contains("created"), "detached");
+                try (BpfLink legacy = prog.attach(at, CgroupLink.Options.MULTI)) {
+                    assertTrue(!legacy.isBpfLink() && cg.run(socket).contains("Operation not permitted"));
+                }
+                assertTrue(cg.run(socket).contains("created"), "the legacy attachment is detached on close");
+            }
+        }
+    }
+
+    @Test
+    void cgroupEgressCountsPacketsOfTheCgroupsProcesses() throws Exception {
+        int port = 40061;
+        try (VethWorld w = VethWorld.create("cgskb"); TestCgroup cg = new TestCgroup("skb");
+             BpfMap counts = BpfMap.create(MapSpec.array("counts", 8, 1))) {
+            AttachPoint at = AttachPoint.cgroupEgress(cg.dir.toString());
+            // __sk_buff data/data_end at 76/80; a cgroup skb packet starts at the IP header; 1 = pass.
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("cg_count", udpPortCounter(counts, port, 76, 80, false,
+                    1, 1), at).license("GPL").maps(counts));
+                 BpfLink link = prog.attach(at)) {
+                String send = "exec ip netns exec " + w.namespaceA() + " bash -c 'for i in $(seq " + PACKETS
+                        + "); do echo x > /dev/udp/" + VethWorld.ADDRESS_B + "/" + port + "; done; echo sent'";
+                assertTrue(cg.run(send).contains("sent"));
+                assertEquals(PACKETS, count(counts));
+                // The same traffic from a process outside the cgroup is not counted.
+                assertEquals(PACKETS, w.sendUdp(PACKETS, port, 1000));
+                assertEquals(PACKETS, count(counts));
+            }
+        }
+    }
+}
