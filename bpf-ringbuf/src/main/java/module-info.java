@@ -13,6 +13,8 @@ module io.bpf4j.ringbuf {
     requires org.slf4j;
 
     exports io.bpf4j.ringbuf;
+    // Logs asks whether an SLF4J binding is present before SLF4J would warn that none is.
+    uses org.slf4j.spi.SLF4JServiceProvider;
     // JNA registers RetiringMapping's direct-mapped mmap/munmap there.
     opens io.bpf4j.ringbuf.internal to com.sun.jna;
 }

@@ -11,4 +11,6 @@ module io.bpf4j.syscall {
     exports io.bpf4j.syscall;
     exports io.bpf4j.syscall.symbols;
     opens io.bpf4j.syscall.internal to com.sun.jna;
+    // Logs asks whether an SLF4J binding is present before SLF4J would warn that none is.
+    uses org.slf4j.spi.SLF4JServiceProvider;
 }

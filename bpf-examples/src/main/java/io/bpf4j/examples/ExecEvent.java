@@ -19,12 +19,22 @@ import java.util.List;
  * @param args the arguments when {@code --args} asked for them, else empty
  * @param latencyNs how long the exec took with {@code --latency}, else -1
  * @param ret what exec returned with {@code --latency} (0, or minus an errno), else 0
+ * @param pcomm the parent's command name ({@code current->real_parent->comm}), Lab Challenge 3
+ * @param mntns the mount namespace ({@code current->nsproxy->mnt_ns->ns.inum}), as {@code --mntns} shows it
+ * @param argsCut true when the kernel cut the argument strings to its buffer
+ *     ({@value ExecPrograms#ARGS_SIZE} bytes): the last ones are missing or partial
  */
 public record ExecEvent(long time, int pid, int ppid, int uid, String comm, String filename,
-                        List<String> args, long latencyNs, long ret) {
+                        List<String> args, long latencyNs, long ret, String pcomm, long mntns, boolean argsCut) {
     /** Keeps {@code args} immutable. */
     public ExecEvent {
         args = List.copyOf(args);
+    }
+
+    /** An event without parent command, mount namespace or cut arguments. */
+    public ExecEvent(long time, int pid, int ppid, int uid, String comm, String filename,
+                     List<String> args, long latencyNs, long ret) {
+        this(time, pid, ppid, uid, comm, filename, args, latencyNs, ret, "", 0, false);
     }
 
     /** True when the event carries a duration and a return value. */

@@ -23,6 +23,7 @@ import io.bpf4j.structs.btf.Btf;
 import io.bpf4j.structs.btf.FieldPathReads;
 import io.bpf4j.structs.tracepoint.TracepointFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The BPF side of {@code execsnoop}: Lab 5.4's programs, written with bpf4j's public API only.
@@ -54,6 +55,9 @@ public final class ExecPrograms {
             .chars("filename", FILENAME_SIZE)        // Challenge 2: the file exec'd
             .u64("latency_ns").s64("ret")            // Challenge 4: --latency
             .u32("args_size").chars("args", ARGS_SIZE) // --args: argv strings, NUL-separated
+            .chars("pcomm", 16)                      // Challenge 3: the parent's command
+            .u32("mntns")                            // --mntns: the mount namespace's inode number
+            .u32("args_total")                       // bytes of argv before the cut to ARGS_SIZE
             .build();
     // end::layout[]
 
@@ -75,7 +79,9 @@ public final class ExecPrograms {
 
     private final Btf btf;
     private final Optional<Integer> uid;
+    private final OptionalLong cgroupId;
     private final boolean args;
+    private final boolean failedOnly;
     private final int submitFlags;
 
     /**
@@ -91,7 +97,7 @@ public final class ExecPrograms {
      * @param args whether to copy the argument strings
      */
     public ExecPrograms(Btf btf, Optional<Integer> uid, boolean args) {
-        this(btf, uid, args, false);
+        this(btf, uid, OptionalLong.empty(), args, false, false);
     }
 
     /**
@@ -100,9 +106,29 @@ public final class ExecPrograms {
      * when the ring was empty), for a reader that polls with long timeouts.
      */
     public ExecPrograms(Btf btf, Optional<Integer> uid, boolean args, boolean wakeUpPerEvent) {
+        this(btf, uid, OptionalLong.empty(), args, false, wakeUpPerEvent);
+    }
+
+    /** execsnoop's filters: {@code --cgroup} and {@code -x}; events found at the reader's next poll. */
+    public ExecPrograms(Btf btf, Optional<Integer> uid, OptionalLong cgroupId, boolean args, boolean failedOnly) {
+        this(btf, uid, cgroupId, args, failedOnly, false);
+    }
+
+    /**
+     * @param btf the kernel's types, for {@code current->real_parent->tgid} and friends
+     * @param uid only execs by this user, if present (Challenge 1)
+     * @param cgroupId only execs in the cgroup v2 with this id ({@code bpf_get_current_cgroup_id}), if present
+     * @param args whether to copy the argument strings
+     * @param failedOnly the return programs send only failed execs ({@code -x})
+     * @param wakeUpPerEvent each event wakes a reader blocked in {@code poll} at once
+     */
+    public ExecPrograms(Btf btf, Optional<Integer> uid, OptionalLong cgroupId, boolean args, boolean failedOnly,
+                        boolean wakeUpPerEvent) {
         this.btf = btf;
         this.uid = uid;
+        this.cgroupId = cgroupId;
         this.args = args;
+        this.failedOnly = failedOnly;
         this.submitFlags = wakeUpPerEvent ? 0 : BPF_RB_NO_WAKEUP;
     }
 
@@ -128,6 +154,7 @@ public final class ExecPrograms {
                         .append(EXEC.addressOf(R1, R6, "filename"))
                         .probeReadKernelStr(R1, FILENAME_SIZE, R8)
                         .append(EXEC.zero(R6, "latency_ns", "args_size"))  // no arguments yet
+                        .append(EXEC.storeImm("args_total", R6, 0))
                         .ringbufSubmit(R6, submitFlags)
                         .mov(R0, 0).exit())
                 .build();
@@ -216,9 +243,11 @@ public final class ExecPrograms {
         // tag::kretprobe[]
         return Kprobe.ret("do_execveat_common")
                 .context(R9)
-                .returnValue(R7)                              // r7 = 0 or -errno
+                .returnValue(R7)                              // r7 = 0 or -errno, as an int
                 .name("exec_return")
-                .body(b -> b.with(this::emitWithLatency))
+                .body(b -> b
+                        .lsh64(R7, 32).arsh64(R7, 32)         // int to s64: -2 stays -2
+                        .with(this::emitWithLatency))
                 .build();
         // end::kretprobe[]
     }
@@ -245,6 +274,7 @@ public final class ExecPrograms {
                 .mov(R0, 0).exit()                            // exec began before we attached
                 .label("started")
                 .mov(R8, R0)                                  // r8 = &starts[thread]
+                .with(this::onlyFailed)
                 .with(this::reserveEvent)
                 .append(EXEC.store("ret", R6, R7))
                 .with(this::fillTask)
@@ -259,6 +289,7 @@ public final class ExecPrograms {
                 .append(EXEC.load(R7, R6, "ret"))
                 .jeq(R7, 0, "exec_ok")
                 .append(EXEC.storeImm("args_size", R6, 0))
+                .append(EXEC.storeImm("args_total", R6, 0))
                 .ja("send")
                 .label("exec_ok")
                 .with(this::fillArgs)
@@ -273,14 +304,42 @@ public final class ExecPrograms {
     }
     // end::latency[]
 
+    /** {@code -x}: with exec's return value in r7, a successful exec sends nothing and forgets its start. */
+    private void onlyFailed(ProgramBuilder b) {
+        if (!failedOnly) {
+            return;
+        }
+        b.jne(R7, 0, "exec_failed")
+                .call(Helper.GET_CURRENT_PID_TGID)
+                .stxdw(R10, -8, R0)
+                .mov(R2, R10).add64(R2, -8)
+                .ldMap(R1, STARTS)
+                .call(Helper.MAP_DELETE_ELEM)
+                .mov(R0, 0).exit()
+                .label("exec_failed");
+    }
+
     // ---- fragments every program shares -----------------------------------------------------
 
     /** Challenge 1: return at once unless the current user is {@code --uid} (filtered in the kernel). */
     // tag::uid[]
     private void onlyUid(ProgramBuilder b) {
         uid.ifPresent(u -> b.append(ProbeHelpers.onlyUid(u)));
+        cgroupId.ifPresent(id -> onlyCgroup(b, id));
     }
     // end::uid[]
+
+    /**
+     * {@code --cgroup}: return at once unless {@code bpf_get_current_cgroup_id()} is the cgroup's
+     * id (its inode number in cgroupfs), the exact match bcc's {@code --cgroupmap} makes.
+     */
+    private static void onlyCgroup(ProgramBuilder b, long id) {
+        b.call(Helper.GET_CURRENT_CGROUP_ID)
+                .ldImm64(R1, id)
+                .jeq(R0, R1, "in_cgroup")
+                .mov(R0, 0).exit()
+                .label("in_cgroup");
+    }
 
     /**
      * {@code r6 = bpf_ringbuf_reserve(&exec_events, sizeof(ProcessExecEvent), 0)}; when the ring
@@ -312,19 +371,24 @@ public final class ExecPrograms {
                 .getCurrentComm(R6, EXEC.offset("comm"), 16)
                 // current->real_parent->tgid, with offsets from the running kernel's BTF.
                 .append(FieldPathReads.readCurrentTaskInto(btf.path("task_struct.real_parent->tgid"),
-                        R6, EXEC.offset("ppid"), -8));
+                        R6, EXEC.offset("ppid"), -8))
+                .append(FieldPathReads.readCurrentTaskInto(btf.path("task_struct.real_parent->comm"),
+                        R6, EXEC.offset("pcomm"), -8))
+                .append(FieldPathReads.readCurrentTaskInto(btf.path("task_struct.nsproxy->mnt_ns->ns.inum"),
+                        R6, EXEC.offset("mntns"), -8));
     }
     // end::task[]
 
     /** With --args: the new program's argument strings, {@code mm->arg_start .. mm->arg_end}. */
     private void fillArgs(ProgramBuilder b) {
         if (!args) {
-            b.append(EXEC.storeImm("args_size", R6, 0));
+            b.append(EXEC.storeImm("args_size", R6, 0)).append(EXEC.storeImm("args_total", R6, 0));
             return;
         }
         b.append(FieldPathReads.readCurrentTask(btf.path("task_struct.mm->arg_start"), R7, -8))
                 .append(FieldPathReads.readCurrentTask(btf.path("task_struct.mm->arg_end"), R8, -8))
                 .sub64(R8, R7)                                // r8 = bytes of argument strings
+                .append(EXEC.store("args_total", R6, R8))     // user space marks a cut with "..."
                 .jle(R8, ARGS_SIZE, "args_fit")
                 .mov(R8, ARGS_SIZE)
                 .label("args_fit")

@@ -20,12 +20,15 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -61,8 +64,20 @@ public final class ExecTracer implements AutoCloseable {
      * @param uid only this user's execs, if present
      * @param latency entry and return probes, with durations and return values
      * @param args also the argument strings
+     * @param cgroupId only execs in the cgroup v2 with this id, if present ({@link #cgroupId(Path)})
+     * @param failedOnly only failed execs, found at exec's return ({@code -x})
      */
-    public record Config(Attach attach, Optional<Integer> uid, boolean latency, boolean args) {
+    public record Config(Attach attach, Optional<Integer> uid, boolean latency, boolean args,
+                         OptionalLong cgroupId, boolean failedOnly) {
+        /** Every exec (no cgroup filter, successful ones too). */
+        public Config(Attach attach, Optional<Integer> uid, boolean latency, boolean args) {
+            this(attach, uid, latency, args, OptionalLong.empty(), false);
+        }
+
+        /** True when the return of exec is probed: {@code --latency}, or {@code -x} (failed execs only). */
+        boolean probesReturn() {
+            return latency || failedOnly;
+        }
     }
 
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
@@ -83,12 +98,13 @@ public final class ExecTracer implements AutoCloseable {
             BpfMap starts = keep(BpfMap.create(MapSpec.lruHash("exec_starts", Long.BYTES,
                     ExecPrograms.START.size(), 10_240)));
             // end::maps[]
-            this.latency = config.latency();
-            ExecPrograms programs = new ExecPrograms(Btf.kernel(), config.uid(), config.args());
+            this.latency = config.probesReturn();
+            ExecPrograms programs = new ExecPrograms(Btf.kernel(), config.uid(), config.cgroupId(), config.args(),
+                    config.failedOnly());
             List<BpfMap> maps = List.of(events, drops, starts);
             // The kprobe fires as exec starts, before the new program's arguments exist; the
             // kretprobe of --latency and the tracepoints run after exec has succeeded.
-            boolean kprobeHasArgs = !config.args() || config.latency();
+            boolean kprobeHasArgs = !config.args() || latency;
             if (config.attach() == Attach.KPROBE && !kprobeHasArgs) {
                 throw new IllegalArgumentException("--args needs --attach tracepoint (or --latency): the kprobe"
                         + " fires before the new program's arguments exist");
@@ -198,7 +214,9 @@ public final class ExecTracer implements AutoCloseable {
         StructView e = view.wrap(data, offset);
         return new ExecEvent(e.getLong("timestamp"), e.getInt("tgid"), e.getInt("ppid"), e.getInt("uid"),
                 e.getString("comm"), e.getString("filename"), args(e),
-                latency ? e.getLong("latency_ns") : -1, latency ? e.getLong("ret") : 0);
+                latency ? e.getLong("latency_ns") : -1, latency ? e.getLong("ret") : 0,
+                e.getString("pcomm"), Integer.toUnsignedLong(e.getInt("mntns")),
+                Integer.toUnsignedLong(e.getInt("args_total")) > ExecPrograms.ARGS_SIZE);
     }
     // end::decode[]
 
@@ -224,6 +242,25 @@ public final class ExecTracer implements AutoCloseable {
         byte[] bytes = new byte[length];
         b.get(at, bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The id {@code bpf_get_current_cgroup_id()} returns for processes in the cgroup v2 directory
+     * {@code dir}: its inode number in cgroupfs.
+     *
+     * @throws IllegalArgumentException when {@code dir} is not a cgroup v2 directory
+     */
+    public static long cgroupId(Path dir) {
+        // cgroup.controllers exists only in cgroup v2 directories (v1 has no such file).
+        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve("cgroup.controllers"))) {
+            throw new IllegalArgumentException("--cgroup " + dir + ": not a cgroup v2 directory (no cgroup.controllers;"
+                    + " cgroup v2 is mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified)");
+        }
+        try {
+            return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the inode of " + dir, e);
+        }
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

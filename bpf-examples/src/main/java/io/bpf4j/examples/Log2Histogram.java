@@ -23,13 +23,37 @@ public final class Log2Histogram {
     private static final int BAR_WIDTH = 40;
 
     private final long[] counts;
+    private final long sum;
 
-    /** A histogram of these bucket counts (copied). */
+    /** A histogram of these bucket counts (copied), the sum of the values unknown. */
     public Log2Histogram(long[] counts) {
+        this(counts, -1);
+    }
+
+    /** A histogram of these bucket counts (copied) and the sum of the values counted (-1: unknown). */
+    public Log2Histogram(long[] counts, long sum) {
         if (counts.length > BUCKETS) {
             throw new IllegalArgumentException(counts.length + " buckets: expected at most " + BUCKETS);
         }
         this.counts = counts.clone();
+        this.sum = sum;
+    }
+
+    /** The sum of the values counted, in the histogram's unit, or -1 when unknown. */
+    public long sum() {
+        return sum;
+    }
+
+    /**
+     * bcc's summary line, {@code avg = 1234 nsecs, total: 5678 nsecs, count: 10}, or just the count
+     * when the sum is unknown.
+     */
+    public String summary(String unit) {
+        long n = total();
+        if (sum < 0 || n == 0) {
+            return "count: " + n;
+        }
+        return "avg = " + sum / n + " " + unit + ", total: " + sum + " " + unit + ", count: " + n;
     }
 
     /** The bucket counts. */

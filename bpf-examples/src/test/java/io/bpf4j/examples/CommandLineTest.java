@@ -69,7 +69,7 @@ class CommandLineTest {
         cl.parseArgs("execsnoop", "--attach", "TracePoint", "--uid", "1000", "--latency");
         ExecsnoopCommand c = cl.getSubcommands().get("execsnoop").getCommand();
         assertEquals(ExecTracer.Attach.TRACEPOINT, c.attach);
-        assertEquals(1000, c.uid);
+        assertEquals("1000", c.uid);
         assertTrue(c.latency);
     }
 
@@ -88,13 +88,71 @@ class CommandLineTest {
     }
 
     @Test
-    void funclatencyWithoutABinaryIsAUsageError() {
-        Result r = run("funclatency", "--symbol", "getaddrinfo");
-        assertEquals(2, r.exit);
-        assertTrue(r.err.startsWith("which binary? give --binary PATH|LIB or --symbol LIB:getaddrinfo"), r.err);
+    void funclatencyWithoutALibraryMeansAKernelFunctionAsInBcc() {
+        assertEquals(new FunclatencyCommand.Target(null, "vfs_read"), target("vfs_read"));
+        assertEquals(new FunclatencyCommand.Target("libc", "str*"), target("libc:str*"));
+        Result none = run("funclatency");
+        assertEquals(2, none.exit);
+        assertTrue(none.err.startsWith("which function? give [LIB:]NAME"), none.err);
+        Result twice = run("funclatency", "--symbol", "libc:malloc", "libc:free");
+        assertEquals(2, twice.exit);
+        assertTrue(twice.err.startsWith("give the function once"), twice.err);
         Result clash = run("funclatency", "--binary", "libm", "--symbol", "libc:malloc");
         assertEquals(2, clash.exit);
         assertTrue(clash.err.contains("give one of them"), clash.err);
+    }
+
+    @Test
+    void execsnoopTakesBccsShortOptions() {
+        CommandLine cl = Bpf4j.commandLine();
+        cl.parseArgs("execsnoop", "-T", "-t", "-x", "-q", "-n", "sh", "-l", "x", "-P", "1", "-u", "root",
+                "--mntns", "--max-args", "5", "--columns", "BCC", "--cgroup", "/sys/fs/cgroup/x", "--pcomm",
+                "--metrics-port", "9435");
+        ExecsnoopCommand c = cl.getSubcommands().get("execsnoop").getCommand();
+        assertTrue(c.timeOfDay && c.sinceStart && c.failsOnly && c.quote && c.mntns && c.pcomm);
+        assertEquals(List.of("sh", "x", 1, "root", 5, ExecPrinter.Columns.BCC, 9435, "127.0.0.1"),
+                List.of(c.name, c.line, c.ppid, c.uid, c.maxArgs, c.columns, c.metricsPort, c.metricsAddress));
+        String help = run("execsnoop", "--help").out;
+        for (String option : List.of("-T", "-t", "-x", "-q", "-n", "-l", "-P", "-u", "--cgroup", "--mntns",
+                "--max-args", "--columns", "--pcomm", "--metrics-port", "--json")) {
+            assertTrue(inHelp(help, option), option + " in --help:\n" + help);
+        }
+    }
+
+    @Test
+    void funclatencyTakesBccsOptions() {
+        CommandLine cl = Bpf4j.commandLine();
+        cl.parseArgs("funclatency", "-F", "-r", "-l", "3", "-p", "42", "-i", "2", "-T", "-d", "9", "-u",
+                "--metrics-port", "9436", "libc:^str");
+        FunclatencyCommand c = cl.getSubcommands().get("funclatency").getCommand();
+        assertTrue(c.perFunction && c.regexp && c.timestamp && c.microseconds);
+        assertEquals(List.of(3, 42, 2.0, 9.0, 9436, "libc:^str"),
+                List.of(c.levels, c.pid, c.intervalSeconds, c.durationSeconds, c.metricsPort, c.pattern));
+        String help = run("funclatency", "--help").out;
+        for (String option : List.of("-F", "-r", "-l", "-p", "-i", "-T", "-d", "-u", "-m", "--metrics-port")) {
+            assertTrue(inHelp(help, option), option + " in --help:\n" + help);
+        }
+    }
+
+    @Test
+    void funclatencyWildcardIsAWholeNameMatch() {
+        assertTrue(FunclatencyCommand.wildcard("str*cmp").matcher("strncmp").matches());
+        assertTrue(FunclatencyCommand.wildcard("a?c").matcher("abc").matches());
+        assertTrue(!FunclatencyCommand.wildcard("str*").matcher("xstrlen").matches());
+        assertTrue(!FunclatencyCommand.wildcard("a.c").matcher("abc").matches(), "a dot is a dot");
+    }
+
+    @Test
+    void userNamesAreLookedUpInPasswdLines() {
+        List<String> passwd = List.of("root:x:0:0:root:/root:/bin/bash", "nobody:x:65534:65534::/:/usr/sbin/nologin");
+        assertEquals(java.util.Optional.of(65534), Users.uidIn(passwd, "nobody"));
+        assertEquals(java.util.Optional.empty(), Users.uidIn(passwd, "nob"));
+    }
+
+    /** True when {@code option} starts a line of the option list ({@code -T, --time}, {@code --cgroup=PATH}). */
+    private static boolean inHelp(String help, String option) {
+        return java.util.regex.Pattern.compile("(?m)^\\s+(-\\w, )?" + java.util.regex.Pattern.quote(option) + "[ ,=]")
+                .matcher(help).find();
     }
 
     /** Exit 2 and exactly one line on stderr naming the option, before any tracing starts. */
@@ -137,9 +195,10 @@ class CommandLineTest {
         assertEquals(new FunclatencyCommand.Target("libc", "memcpy@@GLIBC_2.14"),
                 target("--binary", "libc", "--symbol", "memcpy@@GLIBC_2.14"));
         // The BPF side takes them too (it refused '@' before).
-        FuncLatencyPrograms p = new FuncLatencyPrograms("libc", "memcpy@GLIBC_2.2.5", java.util.Optional.empty(), 1);
-        assertTrue(p.entry().program().slotCount() > 0);
-        assertTrue(p.exit().program().slotCount() > 0);
+        FuncLatencyPrograms p = new FuncLatencyPrograms(List.of(FuncLatencyPrograms.Function.user("libc",
+                "memcpy@GLIBC_2.2.5")), false, java.util.Optional.empty(), 1, 1);
+        assertTrue(p.entry(0).program().slotCount() > 0);
+        assertTrue(p.exit(0).program().slotCount() > 0);
     }
 
     private static FunclatencyCommand.Target target(String... args) {

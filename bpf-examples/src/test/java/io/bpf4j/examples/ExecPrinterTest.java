@@ -25,7 +25,8 @@ class ExecPrinterTest {
         assertTrue(line.endsWith("\n"), line);
         assertEquals(1, line.split("\n").length);
         Map<String, Object> o = JsonLines.parse(line.trim());
-        assertEquals(List.of("time", "pid", "ppid", "uid", "comm", "filename", "args"), List.copyOf(o.keySet()));
+        assertEquals(List.of("time", "timestamp", "pid", "ppid", "uid", "comm", "pcomm", "filename", "args",
+                "args_truncated"), List.copyOf(o.keySet()));
         assertEquals(123_456_789_000L, o.get("time"));
         assertEquals(4242L, o.get("pid"));
         assertEquals("/usr/bin/ls", o.get("filename"));
@@ -65,6 +66,70 @@ class ExecPrinterTest {
         assertEquals(List.of("TIME", "PID", "PPID", "UID", "COMM", "LAT(ms)", "RET", "FILENAME"),
                 List.of(lines[0].trim().split(" +")));
         assertEquals(List.of("1.500", "-2", "/usr/bin/ls"), List.of(lines[1].trim().split(" +")).subList(5, 8));
+    }
+
+    private static final ExecEvent MANY = new ExecEvent(123_456_789_000L, 77, 70, 1000, "echo", "/bin/echo",
+            List.of("echo", "a", "say \"hi\"", "c", "d"), -1, 0, "bash", 4026531840L, false);
+
+    private static List<String> lines(ExecPrinter.Format f, ExecEvent e) {
+        StringWriter s = new StringWriter();
+        ExecPrinter p = ExecPrinter.of(new PrintWriter(s), f);
+        p.header();
+        p.print(e);
+        return List.of(s.toString().split("\n"));
+    }
+
+    @Test
+    void maxArgsKeepsTheFirstNAndEndsWithTheCutMarker() {
+        List<String> out = lines(ExecPrinter.Format.DEFAULT.args(true).maxArgs(3), MANY);
+        assertTrue(out.get(1).endsWith("/bin/echo echo a say \"hi\" ..."), out.get(1));
+        assertTrue(lines(ExecPrinter.Format.DEFAULT.args(true).maxArgs(5), MANY).get(1).endsWith(" d"),
+                "exactly N arguments are not cut");
+    }
+
+    @Test
+    void argumentsTheKernelCutEndWithTheMarkerInTableAndJson() {
+        ExecEvent cut = new ExecEvent(1, 2, 3, 0, "echo", "/bin/echo", List.of("echo", "xxxx"), -1, 0, "sh", 1, true);
+        assertTrue(lines(ExecPrinter.Format.DEFAULT.args(true), cut).get(1).endsWith("echo xxxx ..."));
+        StringWriter s = new StringWriter();
+        ExecPrinter.json(new PrintWriter(s), ExecPrinter.Format.DEFAULT.args(true)).print(cut);
+        Map<String, Object> o = JsonLines.parse(s.toString().trim());
+        assertEquals(List.of("echo", "xxxx"), o.get("args"));
+        assertEquals(Boolean.TRUE, o.get("args_truncated"));
+    }
+
+    @Test
+    void bccColumnsWithTimeQuotesAndMntnsLookLikeBccs() {
+        List<String> out = lines(ExecPrinter.Format.DEFAULT.columns(ExecPrinter.Columns.BCC).args(true)
+                .times(true, true).quote(true).extra(true, false), MANY);
+        assertEquals(List.of("TIME", "TIME(s)", "MNTNS", "PCOMM", "PID", "PPID", "RET", "ARGS"),
+                List.of(out.get(0).trim().split(" +")));
+        String[] cols = out.get(1).trim().split(" +");
+        assertTrue(cols[0].matches("\\d\\d:\\d\\d:\\d\\d"), cols[0]);
+        assertEquals(List.of("4026531840", "echo", "77", "70", "0", "\"echo\"", "\"a\"", "\"say", "\\\"hi\\\"\""),
+                List.of(cols).subList(2, 11));
+    }
+
+    @Test
+    void ourColumnsShowParentCommandAndSecondsSinceStartWhenAsked() {
+        List<String> out = lines(ExecPrinter.Format.DEFAULT.times(false, true).extra(true, true), MANY);
+        assertEquals(List.of("TIME(s)", "PID", "PPID", "UID", "COMM", "PCOMM", "MNTNS", "FILENAME"),
+                List.of(out.get(0).trim().split(" +")));
+        String[] cols = out.get(1).trim().split(" +");
+        assertTrue(cols[0].matches("\\d+\\.\\d{3}"), cols[0]);
+        assertEquals(List.of("77", "70", "1000", "echo", "bash", "4026531840", "/bin/echo"), List.of(cols).subList(1, 8));
+    }
+
+    @Test
+    void jsonHasAWallClockTimestampBesideTheMonotonicTime() {
+        long now = System.nanoTime();
+        ExecEvent e = new ExecEvent(now, 1, 1, 0, "x", "/x", List.of(), -1, 0);
+        StringWriter s = new StringWriter();
+        ExecPrinter.json(new PrintWriter(s), false, false).print(e);
+        Map<String, Object> o = JsonLines.parse(s.toString().trim());
+        java.time.Instant t = java.time.Instant.parse((String) o.get("timestamp"));
+        assertTrue(Math.abs(java.time.Duration.between(java.time.Instant.now(), t).toMillis()) < 5_000, t.toString());
+        assertEquals(now, o.get("time"));
     }
 
     @Test

@@ -17,7 +17,7 @@ final class JsonLines {
     private JsonLines() {
     }
 
-    /** One flat object: numbers as Long, strings, arrays of strings as List; keys in order. */
+    /** One flat object: numbers as Long, booleans as Boolean, strings, arrays of strings as List; keys in order. */
     static Map<String, Object> parse(String line) {
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -35,6 +35,8 @@ final class JsonLines {
                     out.put(key, items);
                 } else if (t == JsonToken.VALUE_NUMBER_INT) {
                     out.put(key, p.getLongValue());
+                } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+                    out.put(key, t == JsonToken.VALUE_TRUE);
                 } else {
                     out.put(key, p.getText());
                 }

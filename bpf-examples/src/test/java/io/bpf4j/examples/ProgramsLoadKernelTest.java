@@ -41,7 +41,9 @@ class ProgramsLoadKernelTest {
              BpfMap starts = BpfMap.create(MapSpec.lruHash("exec_starts", Long.BYTES, ExecPrograms.START.size(), 64))) {
             for (Optional<Integer> uid : List.of(Optional.<Integer>empty(), Optional.of(1000))) {
                 for (boolean args : new boolean[] {false, true}) {
-                    ExecPrograms p = new ExecPrograms(Btf.kernel(), uid, args);
+                    // The other filters ride along with --uid: --cgroup (in the kernel) and -x.
+                    ExecPrograms p = uid.isEmpty() ? new ExecPrograms(Btf.kernel(), uid, args)
+                            : new ExecPrograms(Btf.kernel(), uid, java.util.OptionalLong.of(4242L), args, true);
                     List<ProbeProgram> all = new ArrayList<>(List.of(p.kprobeExec(), p.kprobeEnter(), p.kretprobeExit(),
                             p.tracepointExec(exec), p.tracepointEnter(enter), p.tracepointExit(exit),
                             p.tracepointEnter(enterAt), p.tracepointExit(exitAt)));
@@ -55,13 +57,23 @@ class ProgramsLoadKernelTest {
 
     @Test
     void funclatencyProgramsPassTheVerifierInEveryUnit() {
-        try (BpfMap starts = BpfMap.create(MapSpec.lruHash("lat_starts", Long.BYTES, Long.BYTES, 64));
-             BpfMap hist = BpfMap.create(MapSpec.array("lat_hist", Log2Histogram.BUCKETS * Long.BYTES, 1))) {
-            for (FuncLatencyTracer.Unit unit : FuncLatencyTracer.Unit.values()) {
-                for (Optional<Integer> pid : List.of(Optional.<Integer>empty(), Optional.of(1))) {
-                    FuncLatencyPrograms p = new FuncLatencyPrograms("/bin/sh", "main", pid, unit.nanos());
-                    load(p.entry(), starts, hist);
-                    load(p.exit(), starts, hist);
+        List<FuncLatencyPrograms.Function> fns = List.of(FuncLatencyPrograms.Function.user("/bin/sh", "main"),
+                FuncLatencyPrograms.Function.kernel("vfs_read"));
+        for (int levels : new int[] {1, FuncLatencyPrograms.MAX_LEVELS}) {
+            for (boolean perFunction : new boolean[] {false, true}) {
+                FuncLatencyPrograms shape = new FuncLatencyPrograms(fns, perFunction, Optional.empty(), 1, levels);
+                try (BpfMap starts = BpfMap.create(MapSpec.lruHash("lat_starts", Long.BYTES, shape.startsValueSize(), 64));
+                     BpfMap hist = BpfMap.create(MapSpec.array("lat_hist",
+                             shape.histograms() * FuncLatencyPrograms.SLOTS * Long.BYTES, 1))) {
+                    for (FuncLatencyTracer.Unit unit : FuncLatencyTracer.Unit.values()) {
+                        for (Optional<Integer> pid : List.of(Optional.<Integer>empty(), Optional.of(1))) {
+                            FuncLatencyPrograms p = new FuncLatencyPrograms(fns, perFunction, pid, unit.nanos(), levels);
+                            for (int i = 0; i < fns.size(); i++) {
+                                load(p.entry(i), starts, hist);
+                                load(p.exit(i), starts, hist);
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -93,25 +93,43 @@ public abstract class ProbeBuilder<B extends ProbeBuilder<B>> {
         return body(program.instructions());
     }
 
+    /** The host's architecture plugin, or null when none is on the path. */
+    private static Architecture hostIfAny() {
+        try {
+            return Architectures.current();
+        } catch (IllegalStateException noPlugin) {
+            return null;
+        }
+    }
+
     /** The architecture this builder targets: the one given, or the host's. */
     public Architecture architecture() {
         return arch != null ? arch : Architectures.current();
     }
 
-    /** The prologue for {@code arch}. */
+    /** The prologue for {@code arch} (null for a builder that {@link #readsRegisters() reads no pt_regs}). */
     abstract List<Instruction> prologue(Architecture arch);
+
+    /**
+     * True when the program reads {@code pt_regs} and so needs an architecture plugin; a
+     * tracepoint program reads its record by the offsets of its format file and needs none.
+     */
+    boolean readsRegisters() {
+        return true;
+    }
 
     /**
      * The program: prologue, then body.
      *
      * @throws IllegalArgumentException when the body is missing or registers clash
-     * @throws IllegalStateException when no architecture was given and the host's has no plugin
+     * @throws IllegalStateException when no architecture was given, the program reads {@code pt_regs}
+     *     and the host's architecture has no plugin
      */
     public ProbeProgram build() {
         if (body == null) {
             throw new IllegalArgumentException(target + ": body missing (.body(b -> ...))");
         }
-        Architecture a = architecture();
+        Architecture a = arch != null || readsRegisters() ? architecture() : hostIfAny();
         ProgramBuilder b = Program.builder();
         b.append(prologue(a));
         body.accept(b);

@@ -25,14 +25,19 @@ import io.bpf4j.core.attach.AttachableProgram;
  * @param name program name for the kernel (at most 15 characters)
  * @param target where to attach
  * @param program the instructions, prologue included
- * @param architecture the architecture whose {@code pt_regs} layout the prologue assumes
+ * @param architecture the architecture whose {@code pt_regs} layout the prologue assumes; null only for
+ *     a tracepoint program built where no architecture plugin is on the path (it reads no pt_regs)
  */
 public record ProbeProgram(String name, AttachPoint target, Program program, Architecture architecture)
         implements AttachableProgram {
     public ProbeProgram {
         Names.checkProgramName(name);
-        if (target == null || program == null || architecture == null) {
-            throw new IllegalArgumentException("probe program '" + name + "': target, program and architecture are all required");
+        if (target == null || program == null) {
+            throw new IllegalArgumentException("probe program '" + name + "': target and program are required");
+        }
+        if (architecture == null && target.kind() != AttachKind.TRACEPOINT) {
+            throw new IllegalArgumentException("probe program '" + name + "' at " + target
+                    + ": an architecture is required (its prologue reads pt_regs)");
         }
     }
 
@@ -48,6 +53,7 @@ public record ProbeProgram(String name, AttachPoint target, Program program, Arc
 
     @Override
     public String toString() {
-        return "ProbeProgram[" + name + " at " + target + ", " + architecture.name() + ", " + program + "]";
+        return "ProbeProgram[" + name + " at " + target + ", " + (architecture == null ? "any architecture"
+                : architecture.name()) + ", " + program + "]";
     }
 }

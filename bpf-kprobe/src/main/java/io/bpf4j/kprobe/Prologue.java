@@ -234,7 +234,7 @@ public final class Prologue {
 
     /** As above; {@code archIndices} false skips the check of indices against the architecture. */
     static void checkArgs(Architecture arch, Reg ctxReg, Map<Integer, Reg> argRegs, String what, boolean archIndices) {
-        if (arch == null) {
+        if (arch == null && archIndices) {
             throw new IllegalArgumentException("architecture missing: pass one, or use Architectures.current()");
         }
         if (argRegs == null) {

@@ -50,14 +50,14 @@ public record TracepointContext(TracepointFormat format, Reg register) {
     }
 
     /**
-     * Copies the {@code __data_loc char[]} string field {@code name} into {@code buf + bufOffset},
-     * at most {@code maxLen} bytes including the NUL. Clobbers r0..r5; r0 = bytes copied or a
-     * negative errno.
+     * Copies the string field {@code name}, a {@code __data_loc char[]} or a fixed
+     * {@code char comm[16]}, into {@code buf + bufOffset}, at most {@code maxLen} bytes including the
+     * NUL. Clobbers r0..r5; r0 = bytes copied or a negative errno.
      *
      * @param buf r10 for the stack, or r6..r9 holding a record pointer
      */
     public List<Instruction> readString(String name, Reg buf, int bufOffset, int maxLen) {
-        return TracepointReads.readDataLocString(field(name), register, buf, bufOffset, maxLen);
+        return TracepointReads.readString(field(name), register, buf, bufOffset, maxLen);
     }
 
     private List<String> names() {

@@ -114,6 +114,12 @@ public final class TracepointProbe extends ProbeBuilder<TracepointProbe> {
                 + TRACEFS + " (tracefs not mounted, not root, or no such tracepoint); pass .format(...) instead");
     }
 
+    /** The record is read by the format file's offsets: no pt_regs, no architecture plugin needed. */
+    @Override
+    boolean readsRegisters() {
+        return false;
+    }
+
     @Override
     List<Instruction> prologue(Architecture a) {
         Prologue.checkContext(context);

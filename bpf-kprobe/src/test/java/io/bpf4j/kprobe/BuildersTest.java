@@ -130,7 +130,9 @@ class BuildersTest {
         assertMessage("at most 15", () -> Kprobe.entry("f").name("a_name_far_too_long"));
         assertMessage("not allowed", () -> Kprobe.entry("f").name("bad-name"));
         assertMessage("not allowed", () -> Kprobe.entry("do exec"));
-        assertMessage("target, program and architecture", () -> new ProbeProgram("p", null, Program.of(RETURN_0), X86));
+        assertMessage("target and program are required", () -> new ProbeProgram("p", null, Program.of(RETURN_0), X86));
+        assertMessage("an architecture is required (its prologue reads pt_regs)",
+                () -> new ProbeProgram("p", AttachPoint.kprobe("f"), Program.of(RETURN_0), null));
         assertMessage("symbol or a file offset", () -> new AttachPoint.UserFunction("/bin/true", null, 0, false));
     }
 

@@ -78,4 +78,44 @@ class TracepointProbeTest {
         assertMessage("already receives", () -> TracepointProbe.of("sched", "sched_process_exec").format(FORMAT)
                 .field("pid", Reg.R6).field("old_pid", Reg.R6).body(BuildersTest.RETURN_0).build());
     }
+
+    @Test
+    void aTracepointProgramNeedsNoArchitecturePluginButAKprobeDoes() {
+        String before = System.getProperty(io.bpf4j.core.arch.Architectures.PROPERTY);
+        System.setProperty(io.bpf4j.core.arch.Architectures.PROPERTY, "no-such-arch");
+        try {
+            ProbeProgram tp = TracepointProbe.of("sched", "sched_process_exec").format(execFormatForArchTest())
+                    .field("pid", Reg.R6)
+                    .body(b -> b.mov64(Reg.R0, 0).exit())
+                    .build();
+            org.junit.jupiter.api.Assertions.assertNull(tp.architecture());
+            org.junit.jupiter.api.Assertions.assertTrue(tp.toString().contains("any architecture"), tp.toString());
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> Kprobe.entry("vfs_read").body(b -> b.mov64(Reg.R0, 0).exit()).build());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no bpf4j architecture plugin"),
+                    e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.bpf4j.core.arch.Architectures.PROPERTY);
+            } else {
+                System.setProperty(io.bpf4j.core.arch.Architectures.PROPERTY, before);
+            }
+        }
+    }
+
+    private static io.bpf4j.structs.tracepoint.TracepointFormat execFormatForArchTest() {
+        return io.bpf4j.structs.tracepoint.TracepointFormat.parse(String.join("\n",
+                "name: sched_process_exec",
+                "ID: 300",
+                "format:",
+                "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;",
+                "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;",
+                "",
+                "\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;",
+                "\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;",
+                "\tfield:pid_t old_pid;\toffset:16;\tsize:4;\tsigned:1;",
+                "",
+                "print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, REC->old_pid",
+                ""));
+    }
 }

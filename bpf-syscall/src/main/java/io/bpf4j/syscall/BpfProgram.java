@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * A program loaded into the kernel: load it from a {@link ProgramSpec} (the verifier runs),
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * when the kernel reports it), so a rejection always carries the whole log.
  */
 public final class BpfProgram implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(BpfProgram.class);
+    private static final Logger LOG = Logs.get(BpfProgram.class);
     private static final int LOG_START = 64 * 1024;
     private static final int LOG_MAX = 256 * 1024 * 1024;
 

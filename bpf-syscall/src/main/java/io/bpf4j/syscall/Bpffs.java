@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * Pinning kernel objects in the bpf filesystem so they outlive this process: pin, open (see
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Bpffs {
-    private static final Logger LOG = LoggerFactory.getLogger(Bpffs.class);
+    private static final Logger LOG = Logs.get(Bpffs.class);
     /** The conventional mount point. */
     public static final String DEFAULT_MOUNT = "/sys/fs/bpf";
 

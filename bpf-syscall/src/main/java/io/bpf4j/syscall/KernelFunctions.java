@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * Finds the symbol the kernel has for the function a user names. GCC emits local copies of a
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code /proc/kallsyms} and tracefs through the {@link Kernel}'s file seam.
  */
 final class KernelFunctions {
-    private static final Logger LOG = LoggerFactory.getLogger(KernelFunctions.class);
+    private static final Logger LOG = Logs.get(KernelFunctions.class);
     static final Path KALLSYMS = Path.of("/proc/kallsyms");
     /** The suffixes GCC and LLVM give local clones: {@code .isra.0}, {@code .constprop.0.isra.0}, {@code .part.0}, {@code .cold}, {@code .llvm.123}. */
     private static final Pattern CLONE_SUFFIX = Pattern.compile("(\\.(isra|constprop|part|cold|localalias|llvm)(\\.\\d+)?)+");
@@ -114,6 +114,30 @@ final class KernelFunctions {
     /** {@link #diagnose} with the files read through {@code kernel}. */
     static String diagnose(Kernel kernel, String function) {
         return diagnose(function, read(kernel, KALLSYMS), availableFilterFunctions(kernel));
+    }
+
+    /**
+     * The kernel functions a kprobe can go on: the names in tracefs {@code available_filter_functions},
+     * else the text symbols ({@code t}/{@code T}) of {@code /proc/kallsyms}; sorted, without duplicates.
+     */
+    static List<String> traceable(Kernel kernel) {
+        String text = availableFilterFunctions(kernel);
+        int field = 0;
+        if (text == null) {
+            text = read(kernel, KALLSYMS);
+            field = 2;
+            if (text == null) {
+                return List.of();
+            }
+        }
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > field && (field == 0 || f[1].equalsIgnoreCase("t"))) {
+                names.add(f[field]);
+            }
+        }
+        return List.copyOf(names);
     }
 
     private static String availableFilterFunctions(Kernel kernel) {

@@ -4,11 +4,12 @@ import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.internal.Names;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * A {@code KPROBE} program attached to a kernel function: through the kprobe PMU
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class KprobeLink extends PerfBackedLink {
-    private static final Logger LOG = LoggerFactory.getLogger(KprobeLink.class);
+    private static final Logger LOG = Logs.get(KprobeLink.class);
     private static final AtomicInteger SEQ = new AtomicInteger();
     /** The group and event names this class writes into {@code kprobe_events}: {@code bpf4j/bpf4j_<pid>_<n>}. */
     private static final Pattern OWN_EVENT = Pattern.compile("(?m)^[pr]\\d*:bpf4j/(bpf4j_(\\d+)_\\d+) ");
@@ -52,6 +53,19 @@ public final class KprobeLink extends PerfBackedLink {
         public static Options cookie(long cookie) {
             return new Options(cookie, 0);
         }
+    }
+
+    /**
+     * The kernel functions this kernel lets a kprobe (or fentry) go on, sorted: tracefs
+     * {@code available_filter_functions}, else the text symbols of {@code /proc/kallsyms}; empty when
+     * neither can be read. Tools match their wildcards against it.
+     *
+     * <pre>{@code
+     * KprobeLink.traceableFunctions().stream().filter(f -> f.startsWith("vfs_")).count();
+     * }</pre>
+     */
+    public static List<String> traceableFunctions() {
+        return KernelFunctions.traceable(Kernel.system());
     }
 
     private KprobeLink(Kernel kernel, Attached attached, AttachPoint target, String attachedTo, String symbol,

@@ -4,7 +4,7 @@ import io.bpf4j.syscall.internal.Names;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * Where tracefs is, and what it says about tracepoints: the {@code id} used to open a
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * before they are used in a path.
  */
 public final class Tracefs {
-    private static final Logger LOG = LoggerFactory.getLogger(Tracefs.class);
+    private static final Logger LOG = Logs.get(Tracefs.class);
     /** The standard mount point. */
     public static final Path TRACING = Path.of("/sys/kernel/tracing");
     /** The legacy location under debugfs. */

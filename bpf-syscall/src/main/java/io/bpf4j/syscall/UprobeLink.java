@@ -3,8 +3,9 @@ package io.bpf4j.syscall;
 import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.syscall.internal.UprobeResolver;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * A {@code KPROBE} program (uprobes share kprobes' program type and {@code pt_regs} context)
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class UprobeLink extends PerfBackedLink {
-    private static final Logger LOG = LoggerFactory.getLogger(UprobeLink.class);
+    private static final Logger LOG = Logs.get(UprobeLink.class);
 
     /**
      * Options of a uprobe or uretprobe attachment.
@@ -75,6 +76,46 @@ public final class UprobeLink extends PerfBackedLink {
     public static Location resolve(AttachPoint.UserFunction fn) {
         UprobeResolver.Location l = UprobeResolver.resolve(fn.binary(), fn.symbol(), fn.offset());
         return new Location(l.file(), l.fileOffset(), l.ifunc(), l.description());
+    }
+
+    /**
+     * The functions a uprobe can go on in an ELF file.
+     *
+     * @param file the file, a library name resolved as the dynamic loader would
+     * @param names the defined function symbols (STT_FUNC and STT_GNU_IFUNC) of its symbol tables, sorted,
+     *     without versions or duplicates
+     */
+    public record Functions(Path file, List<String> names) {
+        public Functions {
+            names = List.copyOf(names);
+        }
+    }
+
+    /**
+     * Lists the functions of {@code binary} (a path, or a library name such as {@code libc}), for
+     * tools that take wildcards ({@code libc:str*}). Reads ELF headers; no kernel call.
+     *
+     * <pre>{@code
+     * UprobeLink.Functions libc = UprobeLink.functions("libc");
+     * libc.names().contains("getaddrinfo");   // true
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when the file cannot be found or read as ELF
+     */
+    public static Functions functions(String binary) {
+        try {
+            Path file = io.bpf4j.syscall.internal.Libraries.resolve(binary);
+            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            for (io.bpf4j.syscall.internal.ElfSymbols.Symbol s : io.bpf4j.syscall.internal.ElfSymbols.read(file).symbols()) {
+                if ((s.type() == io.bpf4j.syscall.internal.ElfSymbols.STT_FUNC
+                        || s.type() == io.bpf4j.syscall.internal.ElfSymbols.STT_GNU_IFUNC) && s.value() != 0) {
+                    names.add(s.name());
+                }
+            }
+            return new Functions(file, List.copyOf(names));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot list the functions of '" + binary + "': " + e.getMessage(), e);
+        }
     }
 
     static UprobeLink attach(BpfProgram prog, AttachPoint.UserFunction fn, Options options) {

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The machinery shared by the one-ring reader and the many-ring poller: one epoll set holding
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * publish is followed by a full fence (see {@link Ring}).
  */
 public final class EpollRings {
-    private static final Logger LOG = LoggerFactory.getLogger(EpollRings.class);
+    private static final Logger LOG = Logs.get(EpollRings.class);
     private static final long WAKE_TAG = -1L;
 
     private final Kernel kernel;

@@ -2,7 +2,6 @@ package io.bpf4j.ringbuf.internal;
 
 import java.lang.ref.Cleaner;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The safety net of a reader or poller dropped without {@code close()}: once its owner is
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LeakGuard {
-    private static final Logger LOG = LoggerFactory.getLogger(LeakGuard.class);
+    private static final Logger LOG = Logs.get(LeakGuard.class);
     static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "bpf4j-ringbuf-cleaner");
         t.setDaemon(true);

@@ -12,7 +12,6 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A read-only mapping whose buffers may outlive it (a handler kept a record view): closing does
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * there the region's own buffer is used and retiring simply unmaps it through that kernel.
  */
 public final class RetiringMapping {
-    private static final Logger LOG = LoggerFactory.getLogger(RetiringMapping.class);
+    private static final Logger LOG = Logs.get(RetiringMapping.class);
 
     // include/uapi/asm-generic/mman-common.h and mman.h (the same values on x86_64 and arm64).
     private static final int PROT_READ = 0x1;

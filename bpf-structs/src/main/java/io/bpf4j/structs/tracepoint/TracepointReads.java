@@ -48,6 +48,56 @@ public final class TracepointReads {
     }
 
     /**
+     * Copies a string field into memory at {@code buf + bufOffset}, at most {@code maxLen} bytes
+     * including the NUL: a {@code __data_loc char[]} (or {@code __rel_loc}) field as
+     * {@link #readDataLocString}, a fixed {@code char comm[16]} as {@link #readCharArray}.
+     */
+    public static List<Instruction> readString(TracepointField field, Reg ctx, Reg buf, int bufOffset, int maxLen) {
+        return field.isDynamic() ? readDataLocString(field, ctx, buf, bufOffset, maxLen)
+                : readCharArray(field, ctx, buf, bufOffset, maxLen);
+    }
+
+    /**
+     * Copies a fixed {@code char name[n]} field (such as {@code sched_process_fork}'s
+     * {@code char parent_comm[16]}) into memory at {@code buf + bufOffset}: at most
+     * {@code min(n, maxLen)} bytes including the NUL, with {@code bpf_probe_read_kernel_str}, so the
+     * copy always ends in a NUL. Clobbers r0..r5; r0 is the helper's result.
+     *
+     * <pre>{@code
+     * // r3 = ctx; r3 += 8; r1 = r7; r1 += 24; r2 = 16; call bpf_probe_read_kernel_str
+     * }</pre>
+     *
+     * @param buf register holding the destination: r6..r9 or r10 (the stack)
+     */
+    public static List<Instruction> readCharArray(TracepointField field, Reg ctx, Reg buf, int bufOffset, int maxLen) {
+        if (field.isDynamic() || field.kind() != TracepointField.Kind.ARRAY || !field.isString() || field.size() <= 0) {
+            throw new IllegalArgumentException("field " + field.name() + " (" + field.declaration()
+                    + ") is not a fixed char array such as char comm[16]");
+        }
+        if (buf != Reg.R10 && buf.number() < 6) {
+            throw new IllegalArgumentException("destination register " + buf
+                    + " is clobbered by the setup of the helper call: expected r6..r9 or r10");
+        }
+        if (maxLen <= 0) {
+            throw new IllegalArgumentException("maxLen " + maxLen + ": expected > 0");
+        }
+        if (ctx == Reg.R10) {
+            throw new IllegalArgumentException("context register r10 is the frame pointer");
+        }
+        ProgramBuilder b = Program.builder();
+        // r3 first: ctx may be r1 or r2, which the next lines overwrite.
+        b.mov64(Reg.R3, ctx);
+        b.add64(Reg.R3, field.offset());
+        b.mov64(Reg.R1, buf);
+        if (bufOffset != 0) {
+            b.add64(Reg.R1, bufOffset);
+        }
+        b.mov64(Reg.R2, Math.min(maxLen, field.size()));
+        b.call(Helper.PROBE_READ_KERNEL_STR);
+        return b.instructions();
+    }
+
+    /**
      * Copies the string of a {@code __data_loc char[]} (or {@code __rel_loc}) field into memory at
      * {@code buf + bufOffset}, at most {@code maxLen} bytes including the NUL, with
      * {@code bpf_probe_read_kernel_str}. Clobbers r0..r5 ({@code ctx} may be r1: it is read

@@ -63,4 +63,42 @@ class TracepointReadsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> TracepointReads.readDataLocString(exec.field("filename"), Reg.R1, Reg.R7, 0, 0));
     }
+
+    /** sched_process_fork's fixed comm arrays (format file of Linux 6.1 and 6.18). */
+    static TracepointFormat fork() {
+        return TracepointFormat.parse(String.join("\n",
+                "name: sched_process_fork",
+                "ID: 312",
+                "format:",
+                "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;",
+                "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;",
+                "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;",
+                "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;",
+                "",
+                "\tfield:char parent_comm[16];\toffset:8;\tsize:16;\tsigned:0;",
+                "\tfield:pid_t parent_pid;\toffset:24;\tsize:4;\tsigned:1;",
+                "\tfield:char child_comm[16];\toffset:28;\tsize:16;\tsigned:0;",
+                "\tfield:pid_t child_pid;\toffset:44;\tsize:4;\tsigned:1;",
+                "",
+                "print fmt: \"comm=%s pid=%d child_comm=%s child_pid=%d\", REC->parent_comm, REC->parent_pid,"
+                        + " REC->child_comm, REC->child_pid",
+                ""));
+    }
+
+    @Test
+    void fixedCharArrayIsCopiedFromItsOffsetUpToItsSize() {
+        TracepointField child = fork().field("child_comm");
+        assertEquals(String.join("\n",
+                "r3 = r6",
+                "r3 += 28",
+                "r1 = r7",
+                "r1 += 8",
+                "r2 = 16",
+                "call bpf_probe_read_kernel_str#115"),
+                text(TracepointReads.readString(child, Reg.R6, Reg.R7, 8, 64)));
+        assertEquals("r2 = 8", text(TracepointReads.readCharArray(child, Reg.R1, Reg.R10, -8, 8)).split("\n")[4],
+                "a smaller buffer bounds the copy");
+        assertThrows(IllegalArgumentException.class,
+                () -> TracepointReads.readCharArray(fork().field("child_pid"), Reg.R1, Reg.R7, 0, 16));
+    }
 }

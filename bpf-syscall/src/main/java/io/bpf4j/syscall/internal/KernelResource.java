@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The kernel side of one public object (a map, a program, a link): its fd and any extra clean-up
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class KernelResource {
-    private static final Logger LOG = LoggerFactory.getLogger(KernelResource.class);
+    private static final Logger LOG = Logs.get(KernelResource.class);
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "bpf4j-cleaner");
         t.setDaemon(true);

@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a uprobe target (a binary or short library name, a symbol or raw offset) to the file
  * and file offset the kernel takes; the rules are in {@code UprobeLink}'s javadoc.
  */
 public final class UprobeResolver {
-    private static final Logger LOG = LoggerFactory.getLogger(UprobeResolver.class);
+    private static final Logger LOG = Logs.get(UprobeResolver.class);
 
     private UprobeResolver() {
     }

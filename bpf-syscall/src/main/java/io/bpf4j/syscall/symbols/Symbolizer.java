@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.bpf4j.syscall.internal.Logs;
 
 /**
  * Names the addresses of kernel and user stacks, caching what it reads: kallsyms once, each
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Not thread-safe.
  */
 public final class Symbolizer {
-    private static final Logger LOG = LoggerFactory.getLogger(Symbolizer.class);
+    private static final Logger LOG = Logs.get(Symbolizer.class);
 
     private final SymbolSources sources;
     private KernelSymbols kernel;
