@@ -95,7 +95,6 @@ public final class Program {
         }
     }
 
-    /** The program's kinds and resolved targets, computed once (throws if labels or offsets are wrong). */
     /** The same error, with the Java line that appended the instruction when positions were recorded. */
     private AssemblyException withPosition(AssemblyException e) {
         Optional<SourcePosition> pos = sourcePosition(e.instruction());

@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MapLookupBench {
     private BpfMap map;
     /** A resource without an fd (-1: closing it closes nothing): only the use count is timed. */
-    private final KernelResource counted = new KernelResource(this, io.bpf4j.syscall.Kernel.system(), "bench", -1);
+    private KernelResource counted;
 
     /** Each thread's own key and value buffers (direct, so nothing is copied or allocated). */
     @State(Scope.Thread)
@@ -55,6 +55,7 @@ public class MapLookupBench {
     @Setup(Level.Trial)
     public void open() {
         KernelAccess.require();
+        counted = new KernelResource(this, io.bpf4j.syscall.Kernel.system(), "bench", -1);
         map = BpfMap.create(MapSpec.array("bench_lookup", 8, 16));
         ByteBuffer k = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, 3);
         ByteBuffer v = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 42);

@@ -55,9 +55,9 @@ public final class Attr {
             PROG_LOAD_LINE_INFO_REC_SIZE = 92, PROG_LOAD_LINE_INFO = 96, PROG_LOAD_LINE_INFO_CNT = 104,
             PROG_LOAD_ATTACH_BTF_ID = 108, PROG_LOAD_ATTACH_BTF_OBJ_FD = 112, PROG_LOAD_FD_ARRAY = 120,
             PROG_LOAD_CORE_RELO_REC_SIZE = 136,
-            /** Added in Linux 6.4 (commit "bpf: Add log_true_size output field to return necessary log buf size"). */
+            // Added in Linux 6.4 (commit "bpf: Add log_true_size output field to return necessary log buf size").
             PROG_LOAD_LOG_TRUE_SIZE = 140,
-            /** Up to and including {@code log_true_size}; older kernels accept it when the tail is zero. */
+            // Up to and including log_true_size; older kernels accept it when the tail is zero.
             PROG_LOAD_SIZE = 144;
 
     // BPF_BTF_LOAD
@@ -112,7 +112,7 @@ public final class Attr {
     public static final int PERF_TYPE = 0, PERF_SIZE = 4, PERF_CONFIG = 8, PERF_SAMPLE_PERIOD = 16,
             PERF_SAMPLE_TYPE = 24, PERF_READ_FORMAT = 32, PERF_FLAGS = 40, PERF_WAKEUP_EVENTS = 48,
             PERF_BP_TYPE = 52, PERF_CONFIG1 = 56, PERF_CONFIG2 = 64,
-            /** {@code PERF_ATTR_SIZE_VER7} (Linux 5.13); every kernel bpf4j supports accepts it. */
+            // PERF_ATTR_SIZE_VER7 (Linux 5.13); every kernel bpf4j supports accepts it.
             PERF_ATTR_SIZE = 128;
 
     /** {@code BPF_OBJ_NAME_LEN}. */
