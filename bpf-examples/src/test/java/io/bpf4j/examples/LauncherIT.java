@@ -130,8 +130,26 @@ class LauncherIT {
         try {
             Files.copy(ROOT.resolve("bpf4j"), co.resolve("bpf4j"), StandardCopyOption.COPY_ATTRIBUTES);
             Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
-            // The built tools of this checkout, without copying them.
-            Files.createSymbolicLink(co.resolve("bpf-examples"), ROOT.resolve("bpf-examples"));
+            // The built tools of this checkout, copied (a link would lead back into this checkout, which
+            // may itself sit in a folder nobody can enter, as CI's clone does), stamped as built last.
+            Path target = ROOT.resolve("bpf-examples/target");
+            Path copy = Files.createDirectories(co.resolve("bpf-examples/target/lib"));
+            try (java.util.stream.Stream<Path> jars = Files.list(target)) {
+                for (Path j : (Iterable<Path>) jars::iterator) {
+                    String n = j.getFileName().toString();
+                    if (n.startsWith("bpf-examples-") && n.endsWith(".jar") && !n.endsWith("-sources.jar")
+                            && !n.endsWith("-javadoc.jar")) {
+                        Files.copy(j, copy.getParent().resolve(n));
+                    }
+                }
+            }
+            try (java.util.stream.Stream<Path> libs = Files.list(target.resolve("lib"))) {
+                for (Path j : (Iterable<Path>) libs::iterator) {
+                    Files.copy(j, copy.resolve(j.getFileName()));
+                }
+            }
+            Files.createFile(copy.getParent().resolve(".bpf4j-built"));
+            setReadableByAll(co.resolve("bpf-examples"));
             Process tool = new ProcessBuilder(concat(AS_NOBODY, "./bpf4j", "execsnoop")).directory(co.toFile()).start();
             List<String> out = lines(tool.getInputStream());
             List<String> err = lines(tool.getErrorStream());
@@ -141,10 +159,23 @@ class LauncherIT {
             assertTrue(err.get(0).startsWith("bpf4j execsnoop: needs root: missing CAP_BPF and CAP_PERFMON"), err.get(0));
             assertEquals(1, tool.exitValue());
         } finally {
-            Files.delete(co.resolve("bpf-examples"));
-            Files.delete(co.resolve("bpf4j"));
-            Files.delete(co);
-            Files.delete(parent);
+            deleteTree(parent);
+        }
+    }
+
+    private static void setReadableByAll(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 
