@@ -101,59 +101,47 @@ class KernelFunctionKernelTest {
         assertEquals(ADDR_LEN, (int) seen[5], "addr_len");
     }
 
+    private static final Reg[] SIX = {Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R6};
+
+    /**
+     * Loads {@code p}; where the kernel has kprobes, attaches it, makes the sendto(2) call and hands
+     * the map and the pointers passed to {@code check}; where it has none, asserts the clear error.
+     */
+    private static void probeOneSendto(ProbeProgram p, BpfMap result, java.util.function.BiConsumer<BpfMap, long[]> check) {
+        try (BpfProgram prog = Loading.load(p)) {
+            if (!kprobes()) {
+                assertNoKprobes(prog, p.target());
+                return;
+            }
+            BpfLink link = prog.attach();
+            try (link; Memory buf = new Memory(LEN); Memory addr = new Memory(ADDR_LEN)) {
+                check.accept(result, sendto(buf, addr));
+            }
+        }
+    }
+
     @Test
     void sixArgumentsOfAKernelFunctionAreReadThroughThePrologue() {
-        Reg[] six = {Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R6};
-        try (BpfMap result = BpfMap.create(MapSpec.array("sendto_args", 8 * six.length, 1))) {
-            ProbeProgram p = Kprobe.entry("__sys_sendto").args(six)
-                    .body(ResultBodies.storeToArray(result, 0, SELF, six)).build();
-            try (BpfProgram prog = Loading.load(p)) {
-                if (!kprobes()) {
-                    assertNoKprobes(prog, p.target());
-                    return;
-                }
-                try (Memory buf = new Memory(LEN); Memory addr = new Memory(ADDR_LEN); BpfLink link = prog.attach()) {
-                    long[] pointers = sendto(buf, addr);
-                    assertSixArguments(read(result, 6), pointers);
-                }
-            }
+        try (BpfMap result = BpfMap.create(MapSpec.array("sendto_args", 8 * SIX.length, 1))) {
+            probeOneSendto(Kprobe.entry("__sys_sendto").args(SIX).body(ResultBodies.storeToArray(result, 0, SELF, SIX))
+                    .build(), result, (map, pointers) -> assertSixArguments(read(map, 6), pointers));
         }
     }
 
     @Test
     void kretprobeSeesTheKernelFunctionsReturnValue() {
         try (BpfMap result = BpfMap.create(MapSpec.array("sendto_ret", 8, 1))) {
-            ProbeProgram p = Kprobe.ret("__sys_sendto").returnValue(Reg.R6)
-                    .body(ResultBodies.storeToArray(result, 0, SELF, Reg.R6)).build();
-            try (BpfProgram prog = Loading.load(p)) {
-                if (!kprobes()) {
-                    assertNoKprobes(prog, p.target());
-                    return;
-                }
-                try (Memory buf = new Memory(LEN); Memory addr = new Memory(ADDR_LEN); BpfLink link = prog.attach()) {
-                    sendto(buf, addr);
-                    assertEquals(-9, (int) read(result, 1)[0], "-EBADF (an int: the low 32 bits of rax)");
-                }
-            }
+            probeOneSendto(Kprobe.ret("__sys_sendto").returnValue(Reg.R6)
+                    .body(ResultBodies.storeToArray(result, 0, SELF, Reg.R6)).build(), result,
+                    (map, pointers) -> assertEquals(-9, (int) read(map, 1)[0], "-EBADF (an int: the low 32 bits of rax)"));
         }
     }
 
     @Test
     void syscallProbeReadsTheArgumentsThroughTheWrappersPtRegs() {
-        Reg[] six = {Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R6};
-        try (BpfMap result = BpfMap.create(MapSpec.array("sys_sendto", 8 * six.length, 1))) {
-            ProbeProgram p = SyscallProbe.entry("sendto").args(six)
-                    .body(ResultBodies.storeToArray(result, 0, SELF, six)).build();
-            try (BpfProgram prog = Loading.load(p)) {
-                if (!kprobes()) {
-                    assertNoKprobes(prog, p.target());
-                    return;
-                }
-                try (Memory buf = new Memory(LEN); Memory addr = new Memory(ADDR_LEN); BpfLink link = prog.attach()) {
-                    long[] pointers = sendto(buf, addr);
-                    assertSixArguments(read(result, 6), pointers);
-                }
-            }
+        try (BpfMap result = BpfMap.create(MapSpec.array("sys_sendto", 8 * SIX.length, 1))) {
+            probeOneSendto(SyscallProbe.entry("sendto").args(SIX).body(ResultBodies.storeToArray(result, 0, SELF, SIX))
+                    .build(), result, (map, pointers) -> assertSixArguments(read(map, 6), pointers));
         }
     }
 
@@ -220,10 +208,9 @@ class KernelFunctionKernelTest {
             throw new AssertionError("tracefs is needed by every kernel test run", noTracefs);
         }
         boolean hasEvents = Files.exists(events);
-        Reg[] six = {Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5, Reg.R6};
-        try (BpfMap result = BpfMap.create(MapSpec.array("tfs_args", 8 * six.length, 1))) {
-            ProbeProgram p = Kprobe.entry("__sys_sendto").args(six)
-                    .body(ResultBodies.storeToArray(result, 0, SELF, six)).build();
+        try (BpfMap result = BpfMap.create(MapSpec.array("tfs_args", 8 * SIX.length, 1))) {
+            ProbeProgram p = Kprobe.entry("__sys_sendto").args(SIX)
+                    .body(ResultBodies.storeToArray(result, 0, SELF, SIX)).build();
             try (BpfProgram prog = BpfProgram.load(k, ProgramSpec.of(p).license("GPL").maps(result))) {
                 if (!hasEvents) {
                     assertNoKprobes(prog, p.target());
