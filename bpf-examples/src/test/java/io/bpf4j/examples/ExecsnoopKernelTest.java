@@ -2,8 +2,8 @@ package io.bpf4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import io.bpf4j.syscall.Features;
 import io.bpf4j.syscall.testing.KernelFds;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.io.IOException;
@@ -191,13 +191,41 @@ class ExecsnoopKernelTest {
     }
 
     @Test
-    void kprobeOnAKernelWithoutKprobesIsOneLineAndExit1() throws Exception {
-        assumeFalse(Files.exists(Path.of("/sys/bus/event_source/devices/kprobe")), "this kernel has kprobes");
-        ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), "execsnoop", "--attach", "kprobe", "--duration", "1");
-        assertEquals(1, run.exitCode());
-        assertEquals(List.of("bpf4j execsnoop: this kernel has no kprobes (CONFIG_KPROBES is off):"
-                + " use --attach tracepoint, or auto"), run.errLines());
-        assertEquals(List.of(), run.outLines());
+    void kprobeTracesExecsWithEveryColumnWhereTheKernelHasKprobesElseIsOneLineAndExit1() throws Exception {
+        if (!Features.system().hasKprobes()) {
+            ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), "execsnoop", "--attach", "kprobe", "--duration", "1");
+            assertEquals(1, run.exitCode());
+            assertEquals(List.of("bpf4j execsnoop: this kernel has no kprobes (CONFIG_KPROBES is off):"
+                    + " use --attach tracepoint, or auto"), run.errLines());
+            assertEquals(List.of(), run.outLines());
+            return;
+        }
+        String missing = "/nonexistent-" + UUID.randomUUID();
+        try (ToolRun run = ToolRun.start("execsnoop", "--json", "--attach", "kprobe", "--latency", "--args")) {
+            long ok = run("/bin/echo", "by", "kprobe");
+            long asNobody = run(asNobody("/bin/echo", "nobody"));
+            long failed = run("/bin/sh", "-c", "exec " + missing);
+
+            // At the kprobe exec has not started: comm is still the caller's (the JVM's thread).
+            Map<String, Object> e = awaitExec(run, ok, "/bin/echo");
+            assertEquals(JVM_PID, e.get("ppid"));
+            assertEquals(0L, e.get("uid"));
+            assertEquals(0L, e.get("ret"));
+            assertTrue((Long) e.get("latency_ns") > 0, e.toString());
+            assertEquals(List.of("/bin/echo", "by", "kprobe"), e.get("args"));
+            Map<String, Object> n = awaitExec(run, asNobody, "/bin/echo");
+            assertEquals((long) NOBODY, n.get("uid"));
+            assertEquals("setpriv", n.get("comm"));
+            Map<String, Object> bad = awaitExec(run, failed, missing);
+            assertEquals(-2L, bad.get("ret"), "ENOENT");
+            assertEquals("sh", bad.get("comm"));
+            // The tool says which kernel symbol it probes when that is a compiler clone of the name.
+            for (String line : run.errLines()) {
+                assertTrue(line.equals(ExecsnoopCommand.READY) || line.matches(
+                        "bpf4j execsnoop: kprobe:do_execveat_common is do_execveat_common\\.[a-z0-9.]+ in this kernel.*"),
+                        line);
+            }
+        }
     }
 
     @Test

@@ -7,14 +7,18 @@ import java.util.regex.Pattern;
 final class Names {
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    /** C keywords and the type names a rendering uses: a field so named would not compile. */
+    /**
+     * C11's keywords: a field or tag so named would not compile. Type names ({@code bool},
+     * {@code __u32}) stay allowed: members and tags have their own name spaces in C, and the
+     * kernel uses them (SELinux's {@code struct cond_expr_node} has a member {@code bool} in 6.1).
+     */
     private static final Set<String> RESERVED = Set.of(
             "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
             "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
             "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
-            "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Alignas",
-            "_Alignof", "_Atomic", "_Static_assert", "bool", "true", "false",
-            "__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64");
+            "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex",
+            "_Imaginary", "_Alignas", "_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert",
+            "_Thread_local");
 
     private Names() {
     }
@@ -25,7 +29,7 @@ final class Names {
                     + " is not a C identifier: expected letters, digits and '_', not starting with a digit");
         }
         if (RESERVED.contains(name)) {
-            throw new IllegalArgumentException(what + " name '" + name + "' is a C keyword or type name: pick another");
+            throw new IllegalArgumentException(what + " name '" + name + "' is a C keyword: pick another");
         }
     }
 

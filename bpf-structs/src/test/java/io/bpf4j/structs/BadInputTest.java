@@ -79,6 +79,14 @@ class BadInputTest {
     }
 
     @Test
+    void typeNamesAreLegalMemberNamesAsInTheKernelsOwnStructs() {
+        // Linux 6.1's SELinux struct cond_expr_node has a member named bool.
+        StructLayout node = StructLayout.builder("cond_expr_node").u32("expr_type").u32("bool").build();
+        assertEquals(4, node.offset("bool"));
+        assertEquals(8, StructLayout.builder("E").u32("__u32").u32("true").build().size());
+    }
+
+    @Test
     void explicitOffsetsAndSizesMustBeConsistent() {
         assertMentions(error(() -> StructLayout.builder("E").u64("a").at(4).u32("b").build()),
                 "'b' at offset 4 overlaps the previous field, which ends at 8");

@@ -1,14 +1,19 @@
 package io.bpf4j.structs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Program;
 import io.bpf4j.core.ProgramBuilder;
 import io.bpf4j.core.Reg;
 import io.bpf4j.syscall.BpfMap;
 import io.bpf4j.syscall.BpfProgram;
+import io.bpf4j.syscall.Features;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.ProgramSpec;
+import io.bpf4j.syscall.VerifierException;
 import io.bpf4j.syscall.testing.KernelTest;
 
 import java.io.IOException;
@@ -16,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +46,39 @@ class StructKernelTest {
                @S64 long sx32, @S64 long sx16, @S64 long sx8,
                @U32 long imm32, @U64 long imm64, @U16 int imm16, @U8 int imm8,
                Hdr hdr, @Chars(16) String comm, @U32 @Length(3) int[] cleared) {
+    }
+
+    /** Sign-extending loads (BPF_MEMSX) are in the kernels with the fourth instruction set (6.6). */
+    private static final boolean V4 = Features.system().hasInstructionSetV4();
+
+    /** The signed copies where the kernel has them (else nothing: the next test proves the refusal). */
+    private static List<Instruction> signedLoads(StructLayout in, StructLayout out) {
+        if (!V4) {
+            return List.of();
+        }
+        return List.of(in.loadSigned(Reg.R2, Reg.R6, "a32"), out.store("sx32", Reg.R7, Reg.R2),
+                in.loadSigned(Reg.R2, Reg.R6, "a16"), out.store("sx16", Reg.R7, Reg.R2),
+                in.loadSigned(Reg.R2, Reg.R6, "a8"), out.store("sx8", Reg.R7, Reg.R2));
+    }
+
+    @Test
+    void signedLoadsRunWhereTheKernelHasTheFourthInstructionSetAndAreNamedWhereNot() {
+        StructLayout in = StructLayout.of(In.class);
+        Program p = Program.builder()
+                .append(in.loadSigned(Reg.R0, Reg.R1, "a8"))
+                .exit()
+                .build();
+        ByteBuffer ctx = ByteBuffer.allocateDirect(in.size()).order(ByteOrder.nativeOrder());
+        StructLayout.codec(In.class).encode(new In(0, 0, (short) 0, (byte) -9), ctx, 0);
+        ProgramSpec spec = ProgramSpec.syscall("struct_sx", p).license("GPL");
+        if (V4) {
+            try (BpfProgram prog = BpfProgram.load(spec)) {
+                assertEquals(-9, prog.run(ctx));
+            }
+        } else {
+            VerifierException e = assertThrows(VerifierException.class, () -> BpfProgram.load(spec).close());
+            assertTrue(e.getMessage().contains("needs Linux 6.6"), e.getMessage());
+        }
     }
 
     @Test
@@ -71,12 +110,7 @@ class StructKernelTest {
                     .append(out.store("copy16", Reg.R7, Reg.R2))
                     .append(in.load(Reg.R2, Reg.R6, "a8"))
                     .append(out.store("copy8", Reg.R7, Reg.R2))
-                    .append(in.loadSigned(Reg.R2, Reg.R6, "a32"))
-                    .append(out.store("sx32", Reg.R7, Reg.R2))
-                    .append(in.loadSigned(Reg.R2, Reg.R6, "a16"))
-                    .append(out.store("sx16", Reg.R7, Reg.R2))
-                    .append(in.loadSigned(Reg.R2, Reg.R6, "a8"))
-                    .append(out.store("sx8", Reg.R7, Reg.R2))
+                    .append(signedLoads(in, out))
                     .append(out.storeImm("imm32", Reg.R7, 0xffff_fffeL))
                     .append(out.storeImm("imm64", Reg.R7, -2))
                     .append(out.storeImm("imm16", Reg.R7, 65535))
@@ -100,9 +134,11 @@ class StructKernelTest {
             assertEquals(-5, o.copy32());
             assertEquals(0xfff9, o.copy16());
             assertEquals(0xf7, o.copy8());
-            assertEquals(-5L, o.sx32());
-            assertEquals(-7L, o.sx16());
-            assertEquals(-9L, o.sx8());
+            if (V4) {
+                assertEquals(-5L, o.sx32());
+                assertEquals(-7L, o.sx16());
+                assertEquals(-9L, o.sx8());
+            }
             assertEquals(0xffff_fffeL, o.imm32());
             assertEquals(-2L, o.imm64());
             assertEquals(65535, o.imm16());

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * f.hasMapType(MapType.RINGBUF);                          // true on 5.8+
  * f.hasHelper(ProgramType.KPROBE, Helper.RINGBUF_OUTPUT); // true on 5.8+
  * f.hasKprobes();                                         // false where CONFIG_KPROBES is off
+ * f.hasInstructionSetV4();                                // sign-extending loads: 6.6+
  * }</pre>
  *
  * <p>Limits of probing by trying: program types that need an attach target in BTF (TRACING,
@@ -35,6 +36,7 @@ public final class Features {
     private final Map<ProgramType, Boolean> programTypes = new ConcurrentHashMap<>();
     private final Map<MapType, Boolean> mapTypes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> helpers = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> instructions = new ConcurrentHashMap<>();
 
     private Features(Kernel kernel) {
         this.kernel = kernel;
@@ -98,6 +100,44 @@ public final class Features {
             spec = spec.expectedAttachType(AttachType.CGROUP_INET4_CONNECT);
         }
         try (BpfProgram p = BpfProgram.load(kernel(), spec)) {
+            return p.fd() > 0;
+        } catch (BpfException e) {
+            return false;
+        }
+    }
+
+    /**
+     * True if the verifier takes the fourth instruction set (LLVM's {@code -mcpu=v4}, Linux 6.6):
+     * sign-extending loads ({@code ldsx*}, {@code StructLayout.loadSigned}) and moves, signed
+     * division, unconditional byte swaps, {@code gotol}. Probed with a sign-extending load.
+     */
+    public boolean hasInstructionSetV4() {
+        return instructions.computeIfAbsent("v4", k -> loads(Program.builder()
+                .stw(Reg.R10, -8, -1)
+                .ldsxb(Reg.R0, Reg.R10, -8)
+                .mov64(Reg.R0, 0)
+                .exit()
+                .build()));
+    }
+
+    /**
+     * True if the verifier takes {@code may_goto} (Linux 6.9), the bounded-loop instruction
+     * behind {@code bpf_for}/{@code can_loop}.
+     */
+    public boolean hasMayGoto() {
+        return instructions.computeIfAbsent("may_goto", k -> loads(Program.builder()
+                .mov64(Reg.R0, 0)
+                .mayGoto("out")
+                .mov64(Reg.R0, 1)
+                .label("out")
+                .exit()
+                .build()));
+    }
+
+    /** A socket filter (every kernel with bpf() has the type) holding the instruction under test. */
+    private boolean loads(Program program) {
+        try (BpfProgram p = BpfProgram.load(kernel(), ProgramSpec.of(ProgramType.SOCKET_FILTER, "probe", program)
+                .license("GPL"))) {
             return p.fd() > 0;
         } catch (BpfException e) {
             return false;

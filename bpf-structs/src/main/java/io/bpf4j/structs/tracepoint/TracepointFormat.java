@@ -111,7 +111,10 @@ public record TracepointFormat(String name, int id, List<TracepointField> fields
         }
         int size = size();
         packed |= size % maxAlign != 0;
-        StructLayout.Builder b = StructLayout.builder(name).cName(name);
+        // A tracepoint name need not be a C identifier (9p's "9p_client_req"); the kernel's own
+        // struct for it is then the one to name.
+        String struct = name.matches("[A-Za-z_][A-Za-z0-9_]*") ? name : "trace_event_raw_" + name;
+        StructLayout.Builder b = StructLayout.builder(struct).cName(struct);
         if (packed) {
             b.packed();
         }

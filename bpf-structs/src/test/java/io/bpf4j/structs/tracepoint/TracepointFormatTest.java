@@ -124,6 +124,15 @@ class TracepointFormatTest {
     }
 
     @Test
+    void aTracepointNamedLikeNoCIdentifierBecomesTheKernelsTraceEventRawStruct() throws IOException {
+        // 9p's events start with a digit; the kernel names their records trace_event_raw_9p_*.
+        String format = resource("sched_process_exec.format").replace("name: sched_process_exec", "name: 9p_client_req");
+        StructLayout req = TracepointFormat.parse(format).layout();
+        assertEquals("trace_event_raw_9p_client_req", req.name());
+        assertEquals(12, req.offset("pid"));
+    }
+
+    @Test
     void relLocCountsFromTheEndOfItsField() {
         TracepointFormat f = TracepointFormat.parse("name: x\nID: 1\nformat:\n"
                 + "\tfield:__rel_loc char[] msg;\toffset:8;\tsize:4;\tsigned:0;\n"

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 public final class VerifierReport {
     /** A verifier trace line: slot index, opcode byte in parentheses. */
     private static final Pattern INSN_LINE = Pattern.compile("^(\\d+): \\(([0-9a-f]{2})\\)");
+    /** A kernel older than an instruction rejects it before the trace starts, by opcode alone. */
+    private static final Pattern UNKNOWN_OPCODE = Pattern.compile("unknown opcode ([0-9a-f]{2})");
     private static final int SUMMARY_LINES = 6;
     private static final int CONTEXT = 3;
 
@@ -33,6 +35,10 @@ public final class VerifierReport {
             }
         }
         int slot = failingSlot(lines);
+        int unknownOpcode = unknownOpcode(lines);
+        if (slot < 0 && unknownOpcode >= 0 && assembled != null) {
+            slot = firstSlotWithOpcode(assembled, unknownOpcode);
+        }
         List<String> summary = summary(lines);
         String label = null;
         String source = null;
@@ -52,6 +58,11 @@ public final class VerifierReport {
         }
         if (!summary.isEmpty()) {
             m.append(": ").append(summary.get(summary.size() - 1).trim());
+        }
+        if (unknownOpcode >= 0) {
+            m.append("\n  hint: this kernel's verifier predates the instruction: the fourth instruction set")
+                    .append(" (sign-extending loads and moves, signed division, bswap, gotol) needs Linux 6.6, may_goto 6.9;")
+                    .append(" check with Features.hasInstructionSetV4()/hasMayGoto() and emit the older form here");
         }
         if (label != null) {
             m.append("\n  in block: ").append(label);
@@ -77,6 +88,26 @@ public final class VerifierReport {
             Matcher mm = INSN_LINE.matcher(lines.get(i));
             if (mm.find()) {
                 return Integer.parseInt(mm.group(1));
+            }
+        }
+        return -1;
+    }
+
+    static int unknownOpcode(List<String> lines) {
+        for (String l : lines) {
+            Matcher mm = UNKNOWN_OPCODE.matcher(l);
+            if (mm.find()) {
+                return Integer.parseInt(mm.group(1), 16);
+            }
+        }
+        return -1;
+    }
+
+    private static int firstSlotWithOpcode(AssembledProgram assembled, int opcode) {
+        byte[] code = assembled.bytecode();
+        for (int slot = 0; slot * 8 < code.length; slot++) {
+            if ((code[slot * 8] & 0xff) == opcode) {
+                return slot;
             }
         }
         return -1;
