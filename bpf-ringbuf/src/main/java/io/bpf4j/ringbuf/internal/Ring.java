@@ -25,6 +25,12 @@ import java.nio.ByteOrder;
  * while there is more. The position is cached here: this consumer is its only writer.
  */
 public final class Ring {
+    /**
+     * Records at most in one run of predicted headers: large enough that the fence and the
+     * loop around a run cost nothing per record, small enough that a run's headers (256 x 24 B
+     * at 16 B records) are still in L1 when its samples are read.
+     */
+    private static final int RUN = 256;
     private final ByteBuffer consumerPage;
     private final ByteBuffer producerPage;
     private final ByteBuffer data;
@@ -137,27 +143,50 @@ public final class Ring {
             // a committed, not discarded header (initially len 0, span 8), so a match is exact.
             int expectHeader = 0;
             long expectSpan = HEADER_SIZE;
+            records:
             while (cons != prod) {
+                // A run of records exactly as predicted: their headers read plain, then one
+                // acquire fence for the run (RingMemory), then delivered. An acquire load per
+                // header would stop the JIT from keeping the buffers' fields in registers across
+                // records (BENCHMARKS.md: 0.6-0.9 ns of a 3 ns record at 16 B).
+                int run = predictedRun(cons, prod, expectHeader, expectSpan, Math.min(RUN, remaining - delivered));
+                if (run > 0) {
+                    // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit, for every header
+                    // of the run: their samples are read only after this fence.
+                    RingMemory.acquireFence();
+                    for (int i = 0; i < run; i++) {
+                        cursor = cons;
+                        handler.onRecord(view, (int) (cons & mask) + HEADER_SIZE, expectHeader);
+                        cons += expectSpan;
+                        if (stopRequested) {
+                            delivered += i + 1;
+                            break records;
+                        }
+                    }
+                    delivered += run;
+                    if (delivered == remaining) {
+                        break;
+                    }
+                    continue;
+                }
+                // Not as predicted: the first record, another size, a discarded or a BUSY one.
                 int off = (int) (cons & mask);
                 // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit: a clear BUSY bit
                 // means the sample bytes before it are visible.
                 int header = RingMemory.getIntAcquire(data, off);
-                long next = cons + expectSpan;
-                if (header != expectHeader) {
-                    if ((header & BUSY_BIT) != 0) {
-                        busy = true;
-                        break;
-                    }
-                    long span = ((header & LENGTH_MASK) + HEADER_SIZE + 7) & ~7L;
-                    next = cons + span;
-                    if ((header & DISCARD_BIT) != 0) {
-                        skipped++;
-                        cons = next;
-                        continue;
-                    }
-                    expectHeader = header;
-                    expectSpan = span;
+                if ((header & BUSY_BIT) != 0) {
+                    busy = true;
+                    break;
                 }
+                long span = ((header & LENGTH_MASK) + HEADER_SIZE + 7) & ~7L;
+                long next = cons + span;
+                if ((header & DISCARD_BIT) != 0) {
+                    skipped++;
+                    cons = next;
+                    continue;
+                }
+                expectHeader = header;
+                expectSpan = span;
                 cursor = cons;
                 // A corrupt len cannot hurt: the view is bounds-checked like any ByteBuffer.
                 handler.onRecord(view, off + HEADER_SIZE, header & LENGTH_MASK);
@@ -177,6 +206,23 @@ public final class Ring {
                 return total;
             }
         }
+    }
+
+    /**
+     * How many records from {@code cons} on (at most {@code max}, none at or past {@code prod})
+     * have exactly the header {@code expectHeader}, a committed, not discarded one of span
+     * {@code expectSpan}. The headers are read plain: the caller fences once before it reads
+     * their samples.
+     */
+    private int predictedRun(long cons, long prod, int expectHeader, long expectSpan, int max) {
+        int n = 0;
+        for (long pos = cons; n < max && pos != prod; pos += expectSpan) {
+            if (RingMemory.getIntPlain(data, (int) (pos & mask)) != expectHeader) {
+                break;
+            }
+            n++;
+        }
+        return n;
     }
 
     /** The handler threw at the record at {@code failedAt}: publish up to it and count what went before. */

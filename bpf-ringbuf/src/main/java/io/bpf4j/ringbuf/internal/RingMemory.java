@@ -17,6 +17,12 @@ import java.nio.ByteOrder;
  *   <li>{@link #getIntAcquire} of a record's {@code len} pairs with the {@code xchg} in
  *       {@code bpf_ringbuf_commit} that clears BUSY: once BUSY is clear, the sample written
  *       before the commit is visible.</li>
+ *   <li>{@link #getIntPlain} of several records' {@code len}, then one {@link #acquireFence}
+ *       before any of their samples is read: the same pairing with the same {@code xchg}, made
+ *       once for the run. The fence keeps every load before it (the headers) before every load
+ *       after it (the samples), which is what an acquire load of each header guarantees, and
+ *       the idiom of the JDK's {@code StampedLock} optimistic reads. A header whose plain read
+ *       is not the value the consumer expects is read again with {@link #getIntAcquire}.</li>
  *   <li>{@link #putLongRelease} of {@code consumer_pos} pairs with the {@code smp_load_acquire}
  *       of {@code consumer_pos} in {@code __bpf_ringbuf_reserve}: the producer reuses the space
  *       only after our reads of it are done.</li>
@@ -56,6 +62,14 @@ public final class RingMemory {
         return (int) INTS.getAcquire(buffer, index);
     }
 
+    /**
+     * A u32 at {@code index}, plain: ordered before later reads only by a following
+     * {@link #acquireFence} (the class comment says which reads may be plain).
+     */
+    public static int getIntPlain(ByteBuffer buffer, int index) {
+        return (int) INTS.get(buffer, index);
+    }
+
     /** A u32 at {@code index}, written with release semantics (the simulated producer's commit). */
     public static void putIntRelease(ByteBuffer buffer, int index, int value) {
         INTS.setRelease(buffer, index, value);
@@ -64,6 +78,11 @@ public final class RingMemory {
     /** A u32 at {@code index}, plain. */
     public static void putIntPlain(ByteBuffer buffer, int index, int value) {
         INTS.set(buffer, index, value);
+    }
+
+    /** Orders every earlier load before every later load and store ({@code smp_rmb()} and more). */
+    public static void acquireFence() {
+        VarHandle.acquireFence();
     }
 
     /** Orders every earlier load and store before every later one ({@code smp_mb()}). */
