@@ -134,9 +134,9 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     /**
-     * Spins on the producer position, with {@link Thread#onSpinWait()} between looks, until records
-     * come (then hands them over), {@code timeout} passes or the reader is closed. Burns a CPU;
-     * no system call.
+     * Spins on the producer position, with {@link Thread#onSpinWait()} between looks at an empty
+     * ring (none while a record is reserved but not yet committed), until records come (then hands
+     * them over), {@code timeout} passes or the reader is closed. Burns a CPU; no system call.
      */
     public int busyPoll(Duration timeout, RawRecordHandler handler) {
         try {

@@ -182,6 +182,7 @@ public final class EpollRings {
             MappedRing[] rs = rings;
             int spins = 0;
             while (true) {
+                boolean reserved = false;
                 for (MappedRing r : rs) {
                     if (r.ring().hasPending()) {
                         int n = drainAll(limit, handler);
@@ -189,6 +190,7 @@ public final class EpollRings {
                             r.ring().countWakeup(); // the spin found it: this poll's wake-up
                             return n;
                         }
+                        reserved = true;
                         break;
                     }
                 }
@@ -198,7 +200,9 @@ public final class EpollRings {
                 if ((++spins & 63) == 0 && System.nanoTime() - start >= nanos) {
                     return 0;
                 }
-                if (onSpinWait) {
+                // No pause while a record is reserved but not yet committed (BUSY): the producer is
+                // between bpf_ringbuf_reserve and submit, and a pause would only delay seeing it.
+                if (onSpinWait && !reserved) {
                     Thread.onSpinWait();
                 }
             }
