@@ -76,8 +76,10 @@ class BenchmarksSmokeTest {
         Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.drain\\..*").build()).run();
         assertEquals(Set.of("drain.DrainCostBench.reader", "drain.DrainCostBench.serialPositions",
                 "drain.DrainCostBench.noCursor", "drain.DrainCostBench.noStopCheck", "drain.DrainCostBench.plainHeaders",
-                "drain.DrainCostBench.walkOnly", "drain.DrainCostBench.floor"), names(results));
-        assertEquals(21, results.size(), "7 variants x 3 record sizes");
+                "drain.DrainCostBench.walkOnly", "drain.DrainCostBench.floor", "drain.DrainCostBench.acquireEach",
+                "drain.DrainCostBench.noFence", "drain.DrainCostBench.runsNoCursor",
+                "drain.DrainCostBench.runHeadersOnly"), names(results));
+        assertEquals(33, results.size(), "11 variants x 3 record sizes");
         assertAllScored(results);
     }
 

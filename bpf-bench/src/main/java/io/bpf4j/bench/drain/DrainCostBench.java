@@ -29,10 +29,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * (the last one of the lap a discarded filler). One op is one record.
  *
  * <ul>
- *   <li>{@code reader}: the loop of {@code Ring.drainBatches} (acquire load of each header, the
- *       failing-record cursor stored per record, the stop flag read per record, release store
- *       and full fence per batch), with the next position predicted from the last header;</li>
- *   <li>{@code serialPositions}: the loop before that prediction: each position computed from
+ *   <li>{@code reader}: the loop of {@code Ring.drainBatches}: the next position predicted from
+ *       the last header; runs of up to 256 headers equal to the prediction read plain, then one
+ *       acquire fence per run before their samples are read; a header that is not the prediction
+ *       read with acquire; the failing-record cursor stored and the stop flag read per record;
+ *       release store and full fence per batch;</li>
+ *   <li>{@code noFence}, {@code runsNoCursor}: {@code reader} without the fence per run (not a
+ *       correct consumer) / without the cursor store; {@code runHeadersOnly}: {@code reader}
+ *       finding the runs and handing nothing over;</li>
+ *   <li>{@code acquireEach}: the loop before runs: prediction, and an acquire load of each
+ *       header;</li>
+ *   <li>{@code serialPositions}: the loop before the prediction: each position computed from
  *       the header just loaded, so each header load waits for the previous one;</li>
  *   <li>{@code noCursor}, {@code noStopCheck}: {@code serialPositions} without that per-record
  *       store / load;</li>
@@ -60,6 +67,8 @@ public class DrainCostBench {
     private static final int BUSY_BIT = 1 << 31;
     private static final int DISCARD_BIT = 1 << 30;
     private static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
+    /** Records at most per run, as in {@code Ring}. */
+    private static final int RUN = 256;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
@@ -332,15 +341,16 @@ public class DrainCostBench {
     }
 
     /**
-     * The reader's loop ({@code Ring.drainBatches}): the next record's position does not wait for this header's load:
-     * it is predicted (the last record's span) and the header only checked against the
-     * prediction, a branch the CPU predicts, so loads of several headers are in flight at once
-     * instead of one after the other (with {@code next = cons + span(len)} every header load
-     * waits for the previous one).
+     * The reader's loop before runs ({@code Ring.drainBatches} until 2026-12-06 23:00): the next
+     * record's position does not wait for this header's load: it is predicted (the last record's
+     * span) and the header only checked against the prediction, a branch the CPU predicts, so
+     * loads of several headers are in flight at once instead of one after the other (with
+     * {@code next = cons + span(len)} every header load waits for the previous one). Each header
+     * is read with acquire.
      */
     @Benchmark
     @OperationsPerInvocation(RECORDS)
-    public int reader() {
+    public int acquireEach() {
         final ByteBuffer data = this.data;
         final ByteBuffer view = this.view;
         final long mask = this.mask;
@@ -394,6 +404,132 @@ public class DrainCostBench {
         }
         this.cons = cons;
         verify(total);
+        return total;
+    }
+
+    /**
+     * The reader's loop ({@code Ring.drainBatches}): runs of records whose header is the
+     * predicted one are found with plain header loads, then one acquire fence orders all of them
+     * before their samples are read; a header that is not the prediction is read with acquire.
+     */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public int reader() {
+        return runs(true, true, true);
+    }
+
+    /** {@link #reader} without the fence per run (not a correct consumer: what the fence costs). */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public int noFence() {
+        return runs(false, true, true);
+    }
+
+    /** {@link #reader} without the per-record store of the failing-record cursor. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public int runsNoCursor() {
+        return runs(true, false, true);
+    }
+
+    /** {@link #reader} finding the runs but handing nothing over: the header walk alone. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public int runHeadersOnly() {
+        return runs(true, true, false);
+    }
+
+    private int runs(boolean fence, boolean storeCursor, boolean deliver) {
+        final ByteBuffer data = this.data;
+        final ByteBuffer view = this.view;
+        final long mask = this.mask;
+        final RawRecordHandler handler = this.handler;
+        long cons = this.cons;
+        int total = 0;
+        int limit = Integer.MAX_VALUE;
+        while (true) {
+            long prod = (long) LONGS.getAcquire(producerPage, 0);
+            if (cons == prod) {
+                break;
+            }
+            view.clear();
+            batchStart = cons;
+            cursor = cons;
+            int remaining = limit - total;
+            int delivered = 0;
+            boolean busy = false;
+            int expectHeader = 0;
+            long expectSpan = 8;
+            records:
+            while (cons != prod) {
+                int max = Math.min(RUN, remaining - delivered);
+                int run = 0;
+                for (long pos = cons; run < max && pos != prod; pos += expectSpan) {
+                    if ((int) INTS.get(data, (int) (pos & mask)) != expectHeader) {
+                        break;
+                    }
+                    run++;
+                }
+                if (run > 0) {
+                    if (fence) {
+                        VarHandle.acquireFence();
+                    }
+                    if (!deliver) {
+                        cons += run * expectSpan;
+                        delivered += run;
+                        continue;
+                    }
+                    for (int i = 0; i < run; i++) {
+                        if (storeCursor) {
+                            cursor = cons;
+                        }
+                        handler.onRecord(view, (int) (cons & mask) + 8, expectHeader);
+                        cons += expectSpan;
+                        if (stopRequested) {
+                            delivered += i + 1;
+                            break records;
+                        }
+                    }
+                    delivered += run;
+                    if (delivered == remaining) {
+                        break;
+                    }
+                    continue;
+                }
+                int off = (int) (cons & mask);
+                int header = (int) INTS.getAcquire(data, off);
+                if ((header & BUSY_BIT) != 0) {
+                    busy = true;
+                    break;
+                }
+                long span = ((header & LENGTH_MASK) + 8 + 7) & ~7L;
+                long next = cons + span;
+                if ((header & DISCARD_BIT) != 0) {
+                    cons = next;
+                    continue;
+                }
+                expectHeader = header;
+                expectSpan = span;
+                cursor = cons;
+                if (deliver) {
+                    handler.onRecord(view, off + 8, header & LENGTH_MASK);
+                }
+                delivered++;
+                cons = next;
+                if (delivered == remaining || stopRequested) {
+                    break;
+                }
+            }
+            publish(cons);
+            total += delivered;
+            if (busy || total == limit || stopRequested || stopping) {
+                break;
+            }
+        }
+        this.cons = cons;
+        if (deliver) {
+            verify(total);
+        }
         return total;
     }
 
@@ -457,7 +593,8 @@ public class DrainCostBench {
         DrainCostBench b = new DrainCostBench();
         b.size = size;
         b.layOut();
-        String[] names = {"serialPositions", "noCursor", "noStopCheck", "plainHeaders", "walkOnly", "floor", "reader"};
+        String[] names = {"serialPositions", "noCursor", "noStopCheck", "plainHeaders", "walkOnly", "floor", "acquireEach",
+            "noFence", "runsNoCursor", "runHeadersOnly", "reader"};
         long[] best = new long[names.length];
         java.util.Arrays.fill(best, Long.MAX_VALUE);
         for (int r = -300; r < rounds; r++) {
@@ -471,6 +608,10 @@ public class DrainCostBench {
                     case 3 -> b.plainHeaders();
                     case 4 -> b.walkOnly();
                     case 5 -> b.floor();
+                    case 6 -> b.acquireEach();
+                    case 7 -> b.noFence();
+                    case 8 -> b.runsNoCursor();
+                    case 9 -> b.runHeadersOnly();
                     default -> b.reader();
                 }
                 long dt = System.nanoTime() - t0;
@@ -510,7 +651,8 @@ public class DrainCostBench {
             b.expected = RECORDS;
             b.cons = (long) LONGS.getAcquire(b.consumerPage, 0);
             long seq = 0;
-            String[] names = {"serialPositions", "noCursor", "noStopCheck", "walkOnly", "floor", "reader"};
+            String[] names = {"serialPositions", "noCursor", "noStopCheck", "walkOnly", "floor", "acquireEach", "noFence",
+                "runsNoCursor", "runHeadersOnly", "reader"};
             long[] best = new long[names.length];
             java.util.Arrays.fill(best, Long.MAX_VALUE);
             for (int r = -200; r < rounds; r++) {
@@ -527,6 +669,10 @@ public class DrainCostBench {
                         case 2 -> b.noStopCheck();
                         case 3 -> b.walkOnly();
                         case 4 -> b.floor();
+                        case 5 -> b.acquireEach();
+                        case 6 -> b.noFence();
+                        case 7 -> b.runsNoCursor();
+                        case 8 -> b.runHeadersOnly();
                         default -> b.reader();
                     }
                     long dt = System.nanoTime() - t0;
