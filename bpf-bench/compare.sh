@@ -18,7 +18,8 @@
 #   latency p50 busy-poll  the same with the consumer spinning on a non-blocking drain
 #   btf parse              parse /sys/kernel/btf/vmlinux, resolve task_struct.real_parent, tgid
 #   assemble 1M insns      1,000,000 instructions with labels and jumps to bytecode (the C side
-#                          is src/reference/asm_ref.c: libbpf has no assembler)
+#                          is src/reference/asm_ref.c: libbpf has no assembler); the "cpu" row
+#                          divides by the thread's CPU time, which a loaded machine does not inflate
 #   execsnoop kernel ns/exec  run_time_ns of the exec tracer's BPF programs per exec, bpf4j's
 #                          execsnoop and libbpf-tools' (Debian's /usr/sbin/execsnoop) tracing the
 #                          same execs at the same time (exec-cost.sh; EXEC_COST_EXECS per round)
@@ -117,8 +118,10 @@ for r in $(seq 1 "$rounds"); do
 
   line=$("$refs/asm-ref" 50); echo "   C      $line"
   record "assemble 1M insns" libbpf "$(echo "$line" | field best_ips)"
+  record "assemble 1M insns cpu" libbpf "$(echo "$line" | field best_cpu_ips)"
   line=$(side assemble 50 || true); echo "   bpf4j  ${line:-FAILED (see $out/bpf4j.log)}"
   record "assemble 1M insns" bpf4j "$(echo "$line" | field best_ips)"
+  record "assemble 1M insns cpu" bpf4j "$(echo "$line" | field best_cpu_ips)"
 
   line=$("$here/exec-cost.sh" "$exec_execs" 2>>"$out/exec-cost.log" | tee -a "$out/exec-cost.log" | grep '^exec_cost' || true)
   echo "   both   ${line:-FAILED (see $out/exec-cost.log)}"

@@ -27,12 +27,17 @@ struct sym_insn {
 static struct sym_insn prog[INSNS];
 static struct symbol labels[INSNS / BLOCK];
 
-static double seconds(void)
+static double seconds_of(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+static double seconds(void) { return seconds_of(CLOCK_MONOTONIC); }
+
+// The thread's CPU time: on a loaded machine it leaves out the time spent waiting for a CPU.
+static double cpu_seconds(void) { return seconds_of(CLOCK_THREAD_CPUTIME_ID); }
 
 static void put(int *n, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm, struct symbol *target)
 {
@@ -87,20 +92,23 @@ static struct bpf_insn *assemble(void)
 int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 50;
-    double best = 1e9, total = 0;
+    double best = 1e9, best_cpu = 1e9, total = 0;
     uint64_t check = 0;
 
     build();
     for (int r = 0; r < rounds; r++) {
+        double c0 = cpu_seconds();
         double t0 = seconds();
         struct bpf_insn *out = assemble();
         double dt = seconds() - t0;
+        double cpu = cpu_seconds() - c0;
+        if (cpu < best_cpu) best_cpu = cpu;
         check += out[r % INSNS].off + out[INSNS - 1].code;   // keep the work observable
         free(out);
         if (dt < best) best = dt;
         total += dt;
     }
-    printf("assemble insns=%d rounds=%d mean_ips=%.0f best_ips=%.0f check=%llu\n", INSNS, rounds, INSNS * rounds / total,
-           INSNS / best, (unsigned long long)check);
+    printf("assemble insns=%d rounds=%d mean_ips=%.0f best_ips=%.0f best_cpu_ips=%.0f check=%llu\n", INSNS, rounds,
+           INSNS * rounds / total, INSNS / best, INSNS / best_cpu, (unsigned long long)check);
     return 0;
 }
