@@ -270,6 +270,30 @@ class RingDrainTest {
         assertEquals(n, expect[0], "every committed record once, in order");
     }
 
+    /** What a spinning consumer watches: the record at its position, reserved and not yet committed. */
+    @Test
+    void nextIsBusyOnlyWhileTheRecordAtThePositionIsReservedAndNotCommitted() {
+        SimulatedRing sim = new SimulatedRing(4096);
+        Ring ring = sim.consumer();
+        assertFalse(ring.nextIsBusy(), "empty ring");
+        assertTrue(sim.reserve(16));
+        long first = sim.reserved;
+        assertTrue(sim.reserve(16));
+        long second = sim.reserved;
+        assertTrue(ring.nextIsBusy(), "reserved, not committed");
+        sim.fill(second, 1, 16);
+        sim.commit(second, 16, false);
+        assertTrue(ring.nextIsBusy(), "a later record's commit does not free the first");
+        sim.fill(first, 0, 16);
+        sim.commit(first, 16, false);
+        assertFalse(ring.nextIsBusy(), "committed");
+        assertEquals(2, ring.drain((d, o, l) -> { }, Integer.MAX_VALUE));
+        assertFalse(ring.nextIsBusy(), "drained");
+        assertTrue(sim.reserve(8));
+        sim.commit(sim.reserved, 8, true);
+        assertFalse(ring.nextIsBusy(), "a discarded record is not BUSY");
+    }
+
     @Test
     void consumerPositionIsPublishedOncePerBatchNotPerRecord() {
         SimulatedRing sim = new SimulatedRing(4096);

@@ -185,6 +185,10 @@ public final class EpollRings {
                 boolean reserved = false;
                 for (MappedRing r : rs) {
                     if (r.ring().hasPending()) {
+                        if (r.ring().nextIsBusy()) {
+                            reserved = true; // look at that header again until it is committed
+                            continue;        // and at the other rings, which may have records
+                        }
                         int n = drainAll(limit, handler);
                         if (n > 0) {
                             r.ring().countWakeup(); // the spin found it: this poll's wake-up

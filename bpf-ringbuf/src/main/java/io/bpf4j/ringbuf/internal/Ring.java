@@ -98,6 +98,20 @@ public final class Ring {
     }
 
     /**
+     * True if the record at our position is reserved but not yet committed: a spinning consumer
+     * looks at it again and again until the producer's submit clears BUSY (one load per look
+     * instead of a drain).
+     */
+    public boolean nextIsBusy() {
+        long cons = consumerPos;
+        if (producerPosition() == cons) {
+            return false;
+        }
+        // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit.
+        return (RingMemory.getIntAcquire(data, (int) (cons & mask)) & BUSY_BIT) != 0;
+    }
+
+    /**
      * Hands committed records to {@code handler} until none is ready, a BUSY record is met or
      * {@code limit} records were handed over. If the handler throws, the position stays at that
      * record (it is delivered again next time) and the exception propagates.
