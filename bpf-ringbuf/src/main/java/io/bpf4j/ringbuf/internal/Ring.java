@@ -162,7 +162,7 @@ public final class Ring {
                 // A run of records exactly as predicted: their headers read plain, then one
                 // acquire fence for the run (RingMemory), then delivered. An acquire load per
                 // header would stop the JIT from keeping the buffers' fields in registers across
-                // records (BENCHMARKS.md: 0.6-0.9 ns of a 3 ns record at 16 B).
+                // records (BENCHMARKS.md: about 1 ns of the 3.3 ns a 16-byte record took).
                 int run = predictedRun(cons, prod, expectHeader, expectSpan, Math.min(RUN, remaining - delivered));
                 if (run > 0) {
                     // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit, for every header
