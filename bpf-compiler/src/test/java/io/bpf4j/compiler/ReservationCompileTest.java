@@ -60,7 +60,7 @@ class ReservationCompileTest {
         e.submit();                                                     // line 60
         return 0;
     }
-
+    // end::refused[]
     static int submittedTwice(SyscallContext ctx) {
         Reservation<Sample> e = RING.reserve();
         if (e == null) {
@@ -104,7 +104,6 @@ class ReservationCompileTest {
         e.discard();
         return 0;
     }
-    // end::refused[]
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {

@@ -79,6 +79,63 @@ class ExecsnoopKernelTest {
         }
     }
 
+    /**
+     * {@code --compiled}: the tracer written as a Java method. Every column is checked against what
+     * the test knows of the execs it starts: the pid, the parent (this JVM), the user, the command,
+     * the file, the parent's command (the comm of the thread that started the child: this one) and
+     * the mount namespace (this JVM's, which the children share).
+     */
+    @Test
+    void theCompiledTracerShowsEveryColumnOfRealExecs() throws Exception {
+        String pcomm = Files.readString(Path.of("/proc/thread-self/comm")).strip();
+        long mntns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString().replaceAll("\\D", ""));
+        try (ToolRun run = ToolRun.start("execsnoop", "--compiled", "--json", "--mntns")) {
+            long before = System.nanoTime();
+            long echo = run("/bin/echo", "hello");
+            long asNobody = run(asNobody("/usr/bin/env", "/usr/bin/true"));
+
+            Map<String, Object> e = awaitExec(run, echo, "/bin/echo");
+            assertEquals(JVM_PID, e.get("ppid"), "parent of a process this JVM started");
+            assertEquals(0L, e.get("uid"));
+            assertEquals("echo", e.get("comm"));
+            assertEquals(pcomm, e.get("pcomm"), "the comm of the thread that started the child");
+            assertEquals(mntns, e.get("mntns"));
+            // CLOCK_MONOTONIC, as System.nanoTime on Linux: between the start of the test and now.
+            long time = (Long) e.get("time");
+            assertTrue(time >= before && time <= System.nanoTime(), before + " <= " + time);
+            assertTrue(e.get("timestamp").toString().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), e.toString());
+
+            Map<String, Object> n = awaitExec(run, asNobody, "/usr/bin/env");
+            assertEquals(JVM_PID, n.get("ppid"));
+            assertEquals((long) NOBODY, n.get("uid"));
+            assertEquals("env", n.get("comm"));
+            Map<String, Object> t = awaitExec(run, asNobody, "/usr/bin/true");
+            assertEquals("true", t.get("comm"));
+            assertEquals((long) NOBODY, t.get("uid"));
+            assertTrue(!t.containsKey("args"), "no --args with --compiled: " + t);
+        }
+    }
+
+    @Test
+    void theCompiledTracerFiltersByUidInTheKernelAndByNameAndParentInUserSpace() throws Exception {
+        try (ToolRun run = ToolRun.start("execsnoop", "--compiled", "--json", "--uid", String.valueOf(NOBODY),
+                "-n", "^echo$", "-P", String.valueOf(JVM_PID))) {
+            long root = run("/bin/echo", "root");
+            long other = run(asNobody("/usr/bin/true"));
+            long nobody = run(asNobody("/bin/echo", "nobody"));
+            Map<String, Object> e = awaitExec(run, nobody, "/bin/echo");
+            assertEquals((long) NOBODY, e.get("uid"));
+            run.stop();
+            for (String line : run.outLines()) {
+                Map<String, Object> o = JsonLines.parse(line);
+                assertEquals((long) NOBODY, o.get("uid"), "only nobody's execs pass: " + line);
+                assertEquals("echo", o.get("comm"), line);
+                assertEquals(JVM_PID, o.get("ppid"), line);
+                assertTrue(!o.get("pid").equals(root) && !o.get("pid").equals(other), line);
+            }
+        }
+    }
+
     @Test
     void uidFilterInTheKernelDropsEveryOtherUser() throws Exception {
         try (ToolRun run = ToolRun.start("execsnoop", "--json", "--uid", String.valueOf(NOBODY))) {
@@ -257,6 +314,7 @@ class ExecsnoopKernelTest {
     void leavesNoMapProgramLinkOrPerfEventOpen() throws Exception {
         List<String> before = bpfDescriptors();
         for (String[] args : List.of(new String[] {"execsnoop", "--duration", "0.2"},
+                new String[] {"execsnoop", "--compiled", "--uid", "0", "--duration", "0.2"},
                 new String[] {"execsnoop", "--latency", "--args", "--uid", "0", "--duration", "0.2"})) {
             ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), args);
             assertEquals(0, run.exitCode(), String.join("\n", run.errLines()));
