@@ -2,12 +2,14 @@ package io.bpf4j.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bpf4j.syscall.Features;
 import io.bpf4j.syscall.TestRun;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +25,18 @@ class SemanticsKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"arithmetic", "comparisons", "spills", "loops", "bigLoop", "millionIterations"})
     void kernelAndJvmAgree(String method) throws Exception {
+        agree(method, BpfCompiler.create());
+    }
+
+    /** cpu v4's movsx, sdiv and smod, where the kernel has them (asked, not inferred from its version). */
+    @ParameterizedTest
+    @ValueSource(strings = {"arithmetic", "comparisons", "signedDivision"})
+    void kernelAndJvmAgreeWithCpuV4(String method) throws Exception {
+        Assumptions.assumeTrue(Features.system().hasInstructionSetV4(), "this kernel has no cpu v4 instructions");
+        agree(method, BpfCompiler.create().target(Target.CPU_V4));
+    }
+
+    private static void agree(String method, BpfCompiler compiler) throws Exception {
         long seed = Long.getLong("bpf4j.seed", System.nanoTime());
         System.out.println(method + ": seed " + seed);
         Random rnd = new Random(seed);
@@ -34,7 +48,7 @@ class SemanticsKernelTest {
                 throw new IllegalStateException(e);
             }
         };
-        CompiledProgram p = BpfCompiler.create().compile(Semantics.class, method);
+        CompiledProgram p = compiler.compile(Semantics.class, method);
         try (Kernels k = new Kernels(p)) {
             int rounds = method.equals("millionIterations") ? 20 : 10_000;
             for (int i = 0; i < rounds; i++) {

@@ -120,10 +120,14 @@ public final class Translator {
     /** Early ends with reservations to discard first: {label, target, reservations, maybe-null flags, line, pos}. */
     private final List<Object[]> abortStubs = new ArrayList<>();
 
-    public Translator(Class<?> root, Supplier<Btf> btf, Supplier<Architecture> arch) {
+    /** True when cpu v4 instructions may be emitted (Target.CPU_V4). */
+    private final boolean v4;
+
+    public Translator(Class<?> root, Supplier<Btf> btf, Supplier<Architecture> arch, boolean v4) {
         this.root = root;
         this.btf = btf;
         this.arch = arch;
+        this.v4 = v4;
         this.callback = false;
         this.labelPrefix = "";
     }
@@ -132,6 +136,7 @@ public final class Translator {
         this.root = parent.root;
         this.btf = parent.btf;
         this.arch = parent.arch;
+        this.v4 = parent.v4;
         this.callback = true;
         this.labelPrefix = labelPrefix;
         this.maps.putAll(parent.maps);
@@ -939,8 +944,12 @@ public final class Translator {
                     s.push(new Imm(((Imm) a).v, true));
                 } else {
                     int t = ir.newVreg();
-                    ir.alu(AluOp.LSH, true, t, scalar(s, a, "(long)"), Opnd.imm(32));
-                    ir.alu(AluOp.ARSH, true, t, Opnd.v(t), Opnd.imm(32));
+                    if (v4) {
+                        ir.alu(AluOp.MOVSX32, true, t, scalar(s, a, "(long)"), Opnd.imm(0));   // r = (s32) w
+                    } else {
+                        ir.alu(AluOp.LSH, true, t, scalar(s, a, "(long)"), Opnd.imm(32));
+                        ir.alu(AluOp.ARSH, true, t, Opnd.v(t), Opnd.imm(32));
+                    }
                     s.push(new Vr(t, true, true, null));
                 }
                 return true;
@@ -1325,9 +1334,20 @@ public final class Translator {
             s.push(new Imm(div ? x / y : x % y, wide));
             return true;
         }
-        throw s.error("signed " + (div ? "division" : "remainder") + " (" + (div ? "/" : "%") + ")",
-                "BPF's division is unsigned (signed division needs kernel 6.6): use " + (wide ? "Long" : "Integer")
-                        + (div ? ".divideUnsigned" : ".remainderUnsigned") + " with a constant divisor, or a shift");
+        String sign = "signed " + (div ? "division" : "remainder") + " (" + (div ? "/" : "%") + ")";
+        if (v4 && b instanceof Imm && ((Imm) b).v != 0) {
+            // sdiv/smod round toward zero and give MIN_VALUE / -1 = MIN_VALUE, as Java does.
+            s.push(alu(s, div ? AluOp.SDIV : AluOp.SMOD, wide, a, b, sign));
+            return true;
+        }
+        if (v4) {
+            throw s.error(sign + " by a variable", "the divisor must be a non-zero constant: BPF gives 0 for a division"
+                    + " by zero where Java throws");
+        }
+        throw s.error(sign, "BPF's division before cpu v4 is unsigned: use " + (wide ? "Long" : "Integer")
+                + (div ? ".divideUnsigned" : ".remainderUnsigned") + " with a constant divisor, or a shift; or, where"
+                + " the kernel has cpu v4 (Linux 6.6, Features.hasInstructionSetV4()), compile with"
+                + " BpfCompiler.target(Target.CPU_V4) and divide by a constant");
     }
 
     private Val unsignedDivision(Scope s, boolean wide, boolean div) {
