@@ -1742,6 +1742,10 @@ public final class Translator {
             }
             case "currentComm": {
                 int off = allocate(s, 16, "comm");
+                // Linux 6.1's helper stops at the NUL and leaves the rest of the buffer as it was;
+                // later kernels pad. Zeroed first, the event carries no stack bytes on either.
+                ir.st(Size.DW, Opnd.fp(0), off, Opnd.imm(0));
+                ir.st(Size.DW, Opnd.fp(0), off + 8, Opnd.imm(0));
                 ir.call(Helper.GET_CURRENT_COMM, -1, Opnd.fp(off), Opnd.imm(16));
                 s.push(new Obj(new StackObj(off, 16, null, null, 1, 16)));
                 return;
