@@ -11,7 +11,7 @@ import java.util.Optional;
  * A view of a {@link BpfMap} with Java keys and values through two {@link Codec}s (scalars
  * from {@code Codec}, structs and records from bpf-structs). Owns nothing: closing the map ends
  * it. Keys and values are encoded into and decoded from reused per-thread direct buffers at
- * offset 0, so a lookup allocates only the decoded value.
+ * offset 0: no buffer is allocated per call.
  *
  * <pre>{@code
  * TypedMap<Integer, Long> counts = map.typed(Codec.u32(), Codec.u64());
