@@ -147,9 +147,8 @@ public final class XdpLink extends FdLink {
         switch (e) {
             case EBUSY:
             case EEXIST:
-                return "another XDP program holds " + point.iface() + ": " + Holders.describe(kernel, ifindex, AttachType.XDP)
-                        + " (EEXIST also means a program is attached in the other mode: generic and driver cannot mix); "
-                        + "detach it first, or replace the program of your own link with XdpLink.replace";
+                return "another XDP program holds " + point.iface() + ": " + Holders.xdp(kernel, ifindex, point.iface(),
+                        options.mode());
             case EOPNOTSUPP:
                 return options.mode() == Mode.GENERIC ? null : "the driver of " + point.iface() + " has no " + options.mode()
                         + " XDP support: use XdpLink.Options.GENERIC";

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -115,10 +116,79 @@ class NetKernelTest {
                  BpfLink held = w.inB(() -> first.attach(at))) {
                 BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at)));
                 assertEquals(Errno.EBUSY, e.errno(), e.getMessage());
-                assertTrue(e.getMessage().contains("another XDP program holds " + w.ifaceB() + ": link " + held.info().linkId()
-                        + " of program 'holder_prog'"), e.getMessage());
+                assertTrue(e.getMessage().contains("another XDP program holds " + w.ifaceB() + ": program 'holder_prog' (id "
+                        + xdpProgramId(w) + ") in driver (native) mode, attached through BPF link " + held.info().linkId()),
+                        e.getMessage());
             }
         }
+    }
+
+    /**
+     * An interface held by program 'holder' in {@code mode}, through netlink or a BPF link: a
+     * second program attached through a link and through netlink, in the same mode and the other,
+     * is refused with an error naming the holder's name and id (as {@code ip link show} reports
+     * it), its mode, how it is attached and the command that detaches it.
+     */
+    private static void busyInterfaceNamesItsHolder(XdpLink.Mode mode, boolean holderThroughNetlink) throws Exception {
+        XdpLink.Mode other = mode == XdpLink.Mode.GENERIC ? XdpLink.Mode.DRIVER : XdpLink.Mode.GENERIC;
+        String modeName = mode == XdpLink.Mode.GENERIC ? "generic (skb) mode" : "driver (native) mode";
+        try (VethWorld w = VethWorld.create("hold")) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            Program pass = Program.builder().mov64(Reg.R0, XDP_PASS).exit().build();
+            try (BpfProgram first = BpfProgram.load(ProgramSpec.of("holder", pass, at).license("GPL"));
+                 BpfProgram second = BpfProgram.load(ProgramSpec.of("second", pass, at).license("GPL"));
+                 BpfLink held = w.inB(() -> first.attach(at, holderThroughNetlink ? XdpLink.Options.netlink(mode)
+                         : new XdpLink.Options(mode, false)))) {
+                int id = xdpProgramId(w);
+                String how = holderThroughNetlink ? "attached through netlink (IFLA_XDP)"
+                        : "attached through BPF link " + held.info().linkId();
+                String remedy = holderThroughNetlink ? "`ip link set dev " + w.ifaceB() + " "
+                        + (mode == XdpLink.Mode.GENERIC ? "xdpgeneric" : "xdpdrv") + " off`"
+                        : "`bpftool link detach id " + held.info().linkId() + "`";
+                for (XdpLink.Options attempt : List.of(new XdpLink.Options(mode, false), XdpLink.Options.netlink(mode),
+                        new XdpLink.Options(other, false), XdpLink.Options.netlink(other), XdpLink.Options.NONE)) {
+                    BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at, attempt)),
+                            attempt.toString());
+                    String m = e.getMessage();
+                    assertTrue(e.errno() == Errno.EBUSY || e.errno() == Errno.EEXIST, m);
+                    assertTrue(m.contains("another XDP program holds " + w.ifaceB() + ": program 'holder' (id " + id + ") in "
+                            + modeName + ", " + how) && m.contains(remedy), attempt + ": " + m);
+                    if (attempt.mode() == other) {
+                        assertEquals(Errno.EEXIST, e.errno(), m);
+                        assertTrue(m.contains("generic and driver mode cannot be active on one interface at once"), m);
+                    }
+                    assertEquals(id, xdpProgramId(w), "the holder stays");
+                }
+            }
+            assertEquals(-1, xdpProgramId(w), "closed: nothing left on the interface");
+        }
+    }
+
+    /** The id of the XDP program on B's veth end as {@code ip link show} reports it, or -1. */
+    private static int xdpProgramId(VethWorld w) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("prog/xdp id (\\d+)")
+                .matcher(ip(w.namespaceB(), "link", "show", "dev", w.ifaceB()));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    @Test
+    void aProgramAttachedThroughNetlinkInGenericModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.GENERIC, true);
+    }
+
+    @Test
+    void aProgramAttachedThroughNetlinkInDriverModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.DRIVER, true);
+    }
+
+    @Test
+    void aProgramAttachedThroughALinkInGenericModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.GENERIC, false);
+    }
+
+    @Test
+    void aProgramAttachedThroughALinkInDriverModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.DRIVER, false);
     }
 
     @Test
