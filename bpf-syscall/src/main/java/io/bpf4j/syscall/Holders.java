@@ -97,8 +97,8 @@ final class Holders {
      * (a tcx hook runs each program once: attaching the same program again is EEXIST).
      */
     static String tcxSameProgram(Kernel kernel, int ifindex, int attachType, int progId) {
-        int[] found = linkOn(kernel, ifindex, LINK_TYPE_TCX, attachType, progId);
-        String program = program(kernel, progId);
+        int[] found = progId == 0 ? null : linkOn(kernel, ifindex, LINK_TYPE_TCX, attachType, progId);
+        String program = progId == 0 ? "this program" : program(kernel, progId);
         if (found == null) {
             return program + " is on this hook already (a tcx hook runs each program once): detach it, or load the "
                     + "program again to attach a second copy";
@@ -168,6 +168,17 @@ final class Holders {
         } finally {
             kernel.close(fd);
         }
+    }
+
+    /** The kernel's id of the program behind {@code progFd} (0 if it cannot be read). */
+    static int programId(Kernel kernel, int progFd) {
+        ByteBuffer info = Direct.zeroed(Direct.CURSOR, Attr.PROG_INFO_SIZE_READ);
+        try {
+            kernel.objGetInfoByFd(progFd, info);
+        } catch (BpfException e) {
+            return 0;
+        }
+        return info.getInt(info.position() + Attr.PROG_INFO_ID);
     }
 
     /** "program 'fw' (id 40)", or "program id 40" where its name cannot be read. */

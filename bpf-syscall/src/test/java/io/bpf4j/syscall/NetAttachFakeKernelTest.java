@@ -309,15 +309,51 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    void aTakenClsactPriorityAndHandleSaySoAndLeaveNothingBehind() {
+    void aTakenClsactPriorityAndHandleNameTheFilterHoldingThemAndLeaveNothingBehind() {
         kernel.networkInterface("veth0", 7);
+        try (BpfProgram holder = load("tc_holder", AttachPoint.tcIngress("veth0"));
+             BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
+             BpfLink first = holder.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(3, 0x20));
+             BpfLink elsewhere = holder.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(3, 0x21))) {
+            BpfException e = assertThrows(BpfException.class,
+                    () -> prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(3, 0x20)));
+            assertEquals(Errno.EEXIST, e.errno());
+            assertContains(e.getMessage(), "a filter with priority 3 and handle 0x20 is already on veth0 ingress: the bpf "
+                    + "filter of program 'tc_holder' (id " + holder.fd() + ") (filter name 'tc_holder')",
+                    "choose others with TcLink.Options.clsact(priority, handle)",
+                    "`tc filter del dev veth0 ingress pref 3 handle 0x20 bpf`");
+            assertEquals(Set.of("7/ingress/3/32", "7/ingress/3/33"), kernel.tcFilters());
+            assertEquals(Set.of(7), kernel.clsactQdiscs());
+        }
+        assertEquals(Set.of(), kernel.openFds());
+        assertEquals(Set.of(), kernel.clsactQdiscs());
+    }
+
+    @Test
+    void aTakenClsactSlotWhoseFiltersCannotBeListedStillSaysWhatToDo() {
+        kernel.networkInterface("veth0", 7).failNetlink(c -> c.startsWith("netlink RTM_GETTFILTER") ? Errno.EPERM : null);
         try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
              BpfLink first = prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(1, 1))) {
             BpfException e = assertThrows(BpfException.class,
                     () -> prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(1, 1)));
             assertEquals(Errno.EEXIST, e.errno());
-            assertTrue(e.getMessage().contains("choose others with TcLink.Options.clsact(priority, handle)"), e.getMessage());
+            assertContains(e.getMessage(), "a filter with priority 1 and handle 0x1 is already on veth0 ingress; choose others");
             assertEquals(Set.of("7/ingress/1/1"), kernel.tcFilters());
+            kernel.failNetlink(c -> null);
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void theSameProgramTwiceOnATcxHookNamesTheLinkThatHasIt() {
+        kernel.networkInterface("veth0", 7);
+        try (BpfProgram prog = load("tc_twice", AttachPoint.tcIngress("veth0"));
+             BpfLink egress = prog.attach(AttachPoint.tcEgress("veth0"));
+             BpfLink first = prog.attach(AttachPoint.tcIngress("veth0"))) {
+            BpfException e = assertThrows(BpfException.class, () -> prog.attach(AttachPoint.tcIngress("veth0")));
+            assertEquals(Errno.EEXIST, e.errno());
+            assertContains(e.getMessage(), "program 'tc_twice' (id " + prog.fd() + ") is on this hook already through BPF link "
+                    + first.info().linkId(), "load the program again");
         }
         assertEquals(Set.of(), kernel.openFds());
     }

@@ -159,9 +159,32 @@ class NetKernelTest {
                     }
                     assertEquals(id, xdpProgramId(w), "the holder stays");
                 }
+                // The advised command frees the interface (and the holder's link then closes without complaint).
+                if (holderThroughNetlink) {
+                    ip(w.namespaceB(), "link", "set", "dev", w.ifaceB(), mode == XdpLink.Mode.GENERIC ? "xdpgeneric" : "xdpdrv",
+                            "off");
+                    assertEquals(-1, xdpProgramId(w), "removed by the advised ip command");
+                } else if (onPath("bpftool")) {
+                    String out = run("bpftool", "link", "detach", "id", Integer.toString(held.info().linkId()));
+                    assertEquals(-1, xdpProgramId(w), "detached by the advised bpftool command: " + out);
+                }
             }
             assertEquals(-1, xdpProgramId(w), "closed: nothing left on the interface");
         }
+    }
+
+    static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
+    }
+
+    /** Runs {@code command} (in this thread's namespaces); returns its output, failing on a non-zero exit. */
+    static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
+        return out;
     }
 
     /** The id of the XDP program on B's veth end as {@code ip link show} reports it, or -1. */
@@ -303,6 +326,59 @@ class NetKernelTest {
                 assertTrue(!qdiscs(w).contains("clsact"), qdiscs(w));
             }
         }
+    }
+
+    @Test
+    void aTakenClsactSlotNamesTheFilterHoldingItAndTheAdvisedTcCommandFreesIt() throws Exception {
+        try (VethWorld w = VethWorld.create("clsbusy")) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            Program ok = Program.builder().mov64(Reg.R0, TC_ACT_OK).exit().build();
+            try (BpfProgram holder = BpfProgram.load(ProgramSpec.of("cls_holder", ok, at).license("GPL"));
+                 BpfProgram second = BpfProgram.load(ProgramSpec.of("second", ok, at).license("GPL"));
+                 BpfLink held = w.inB(() -> holder.attach(at, TcLink.Options.clsact(5, 7)))) {
+                String shown = filters(w);
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("cls_holder.* id (\\d+)").matcher(shown);
+                assertTrue(id.find(), shown);
+                BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at,
+                        TcLink.Options.clsact(5, 7))));
+                assertEquals(Errno.EEXIST, e.errno(), e.getMessage());
+                String command = "tc filter del dev " + w.ifaceB() + " ingress pref 5 handle 0x7 bpf";
+                assertTrue(e.getMessage().contains("a filter with priority 5 and handle 0x7 is already on " + w.ifaceB()
+                        + " ingress: the bpf filter of program 'cls_holder' (id " + id.group(1) + ")")
+                        && e.getMessage().contains("`" + command + "`"), e.getMessage());
+                w.inB(() -> run(command.split(" ")));
+                assertTrue(!filters(w).contains("cls_holder"), "removed by the advised command: " + filters(w));
+                try (BpfLink mine = w.inB(() -> second.attach(at, TcLink.Options.clsact(5, 7)))) {
+                    assertTrue(filters(w).contains("second"), filters(w));
+                }
+                assertTrue(!filters(w).contains("second"), filters(w));
+                held.close();   // its filter is gone: nothing else is touched, and the qdisc it added goes
+            }
+            assertTrue(!qdiscs(w).contains("clsact"), qdiscs(w));
+        }
+    }
+
+    @Test
+    void theSameProgramTwiceOnATcHookNamesWhatAlreadyRunsIt() throws Exception {
+        try (VethWorld w = VethWorld.create("tctwice")) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            Program ok = Program.builder().mov64(Reg.R0, TC_ACT_OK).exit().build();
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("tc_twice", ok, at).license("GPL"));
+                 BpfLink first = w.inB(() -> prog.attach(at))) {
+                // Probed, not assumed: a tcx link where the kernel has tcx, else a clsact filter at priority 1, handle 1.
+                BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> prog.attach(at)));
+                assertEquals(Errno.EEXIST, e.errno(), e.getMessage());
+                String program = "program 'tc_twice' (id " + Holders.programId(Kernel.system(), prog.fd()) + ")";
+                assertTrue(e.getMessage().contains(first.isBpfLink()
+                        ? program + " is on this hook already through BPF link " + first.info().linkId()
+                        : "a filter with priority 1 and handle 0x1 is already on " + w.ifaceB() + " ingress: the bpf filter of "
+                        + program), first.info().attachedTo() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static String filters(VethWorld w) throws Exception {
+        return w.inB(() -> run("tc", "filter", "show", "dev", w.ifaceB(), "ingress"));
     }
 
     private static String qdiscs(VethWorld w) throws Exception {
