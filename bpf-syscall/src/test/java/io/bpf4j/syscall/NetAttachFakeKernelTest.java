@@ -380,6 +380,41 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
+    void closingANetlinkXdpLinkWhoseProgramWasRemovedOrReplacedLeavesTheInterfaceAlone() {
+        kernel.networkInterface("veth0", 7);
+        AttachPoint at = AttachPoint.xdp("veth0");
+        try (BpfProgram a = load("a", at); BpfProgram b = load("b", at)) {
+            BpfLink link = a.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC));
+            kernel.removeXdp(7, 2);                                   // ip link set dev veth0 xdpgeneric off
+            try (BpfLink other = b.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC))) {
+                link.close();
+                assertTrue(link.isClosed());
+                assertEquals(Holders.programId(kernel, b.fd()), kernel.xdpProgramId(7, 2), "b's program stays");
+            }
+            assertEquals(0, kernel.xdpProgramId(7, 2));
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void closingAClsactLinkWhoseFilterWasReplacedLeavesTheNewFilter() {
+        kernel.networkInterface("veth0", 7);
+        AttachPoint at = AttachPoint.tcIngress("veth0");
+        try (BpfProgram a = load("a", at); BpfProgram b = load("b", at)) {
+            BpfLink link = a.attach(at, TcLink.Options.clsact(2, 2));
+            kernel.removeTcFilter("7/ingress/2/2");                   // tc filter del dev veth0 ingress pref 2 handle 0x2 bpf
+            try (BpfLink other = b.attach(at, TcLink.Options.clsact(2, 2))) {
+                link.close();
+                assertEquals(Set.of("7/ingress/2/2"), kernel.tcFilters(), "b's filter stays");
+                assertEquals(Set.of(7), kernel.clsactQdiscs(), "and so does the qdisc it is on");
+            }
+            assertEquals(Set.of(), kernel.tcFilters());
+            assertEquals(List.of(), calls("netlink RTM_DELQDISC"), "the qdisc is a's, not b's: b leaves it");
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
     void aKernelWithoutXdpLinksGetsTheProgramThroughNetlink() {
         kernel.networkInterface("veth0", 7).failTargetLinks(r -> Errno.EINVAL);
         try (BpfProgram prog = load("x", AttachPoint.xdp("veth0")); BpfLink link = prog.attach(AttachPoint.xdp("veth0"))) {

@@ -243,6 +243,19 @@ public class FakeKernel implements Kernel {
         return Map.copyOf(out);
     }
 
+    /** Removes the XDP program of {@code ifindex} in {@code modeFlag}, as {@code ip link set dev X xdpgeneric off} would. */
+    public synchronized FakeKernel removeXdp(int ifindex, int modeFlag) {
+        xdpSlots.getOrDefault(ifindex, new HashMap<>()).remove(modeFlag);
+        return this;
+    }
+
+    /** Deletes TC filter {@code filter} (as in {@link #tcFilters}), as {@code tc filter del} would. */
+    public synchronized FakeKernel removeTcFilter(String filter) {
+        tcFilters.remove(filter);
+        tcFilterPrograms.remove(filter);
+        return this;
+    }
+
     /** The id of the program on {@code ifindex}'s XDP hook in mode {@code modeFlag} (2 skb, 4 driver, 8 offload), or 0. */
     public synchronized int xdpProgramId(int ifindex, int modeFlag) {
         XdpSlot slot = xdpSlots.getOrDefault(ifindex, Map.of()).get(modeFlag);
