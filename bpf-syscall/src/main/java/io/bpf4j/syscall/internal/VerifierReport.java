@@ -18,8 +18,12 @@ import java.util.regex.Pattern;
 public final class VerifierReport {
     /** A verifier trace line: slot index, opcode byte in parentheses. */
     private static final Pattern INSN_LINE = Pattern.compile("^(\\d+): \\(([0-9a-f]{2})\\)");
-    /** A kernel older than an instruction rejects it before the trace starts, by opcode alone. */
-    private static final Pattern UNKNOWN_OPCODE = Pattern.compile("unknown opcode ([0-9a-f]{2})");
+    /**
+     * How a kernel older than an instruction refuses it, before any trace line: by opcode alone
+     * ({@code unknown opcode 91}) or by a field that was reserved in its time ({@code BPF_LDX uses
+     * reserved fields} for a sign-extending load on 6.1).
+     */
+    private static final Pattern OLDER_ISA = Pattern.compile("unknown opcode [0-9a-f]{2}|uses reserved fields");
     private static final int SUMMARY_LINES = 6;
     private static final int CONTEXT = 3;
 
@@ -35,9 +39,9 @@ public final class VerifierReport {
             }
         }
         int slot = failingSlot(lines);
-        int unknownOpcode = unknownOpcode(lines);
-        if (slot < 0 && unknownOpcode >= 0 && assembled != null) {
-            slot = firstSlotWithOpcode(assembled, unknownOpcode);
+        int newer = olderIsa(lines) && assembled != null ? NewerInstructions.firstSlot(assembled.bytecode()) : -1;
+        if (slot < 0) {
+            slot = newer;
         }
         List<String> summary = summary(lines);
         String label = null;
@@ -59,7 +63,7 @@ public final class VerifierReport {
         if (!summary.isEmpty()) {
             m.append(": ").append(summary.get(summary.size() - 1).trim());
         }
-        if (unknownOpcode >= 0) {
+        if (newer >= 0) {
             m.append("\n  hint: this kernel's verifier predates the instruction: the fourth instruction set")
                     .append(" (sign-extending loads and moves, signed division, bswap, gotol) needs Linux 6.6, may_goto 6.9;")
                     .append(" check with Features.hasInstructionSetV4()/hasMayGoto() and emit the older form here");
@@ -93,24 +97,13 @@ public final class VerifierReport {
         return -1;
     }
 
-    static int unknownOpcode(List<String> lines) {
+    static boolean olderIsa(List<String> lines) {
         for (String l : lines) {
-            Matcher mm = UNKNOWN_OPCODE.matcher(l);
-            if (mm.find()) {
-                return Integer.parseInt(mm.group(1), 16);
+            if (OLDER_ISA.matcher(l).find()) {
+                return true;
             }
         }
-        return -1;
-    }
-
-    private static int firstSlotWithOpcode(AssembledProgram assembled, int opcode) {
-        byte[] code = assembled.bytecode();
-        for (int slot = 0; slot * 8 < code.length; slot++) {
-            if ((code[slot * 8] & 0xff) == opcode) {
-                return slot;
-            }
-        }
-        return -1;
+        return false;
     }
 
     /** The last lines, without the statistics trailer ("processed N insns ..."). */
