@@ -79,6 +79,7 @@ class NetAttachFakeKernelTest {
      * with {@code attempt}; returns the failure, after checking the holder is untouched and, once
      * everything is closed, that no fd is left open.
      */
+    @SuppressWarnings("try") // links held for their effect on the hook
     private BpfException busy(XdpLink.Options held, XdpLink.Options attempt) {
         kernel.networkInterface("veth0", 7).networkInterface("veth1", 8);
         AttachPoint at = AttachPoint.xdp("veth0");
@@ -309,6 +310,7 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
     void aTakenClsactPriorityAndHandleNameTheFilterHoldingThemAndLeaveNothingBehind() {
         kernel.networkInterface("veth0", 7);
         try (BpfProgram holder = load("tc_holder", AttachPoint.tcIngress("veth0"));
@@ -330,6 +332,7 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
     void aTakenClsactSlotWhoseFiltersCannotBeListedStillSaysWhatToDo() {
         kernel.networkInterface("veth0", 7).failNetlink(c -> c.startsWith("netlink RTM_GETTFILTER") ? Errno.EPERM : null);
         try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
@@ -345,6 +348,7 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
     void theSameProgramTwiceOnATcxHookNamesTheLinkThatHasIt() {
         kernel.networkInterface("veth0", 7);
         try (BpfProgram prog = load("tc_twice", AttachPoint.tcIngress("veth0"));
@@ -380,6 +384,7 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
     void closingANetlinkXdpLinkWhoseProgramWasRemovedOrReplacedLeavesTheInterfaceAlone() {
         kernel.networkInterface("veth0", 7);
         AttachPoint at = AttachPoint.xdp("veth0");
@@ -397,6 +402,7 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
     void closingAClsactLinkWhoseFilterWasReplacedLeavesTheNewFilter() {
         kernel.networkInterface("veth0", 7);
         AttachPoint at = AttachPoint.tcIngress("veth0");

@@ -329,6 +329,7 @@ class NetKernelTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the holder's link is closed early on purpose, after its filter was removed
     void aTakenClsactSlotNamesTheFilterHoldingItAndTheAdvisedTcCommandFreesIt() throws Exception {
         try (VethWorld w = VethWorld.create("clsbusy")) {
             AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
