@@ -2366,8 +2366,10 @@ public final class Translator {
             if (v instanceof Obj && ((Obj) v).o instanceof PendingBytes) {
                 PendingBytes p = (PendingBytes) ((Obj) v).o;
                 int off = allocate(s, p.size, "byte[" + p.size + "]");
-                if (p.kind == PendingBytes.Kind.DATA_LOC_STRING) {
-                    zero(off, (p.size + 7) & ~7);            // the helper writes only up to the NUL
+                if (p.kind != PendingBytes.Kind.TASK_BYTES) {
+                    // The string helpers write only up to the NUL (6.1's get_current_comm too; later
+                    // kernels pad comm): zeroed first, the array holds no older stack bytes.
+                    zero(off, (p.size + 7) & ~7);
                 }
                 fill(s, p, Opnd.fp(off));
                 s.stack.set(i, new Obj(new StackObj(off, p.size, null, null, 1, p.size)));
@@ -2464,6 +2466,12 @@ public final class Translator {
                     if (p.size != f.size()) {
                         throw s.error(call, what + ": " + p.size + " bytes for a field of " + f.size() + ": they must be equal");
                     }
+                    if (p.kind == PendingBytes.Kind.COMM) {
+                        // 6.1's bpf_get_current_comm stops at the NUL: clear the field first, so the
+                        // record is the same on every kernel (and on the JVM). A string read from a
+                        // tracepoint is left as C leaves it: clearing 256 bytes would cost 32 stores.
+                        zeroRange(Opnd.v(r.vreg), f.offset(), f.offset() + f.size());
+                    }
                     Opnd dst = Opnd.v(r.vreg);
                     if (f.offset() != 0) {
                         int t = ir.newVreg();
@@ -2518,6 +2526,13 @@ public final class Translator {
             default:
                 throw s.error(call, "not an operation of a reservation in BPF programs (set, submit, discard)");
         }
+    }
+
+    /** Zeroes bytes {@code from..to} of a record at {@code base} (8-byte aligned), in the widest aligned stores. */
+    private void zeroRange(Opnd base, int from, int to) {
+        boolean[] covered = new boolean[to];
+        java.util.Arrays.fill(covered, 0, from, true);
+        zeroPadding(base, covered);
     }
 
     /** Zeroes the bytes no field covers (padding), in the widest aligned stores. */
