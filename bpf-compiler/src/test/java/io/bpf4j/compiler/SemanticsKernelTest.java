@@ -1,15 +1,17 @@
 package io.bpf4j.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.syscall.Features;
 import io.bpf4j.syscall.TestRun;
+import io.bpf4j.syscall.VerifierException;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.function.ToIntFunction;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,12 +30,23 @@ class SemanticsKernelTest {
         agree(method, BpfCompiler.create());
     }
 
-    /** cpu v4's movsx, sdiv and smod, where the kernel has them (asked, not inferred from its version). */
+    /**
+     * cpu v4's movsx, sdiv and smod against the JVM where the kernel has them (asked, not inferred
+     * from its version); where it has not, the kernel refuses the program and names the version.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"arithmetic", "comparisons", "signedDivision"})
-    void kernelAndJvmAgreeWithCpuV4(String method) throws Exception {
-        Assumptions.assumeTrue(Features.system().hasInstructionSetV4(), "this kernel has no cpu v4 instructions");
-        agree(method, BpfCompiler.create().target(Target.CPU_V4));
+    void kernelAndJvmAgreeWithCpuV4OrTheKernelRefusesIt(String method) throws Exception {
+        BpfCompiler v4 = BpfCompiler.create().target(Target.CPU_V4);
+        CompiledProgram p = v4.compile(Semantics.class, method);
+        boolean usesV4 = p.program().instructions().stream().anyMatch(in -> BpfCompiler.cpuV4(in) != null);
+        assertTrue(usesV4 || !method.equals("signedDivision"), p.listing());
+        if (Features.system().hasInstructionSetV4() || !usesV4) {
+            agree(method, v4);
+        } else {
+            VerifierException e = assertThrows(VerifierException.class, () -> new Kernels(p).close());
+            assertTrue(e.getMessage().contains("needs Linux 6.6"), e.getMessage());
+        }
     }
 
     private static void agree(String method, BpfCompiler compiler) throws Exception {
