@@ -292,7 +292,7 @@ class ExecsnoopKernelTest {
             // The tool says which kernel symbol it probes when that is a compiler clone of the name.
             for (String line : run.errLines()) {
                 assertTrue(line.equals(ExecsnoopCommand.READY) || line.matches(
-                        "bpf4j execsnoop: kprobe:do_execveat_common is do_execveat_common\\.[a-z0-9.]+ in this kernel.*"),
+                        "bpf4j execsnoop: k(ret)?probe:do_execveat_common is do_execveat_common\\.[a-z0-9.]+ in this kernel.*"),
                         line);
             }
         }
