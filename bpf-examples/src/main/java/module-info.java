@@ -6,6 +6,7 @@ module io.bpf4j.examples {
     requires io.bpf4j.kprobe;
     requires io.bpf4j.syscall;
     requires io.bpf4j.ringbuf;
+    requires io.bpf4j.compiler;
     requires info.picocli;
     requires com.fasterxml.jackson.core;
     requires org.slf4j;
@@ -15,7 +16,8 @@ module io.bpf4j.examples {
     // The Prometheus exporter serves through the JDK's HTTP server; an automatic module does not
     // pull it into the module graph.
     requires jdk.httpserver;
-    opens io.bpf4j.examples to info.picocli;
+    // The compiler reads CompiledExecTracer's map fields; bpf-structs decodes its record.
+    opens io.bpf4j.examples to info.picocli, io.bpf4j.compiler, io.bpf4j.structs;
     opens io.bpf4j.examples.profile to info.picocli;
     opens io.bpf4j.examples.net to info.picocli;
     opens io.bpf4j.examples.lsm to info.picocli;

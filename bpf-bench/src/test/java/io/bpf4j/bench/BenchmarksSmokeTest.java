@@ -87,7 +87,7 @@ class BenchmarksSmokeTest {
     void everyCompilerBenchmarkCompilesEachProgram() throws RunnerException {
         Collection<RunResult> results = new Runner(smoke("io\\.bpf4j\\.bench\\.compiler\\..*").build()).run();
         assertEquals(Set.of("compiler.CompileBench.cold", "compiler.CompileBench.warm"), names(results));
-        assertEquals(10, results.size(), "2 modes x 5 programs");
+        assertEquals(12, results.size(), "2 modes x 6 programs");
         assertAllScored(results);
     }
 }

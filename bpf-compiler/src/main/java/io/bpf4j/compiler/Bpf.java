@@ -49,7 +49,10 @@ public final class Bpf {
         return (int) JvmKernel.current().uidGid();
     }
 
-    /** {@code bpf_get_current_comm()} into a new {@code char[16]} (on the BPF stack when compiled). */
+    /**
+     * {@code bpf_get_current_comm()} into a new {@code char[16]}: on the BPF stack when compiled, or
+     * straight into the record when handed to {@link Reservation#set(Reservation.BytesField, byte[])}.
+     */
     public static byte[] currentComm() {
         return JvmKernel.current().comm();
     }
@@ -62,6 +65,20 @@ public final class Bpf {
      */
     public static long currentTask(String path) {
         return JvmKernel.current().taskField(path);
+    }
+
+    /**
+     * A field of the current task of any size (e.g. {@code "real_parent->comm"}, a {@code char[16]})
+     * as a new byte array, read by path like {@link #currentTask}. Handed to
+     * {@link Reservation#set(Reservation.BytesField, byte[])} it is read straight into the reserved record.
+     */
+    public static byte[] currentTaskBytes(String path) {
+        return JvmKernel.current().taskBytes(path);
+    }
+
+    /** {@code bpf_get_current_cgroup_id()}: the id (cgroupfs inode number) of the current task's cgroup v2. */
+    public static long currentCgroupId() {
+        return JvmKernel.current().cgroupId();
     }
 
     /** {@code bpf_trace_printk(format)}; the format must be a string constant. */

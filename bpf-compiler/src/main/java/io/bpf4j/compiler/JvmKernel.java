@@ -26,6 +26,8 @@ public final class JvmKernel {
     private long uidGid;
     private byte[] comm = new byte[16];
     private final Map<String, Long> taskFields = new HashMap<>();
+    private final Map<String, byte[]> taskBytes = new HashMap<>();
+    private long cgroupId;
     private final List<String> printed = new ArrayList<>();
 
     private JvmKernel() {
@@ -44,6 +46,8 @@ public final class JvmKernel {
         uidGid = 0;
         comm = new byte[16];
         taskFields.clear();
+        taskBytes.clear();
+        cgroupId = 0;
         printed.clear();
         return this;
     }
@@ -89,6 +93,18 @@ public final class JvmKernel {
         return this;
     }
 
+    /** The bytes {@link Bpf#currentTaskBytes(String)} returns for {@code path} (copied; as long as the kernel's field). */
+    public JvmKernel taskBytes(String path, byte[] value) {
+        taskBytes.put(path, value.clone());
+        return this;
+    }
+
+    /** {@code bpf_get_current_cgroup_id()}. */
+    public JvmKernel cgroupId(long id) {
+        this.cgroupId = id;
+        return this;
+    }
+
     /** Lines {@link Bpf#printk} wrote, formatted. */
     public List<String> printed() {
         return List.copyOf(printed);
@@ -119,6 +135,19 @@ public final class JvmKernel {
                     + "': set one with JvmKernel.current().taskField(\"" + path + "\", value)");
         }
         return v;
+    }
+
+    byte[] taskBytes(String path) {
+        byte[] v = taskBytes.get(path);
+        if (v == null) {
+            throw new IllegalStateException("JvmKernel: no bytes for current task's '" + path
+                    + "': set them with JvmKernel.current().taskBytes(\"" + path + "\", bytes)");
+        }
+        return v.clone();
+    }
+
+    long cgroupId() {
+        return cgroupId;
     }
 
     void print(String line) {

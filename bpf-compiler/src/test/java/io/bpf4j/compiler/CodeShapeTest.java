@@ -60,4 +60,46 @@ class CodeShapeTest {
             assertEquals("CodeShapeTest.java", p.program().sourcePosition(i).orElseThrow().file());
         }
     }
+
+    /** Every program of the test classes, as a portable compile of it: none may hold a cpu v4 instruction. */
+    @Test
+    void portableProgramsHoldNoCpuV4Instruction() {
+        int programs = 0;
+        for (Class<?> c : List.of(Programs.class, Semantics.class, EdgeCases.class, Reserved.class, CodeShapeTest.class)) {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (!java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 1
+                        || !RawContext.class.isAssignableFrom(m.getParameterTypes()[0]) && m.getParameterTypes()[0] != XdpContext.class
+                        && m.getParameterTypes()[0] != PtRegs.class) {
+                    continue;
+                }
+                CompiledProgram p;
+                try {
+                    p = BpfCompiler.create().compile(c, m.getName());
+                } catch (CompileException e) {
+                    continue;                                  // refused on purpose (signedDivision, ...)
+                }
+                programs++;
+                for (io.bpf4j.core.Instruction in : p.program().instructions()) {
+                    String t = Disassembler.format(in);
+                    // The verifier's syntax marks each cpu v4 form: (s8|s16|s32) casts and loads, s/ and s%,
+                    // bswap, gotol, may_goto.
+                    assertTrue(!t.matches(".*\\(s(8|16|32)\\).*|.*\\*\\(s(8|16|32) \\*\\).*|.* s[/%]= .*|.*bswap.*|gotol.*|may_goto.*"),
+                            c.getSimpleName() + "." + m.getName() + ": " + t + "\n" + p.listing());
+                }
+            }
+        }
+        assertTrue(programs >= 20, programs + " programs");
+    }
+
+    @Test
+    void cpuV4CastsAnIntToLongInOneMovsxAndDividesSigned() {
+        CompiledProgram v4 = BpfCompiler.create().target(Target.CPU_V4).compile(Semantics.class, "signedDivision");
+        List<String> t = text(v4);
+        assertTrue(t.stream().anyMatch(x -> x.matches("r\\d = \\(s32\\)r\\d")), v4.listing());
+        assertTrue(t.stream().anyMatch(x -> x.contains(" s/= ")), v4.listing());
+        assertTrue(t.stream().anyMatch(x -> x.contains(" s%= ")), v4.listing());
+        CompileException e = org.junit.jupiter.api.Assertions.assertThrows(CompileException.class,
+                () -> BpfCompiler.create().compile(Semantics.class, "signedDivision"));
+        assertTrue(e.getMessage().contains("BpfCompiler.target(Target.CPU_V4)"), e.getMessage());
+    }
 }

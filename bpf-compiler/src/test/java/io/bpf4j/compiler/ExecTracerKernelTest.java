@@ -31,11 +31,20 @@ class ExecTracerKernelTest {
     private static final RecordCodec<Programs.ExecEvent> CODEC = StructLayout.codec(Programs.ExecEvent.class);
 
     @Test
-    @SuppressWarnings("try")                               // the links only need to be open while the child runs
     void compiledAndHandBuiltTracersReportTheSameExecFieldByField() throws Exception {
         // tag::load[]
         CompiledProgram compiled = BpfCompiler.create().compile(Programs.class, "onExec");
         // end::load[]
+        sameExecAsTheHandBuiltTracer(compiled);
+    }
+
+    @Test
+    void theTracerThatFillsItsRecordInPlaceReportsTheSameExecAsTheHandBuiltOne() throws Exception {
+        sameExecAsTheHandBuiltTracer(BpfCompiler.create().compile(Programs.class, "onExecReserved"));
+    }
+
+    @SuppressWarnings("try")                               // the links only need to be open while the child runs
+    private static void sameExecAsTheHandBuiltTracer(CompiledProgram compiled) throws Exception {
         try (Kernels k = new Kernels(compiled);
              BpfMap dslEvents = BpfMap.create(MapSpec.ringBuf("dsl_events", 256 * 1024));
              BpfProgram dsl = BpfProgram.load(ProgramSpec.tracepoint("dsl_exec", DslPrograms.exec(Btf.kernel(), dslEvents))

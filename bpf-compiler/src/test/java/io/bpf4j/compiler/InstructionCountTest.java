@@ -24,6 +24,8 @@ class InstructionCountTest {
         Map<String, int[]> rows = new LinkedHashMap<>();
         rows.put("(1) exec tracer", new int[] {slots(c.compile(Programs.class, "onExec").program()),
                 slots(DslPrograms.exec(btf, MapReference.named("exec_events")))});
+        rows.put("(1) exec tracer, in place", new int[] {slots(c.compile(Programs.class, "onExecReserved").program()),
+                slots(DslPrograms.exec(btf, MapReference.named("exec_events")))});
         rows.put("(2) execs per uid", new int[] {slots(c.compile(Programs.class, "countExec").program()),
                 slots(DslPrograms.counter(MapReference.named("execs_by_uid")))});
         rows.put("(3) XDP UDP ports", new int[] {slots(c.compile(Programs.class, "udpPorts").program()),

@@ -30,6 +30,25 @@ final class Programs {
     }
     // end::exec[]
 
+    // tag::exec-reserve[]
+    /** The same tracer filling the record in place in the ring: reserve, set each field, submit. */
+    static int onExecReserved(TracepointContext ctx) {
+        Reservation<ExecEvent> e = EXEC_EVENTS.reserve();
+        if (e == null) {
+            return 0;                                      // the ring is full: this exec goes unreported
+        }
+        long id = Bpf.currentPidTgid();
+        e.set(ExecEvent::timestamp, Bpf.ktimeGetNs());
+        e.set(ExecEvent::pid, (int) id);
+        e.set(ExecEvent::tgid, (int) (id >>> 32));
+        e.set(ExecEvent::uid, Bpf.currentUid());
+        e.set(ExecEvent::ppid, (int) Bpf.currentTask("real_parent->tgid"));
+        e.set(ExecEvent::comm, Bpf.currentComm());        // bpf_get_current_comm writes into the ring
+        e.submit();
+        return 0;
+    }
+    // end::exec-reserve[]
+
     // tag::counter[]
     static final LongHashMap EXECS_BY_UID = LongHashMap.of("execs_by_uid", 4, 10240);
 

@@ -159,4 +159,12 @@ final class Semantics {
         int m = p ^ (q << 5);
         return m > 0 ? m & 0xff : -m >>> 1;
     }
+
+    /** Signed division and remainder by constants and int-to-long casts: cpu v4's sdiv, smod and movsx. */
+    static int signedDivision(SyscallContext ctx) {
+        int a = ctx.u32(16);
+        long b = ctx.u64(0);
+        long w = a;                                        // (long) of a negative int stays negative
+        return (a / 7) ^ (a % 5) ^ (int) (b / -3) ^ (int) (b % 1000) ^ (a / -1) ^ (int) (w * 31 / 8) ^ (int) (w >> 40);
+    }
 }

@@ -1,8 +1,12 @@
 package io.bpf4j.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.syscall.Features;
 import io.bpf4j.syscall.TestRun;
+import io.bpf4j.syscall.VerifierException;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,6 +27,29 @@ class SemanticsKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"arithmetic", "comparisons", "spills", "loops", "bigLoop", "millionIterations"})
     void kernelAndJvmAgree(String method) throws Exception {
+        agree(method, BpfCompiler.create());
+    }
+
+    /**
+     * cpu v4's movsx, sdiv and smod against the JVM where the kernel has them (asked, not inferred
+     * from its version); where it has not, the kernel refuses the program and names the version.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"arithmetic", "comparisons", "signedDivision"})
+    void kernelAndJvmAgreeWithCpuV4OrTheKernelRefusesIt(String method) throws Exception {
+        BpfCompiler v4 = BpfCompiler.create().target(Target.CPU_V4);
+        CompiledProgram p = v4.compile(Semantics.class, method);
+        boolean usesV4 = p.program().instructions().stream().anyMatch(in -> BpfCompiler.cpuV4(in) != null);
+        assertTrue(usesV4 || !method.equals("signedDivision"), p.listing());
+        if (Features.system().hasInstructionSetV4() || !usesV4) {
+            agree(method, v4);
+        } else {
+            VerifierException e = assertThrows(VerifierException.class, () -> new Kernels(p).close());
+            assertTrue(e.getMessage().contains("needs Linux 6.6"), e.getMessage());
+        }
+    }
+
+    private static void agree(String method, BpfCompiler compiler) throws Exception {
         long seed = Long.getLong("bpf4j.seed", System.nanoTime());
         System.out.println(method + ": seed " + seed);
         Random rnd = new Random(seed);
@@ -34,7 +61,7 @@ class SemanticsKernelTest {
                 throw new IllegalStateException(e);
             }
         };
-        CompiledProgram p = BpfCompiler.create().compile(Semantics.class, method);
+        CompiledProgram p = compiler.compile(Semantics.class, method);
         try (Kernels k = new Kernels(p)) {
             int rounds = method.equals("millionIterations") ? 20 : 10_000;
             for (int i = 0; i < rounds; i++) {

@@ -174,12 +174,12 @@ public final class Fragments {
      * kernel memory. r0 = 0 or a negative error. Clobbers r0..r5.
      */
     public static List<Instruction> probeReadKernel(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_KERNEL, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_KERNEL, dst, 0, size, unsafePtr, 0);
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}: as {@link #probeReadKernel} for user memory. */
     public static List<Instruction> probeReadUser(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_USER, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_USER, dst, 0, size, unsafePtr, 0);
     }
 
     /**
@@ -188,12 +188,74 @@ public final class Fragments {
      * Clobbers r0..r5.
      */
     public static List<Instruction> probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_KERNEL_STR, dst, 0, size, unsafePtr, 0);
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}: as {@link #probeReadKernelStr} for user memory. */
     public static List<Instruction> probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
-        return probeRead(Helper.PROBE_READ_USER_STR, dst, size, unsafePtr);
+        return probeRead(Helper.PROBE_READ_USER_STR, dst, 0, size, unsafePtr, 0);
+    }
+
+    /**
+     * {@code r0 = helper(dst + dstOff, size, src + srcOff)} for any of the probe-read helpers
+     * ({@code probe_read_user}, {@code _kernel}, their {@code _str} forms, and the legacy
+     * {@code probe_read}/{@code probe_read_str}): the general form of {@link #probeReadKernel} and
+     * its siblings, with offsets (a field of a struct, a slot of the stack or of a record) and a
+     * helper chosen at run time. Arguments in the helper's order: destination, size, source. The
+     * registers go into r1/r3 as one parallel move and the offsets are added afterwards, so any
+     * pair is right, a destination in r3 with the source in r1 included. Clobbers r0..r5.
+     *
+     * <pre>{@code
+     * // 16 bytes from 8 past the struct r7 points to, into the stack at r10 - 16
+     * Fragments.probeRead(Helper.PROBE_READ_KERNEL, Reg.R10, -16, 16, Reg.R7, 8);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code helper} is not a probe-read helper, a register is
+     *         missing, or {@code size} is below 1
+     */
+    public static List<Instruction> probeRead(Helper helper, Reg dst, int dstOff, int size, Reg src, int srcOff) {
+        List<Instruction> out = new ArrayList<>(7);
+        probeRead(out, helper, dst, dstOff, size, src, srcOff);
+        return done(out);
+    }
+
+    /** {@link #probeRead(Helper, Reg, int, int, Reg, int)}, appended to {@code out}. */
+    static void probeRead(List<Instruction> out, Helper helper, Reg dst, int dstOff, int size, Reg src, int srcOff) {
+        checkProbeRead(helper, dst, size, src);
+        move(out, Reg.R1, dst, Reg.R3, src);
+        if (dstOff != 0) {
+            out.add(new AluInsn(AluOp.ADD, true, Reg.R1, null, dstOff));
+        }
+        if (srcOff != 0) {
+            out.add(new AluInsn(AluOp.ADD, true, Reg.R3, null, srcOff));
+        }
+        out.add(movImm(Reg.R2, size));
+        out.add(CallInsn.helper(helper));
+    }
+
+    private static void checkProbeRead(Helper helper, Reg dst, int size, Reg src) {
+        if (helper == null) {
+            throw new IllegalArgumentException("probe-read helper missing: PROBE_READ_USER, PROBE_READ_KERNEL or their _STR forms");
+        }
+        switch (helper) {
+            case PROBE_READ_USER:
+            case PROBE_READ_KERNEL:
+            case PROBE_READ_USER_STR:
+            case PROBE_READ_KERNEL_STR:
+            case PROBE_READ:
+            case PROBE_READ_STR:
+                break;
+            default:
+                throw new IllegalArgumentException(helper.cName() + " is not a probe-read helper: expected "
+                        + "PROBE_READ_USER, PROBE_READ_KERNEL or their _STR forms");
+        }
+        if (dst == null || src == null) {
+            throw new IllegalArgumentException(helper.cName() + ": " + (dst == null ? "destination" : "source")
+                    + " register missing");
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException(helper.cName() + ": size " + size + ": expected at least 1 byte");
+        }
     }
 
     /**
@@ -303,19 +365,6 @@ public final class Fragments {
     private static void recordCall(List<Instruction> out, Helper helper, Reg record, int flags) {
         move(out, Reg.R1, record);
         out.add(movImm(Reg.R2, flags));
-        out.add(CallInsn.helper(helper));
-    }
-
-    private static List<Instruction> probeRead(Helper helper, Reg dst, int size, Reg unsafePtr) {
-        List<Instruction> out = new ArrayList<>(5);
-        probeRead(out, helper, dst, size, unsafePtr);
-        return done(out);
-    }
-
-    /** {@code r0 = helper(dst, size, unsafePtr)} for the four probe_read helpers, appended to {@code out}. */
-    static void probeRead(List<Instruction> out, Helper helper, Reg dst, int size, Reg unsafePtr) {
-        move(out, Reg.R1, dst, Reg.R3, unsafePtr);
-        out.add(movImm(Reg.R2, size));
         out.add(CallInsn.helper(helper));
     }
 

@@ -766,22 +766,22 @@ public final class ProgramBuilder {
 
     /** {@code r0 = bpf_probe_read_kernel(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernel(Reg dst, int size, Reg unsafePtr) {
-        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_KERNEL, dst, size, unsafePtr));
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_KERNEL, dst, 0, size, unsafePtr, 0));
     }
 
     /** {@code r0 = bpf_probe_read_user(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUser(Reg dst, int size, Reg unsafePtr) {
-        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_USER, dst, size, unsafePtr));
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_USER, dst, 0, size, unsafePtr, 0));
     }
 
     /** {@code r0 = bpf_probe_read_kernel_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadKernelStr(Reg dst, int size, Reg unsafePtr) {
-        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_KERNEL_STR, dst, size, unsafePtr));
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_KERNEL_STR, dst, 0, size, unsafePtr, 0));
     }
 
     /** {@code r0 = bpf_probe_read_user_str(dst, size, unsafePtr)}. Clobbers r0..r5. */
     public ProgramBuilder probeReadUserStr(Reg dst, int size, Reg unsafePtr) {
-        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_USER_STR, dst, size, unsafePtr));
+        return emit(out -> Fragments.probeRead(out, Helper.PROBE_READ_USER_STR, dst, 0, size, unsafePtr, 0));
     }
 
     /** {@code bpf_trace_printk(format, …)}, format written to the top of the stack. Clobbers r0..r5. */

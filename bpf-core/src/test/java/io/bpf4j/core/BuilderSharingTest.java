@@ -68,7 +68,7 @@ class BuilderSharingTest {
         ProgramBuilder b = Program.builder().mov64(Reg.R0, 0);
         AssemblyException e = assertThrows(AssemblyException.class, () -> b.probeReadKernel(Reg.R6, 8, null));
         assertEquals(1, b.size());
-        assertEquals("slot 1 (instruction 1): argument register for r3 missing", e.getMessage());
+        assertEquals("slot 1 (instruction 1): bpf_probe_read_kernel: source register missing", e.getMessage());
         assertEquals(1, e.index());
         assertThrows(AssemblyException.class, () -> b.ringbufSubmit(null, 0));
         assertEquals(1, b.size());

@@ -120,6 +120,81 @@ class FragmentsTest {
         assertEquals(new LoadImm64Insn(Reg.R4, PseudoSource.NONE, 1L << 40, null), wide.get(3));
     }
 
+    /**
+     * Runs a probe-read fragment up to its call on a register file whose registers hold distinct
+     * values, and returns the registers at the call (the arguments the helper sees).
+     */
+    static long[] registersAtCall(List<Instruction> fragment, long[] start, Helper expected) {
+        long[] r = start.clone();
+        for (Instruction insn : fragment) {
+            if (insn instanceof CallInsn) {
+                assertEquals(CallInsn.helper(expected), insn);
+                return r;
+            }
+            AluInsn a = (AluInsn) insn;
+            assertTrue(a.alu64() && a.dst() != Reg.R10, "unexpected " + a);
+            long operand = a.src() == null ? a.imm() : r[a.src().ordinal()];
+            switch (a.op()) {
+                case MOV:
+                    r[a.dst().ordinal()] = operand;
+                    break;
+                case ADD:
+                    r[a.dst().ordinal()] += operand;
+                    break;
+                default:
+                    throw new AssertionError("unexpected " + a);
+            }
+        }
+        throw new AssertionError("no helper call in " + fragment);
+    }
+
+    @Test
+    void probeReadPassesTheRightPointersForEveryRegisterPairAndOffset() {
+        long[] start = new long[Reg.values().length];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = (i + 1L) << 32;     // distinct, so a pointer from the wrong register shows
+        }
+        int cases = 0;
+        for (Reg dst : Reg.values()) {
+            for (Reg src : Reg.values()) {
+                for (int dstOff : new int[] {0, 8, -16}) {
+                    for (int srcOff : new int[] {0, 24, -4}) {
+                        String what = "dst " + dst + (dstOff == 0 ? "" : "+" + dstOff) + ", src " + src
+                                + (srcOff == 0 ? "" : "+" + srcOff);
+                        long[] at = registersAtCall(Fragments.probeRead(Helper.PROBE_READ_KERNEL, dst, dstOff, 12, src, srcOff),
+                                start, Helper.PROBE_READ_KERNEL);
+                        assertEquals(start[dst.ordinal()] + dstOff, at[1], what + ": r1");
+                        assertEquals(12, at[2], what + ": r2");
+                        assertEquals(start[src.ordinal()] + srcOff, at[3], what + ": r3");
+                        for (int callee = 6; callee <= 10; callee++) {
+                            assertEquals(start[callee], at[callee], what + ": r" + callee + " is the caller's");
+                        }
+                        cases++;
+                    }
+                }
+            }
+        }
+        assertEquals(11 * 11 * 9, cases);
+        // the short forms are the general one without offsets
+        long[] swap = registersAtCall(Fragments.probeReadUser(Reg.R3, 4, Reg.R1), start, Helper.PROBE_READ_USER);
+        assertEquals(start[3], swap[1]);
+        assertEquals(start[1], swap[3]);
+    }
+
+    @Test
+    void probeReadRefusesOtherHelpersMissingRegistersAndEmptyReads() {
+        String other = assertThrows(IllegalArgumentException.class,
+                () -> Fragments.probeRead(Helper.MAP_LOOKUP_ELEM, Reg.R10, -8, 8, Reg.R6, 0)).getMessage();
+        assertTrue(other.contains("bpf_map_lookup_elem is not a probe-read helper"), other);
+        String size = assertThrows(IllegalArgumentException.class,
+                () -> Fragments.probeRead(Helper.PROBE_READ_USER_STR, Reg.R10, -8, 0, Reg.R6, 0)).getMessage();
+        assertEquals("bpf_probe_read_user_str: size 0: expected at least 1 byte", size);
+        String dst = assertThrows(IllegalArgumentException.class,
+                () -> Fragments.probeReadKernel(null, 8, Reg.R6)).getMessage();
+        assertEquals("bpf_probe_read_kernel: destination register missing", dst);
+        assertThrows(IllegalArgumentException.class, () -> Fragments.probeRead(null, Reg.R10, -8, 8, Reg.R6, 0));
+    }
+
     @Test
     void probeReadPutsDestinationSizeAndSourceInR1R2R3() {
         assertEquals(List.of(mov(Reg.R1, Reg.R6), mov(Reg.R3, Reg.R7), mov(Reg.R2, 8),

@@ -28,6 +28,14 @@ class JavadocExamplesTest {
     }
 
     @Test
+    void probeReadExample() {
+        List<Instruction> read = Fragments.probeRead(Helper.PROBE_READ_KERNEL, Reg.R10, -16, 16, Reg.R7, 8);
+        assertEquals(List.of(new AluInsn(AluOp.MOV, true, Reg.R1, Reg.R10, 0), new AluInsn(AluOp.MOV, true, Reg.R3, Reg.R7, 0),
+                new AluInsn(AluOp.ADD, true, Reg.R1, null, -16), new AluInsn(AluOp.ADD, true, Reg.R3, null, 8),
+                new AluInsn(AluOp.MOV, true, Reg.R2, null, 16), CallInsn.helper(Helper.PROBE_READ_KERNEL)), read);
+    }
+
+    @Test
     void instructionCodecExample() {
         byte[] code = HexFormat.of().parseHex("b700000000000000" + "9500000000000000");
         List<Instruction> insns = InstructionCodec.decode(code, ByteOrder.LITTLE_ENDIAN);

@@ -6,6 +6,8 @@ import io.bpf4j.syscall.Privileges;
 import io.prometheus.metrics.core.metrics.Counter;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -26,6 +28,7 @@ import picocli.CommandLine.Spec;
  * ./bpf4j execsnoop --uid 1000 --latency --duration 10
  * ./bpf4j execsnoop --columns bcc -T -x -q --max-args 5   # bcc's layout and flags
  * ./bpf4j execsnoop -n '^curl$' --metrics-port 9435        # and Prometheus counters on 127.0.0.1
+ * ./bpf4j execsnoop --compiled --json  # the tracer written as a Java method (CompiledExecTracer)
  * }</pre>
  */
 @Command(name = "execsnoop", mixinStandardHelpOptions = true,
@@ -116,6 +119,15 @@ public final class ExecsnoopCommand implements Callable<Integer> {
             + " http://ADDRESS:PORT/metrics: bpf4j_execsnoop_execs_total by comm and uid.")
     Integer metricsPort;
 
+    @Option(names = "--compiled", description = "Run the exec tracer written as a Java method and compiled to BPF by"
+            + " bpf-compiler (CompiledExecTracer.onExec: reserve, fill in place, submit) instead of the DSL's programs."
+            + " Same output; it attaches to sched/sched_process_exec, so " + COMPILED_REFUSES + " do not apply.")
+    boolean compiledTracer;
+
+    /** The options --compiled cannot honour, named in its help and in the error. */
+    static final String COMPILED_REFUSES = "--attach kprobe, --latency, -x/--fails and the arguments"
+            + " (--args, --max-args, -q, -l, --columns bcc)";
+
     @Option(names = "--metrics-address", paramLabel = "ADDRESS", defaultValue = MetricsEndpoint.LOCALHOST,
             description = "The address --metrics-port listens on (default: ${DEFAULT-VALUE}).")
     String metricsAddress;
@@ -131,6 +143,29 @@ public final class ExecsnoopCommand implements Callable<Integer> {
         if (showArgs && !probesReturn && attach == ExecTracer.Attach.KPROBE) {
             throw new ParameterException(spec.commandLine(), "--args needs --attach tracepoint (or --latency):"
                     + " the kprobe fires before the new program's arguments exist");
+        }
+        if (compiledTracer) {
+            List<String> refused = new ArrayList<>();
+            if (attach == ExecTracer.Attach.KPROBE) {
+                refused.add("--attach kprobe");
+            }
+            if (latency) {
+                refused.add("--latency");
+            }
+            if (failsOnly) {
+                refused.add("-x/--fails");
+            }
+            if (args || maxArgs != null || quote || line != null) {
+                refused.add("--args (and --max-args, -q, -l, which show arguments)");
+            }
+            if (columns == ExecPrinter.Columns.BCC) {
+                refused.add("--columns bcc (it shows arguments)");
+            }
+            if (!refused.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--compiled does not apply with " + String.join(", ", refused)
+                        + ": the compiled tracer (CompiledExecTracer) attaches to sched/sched_process_exec and records"
+                        + " neither latency, return values nor arguments; these options need execsnoop without --compiled");
+            }
         }
         ExecFilter filter = ExecFilter.of(name, line, ppid);
         Optional<Integer> uidNumber = uid == null ? Optional.empty() : Optional.of(Users.uidOf(uid));
@@ -161,7 +196,8 @@ public final class ExecsnoopCommand implements Callable<Integer> {
         // needs a probe that runs after it (the tracepoint, or the return probe of --latency/-x).
         ExecTracer.Attach where = attach == ExecTracer.Attach.AUTO && !probesReturn
                 && (name != null || metricsPort != null) ? ExecTracer.Attach.TRACEPOINT : attach;
-        ExecTracer.Config config = new ExecTracer.Config(where, uidNumber, latency, showArgs, cgroupId, failsOnly);
+        ExecTracer.Config config = new ExecTracer.Config(compiledTracer ? ExecTracer.Attach.TRACEPOINT : where, uidNumber, latency,
+                showArgs, cgroupId, failsOnly, compiledTracer);
         ExecPrinter printer = json ? ExecPrinter.json(out, format) : ExecPrinter.of(out, format);
         long seen = 0;
         long dropped;

@@ -81,6 +81,18 @@ class CommandLineTest {
     }
 
     @Test
+    void compiledExecsnoopNamesTheOptionsItCannotHonour() {
+        Result r = run("execsnoop", "--compiled", "--latency", "-q");
+        assertEquals(2, r.exit);
+        assertTrue(r.err.startsWith("--compiled does not apply with --latency, --args (and --max-args, -q, -l, which show"
+                + " arguments): the compiled tracer"), r.err);
+        assertTrue(r.err.contains("these options need execsnoop without --compiled"), r.err);
+        Result k = run("execsnoop", "--compiled", "--attach", "kprobe");
+        assertEquals(2, k.exit);
+        assertTrue(k.err.startsWith("--compiled does not apply with --attach kprobe:"), k.err);
+    }
+
+    @Test
     void funclatencyTakesTheLibraryFromTheSymbolOrFromBinary() {
         assertEquals(new FunclatencyCommand.Target("libc", "getaddrinfo"), target("--symbol", "libc:getaddrinfo"));
         assertEquals(new FunclatencyCommand.Target("/lib/x.so", "f"), target("--binary", "/lib/x.so", "--symbol", "f"));

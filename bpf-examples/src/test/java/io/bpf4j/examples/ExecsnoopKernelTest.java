@@ -55,6 +55,17 @@ class ExecsnoopKernelTest {
         return JsonLines.parse(line);
     }
 
+    /**
+     * Where the kernel has kprobes, {@code auto} attaches the kprobe on do_execveat_common: exec has
+     * not started there and COMM is still the caller's (here the JVM's jspawnhelper, setpriv, env); at
+     * the tracepoint it is the new program's.
+     */
+    private static final boolean AUTO_IS_KPROBE = Features.system().hasKprobes();
+
+    private static String comm(String program, String caller) {
+        return AUTO_IS_KPROBE ? caller : program;
+    }
+
     @Test
     void everyExecShowsUpWithPidParentUserCommandAndFile() throws Exception {
         try (ToolRun run = ToolRun.start("execsnoop", "--json")) {
@@ -64,18 +75,75 @@ class ExecsnoopKernelTest {
             Map<String, Object> e = awaitExec(run, echo, "/bin/echo");
             assertEquals(JVM_PID, e.get("ppid"), "parent of a process this JVM started");
             assertEquals(0L, e.get("uid"));
-            assertEquals("echo", e.get("comm"));
+            assertEquals(comm("echo", "jspawnhelper"), e.get("comm"));
             assertTrue((Long) e.get("time") > 0);
 
             // setpriv (as root) execs env as nobody in the same process.
             Map<String, Object> n = awaitExec(run, asNobody, "/usr/bin/env");
             assertEquals(JVM_PID, n.get("ppid"));
             assertEquals((long) NOBODY, n.get("uid"));
-            assertEquals("env", n.get("comm"));
+            assertEquals(comm("env", "setpriv"), n.get("comm"));
             // env then execs true, again in the same process.
+            Map<String, Object> t = awaitExec(run, asNobody, "/usr/bin/true");
+            assertEquals(comm("true", "env"), t.get("comm"));
+            assertEquals((long) NOBODY, t.get("uid"));
+        }
+    }
+
+    /**
+     * {@code --compiled}: the tracer written as a Java method. Every column is checked against what
+     * the test knows of the execs it starts: the pid, the parent (this JVM), the user, the command,
+     * the file, the parent's command (the comm of the thread that started the child: this one) and
+     * the mount namespace (this JVM's, which the children share).
+     */
+    @Test
+    void theCompiledTracerShowsEveryColumnOfRealExecs() throws Exception {
+        String pcomm = Files.readString(Path.of("/proc/thread-self/comm")).strip();
+        long mntns = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString().replaceAll("\\D", ""));
+        try (ToolRun run = ToolRun.start("execsnoop", "--compiled", "--json", "--mntns")) {
+            long before = System.nanoTime();
+            long echo = run("/bin/echo", "hello");
+            long asNobody = run(asNobody("/usr/bin/env", "/usr/bin/true"));
+
+            Map<String, Object> e = awaitExec(run, echo, "/bin/echo");
+            assertEquals(JVM_PID, e.get("ppid"), "parent of a process this JVM started");
+            assertEquals(0L, e.get("uid"));
+            assertEquals("echo", e.get("comm"));
+            assertEquals(pcomm, e.get("pcomm"), "the comm of the thread that started the child");
+            assertEquals(mntns, e.get("mntns"));
+            // CLOCK_MONOTONIC, as System.nanoTime on Linux: between the start of the test and now.
+            long time = (Long) e.get("time");
+            assertTrue(time >= before && time <= System.nanoTime(), before + " <= " + time);
+            assertTrue(e.get("timestamp").toString().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), e.toString());
+
+            Map<String, Object> n = awaitExec(run, asNobody, "/usr/bin/env");
+            assertEquals(JVM_PID, n.get("ppid"));
+            assertEquals((long) NOBODY, n.get("uid"));
+            assertEquals("env", n.get("comm"));
             Map<String, Object> t = awaitExec(run, asNobody, "/usr/bin/true");
             assertEquals("true", t.get("comm"));
             assertEquals((long) NOBODY, t.get("uid"));
+            assertTrue(!t.containsKey("args"), "no --args with --compiled: " + t);
+        }
+    }
+
+    @Test
+    void theCompiledTracerFiltersByUidInTheKernelAndByNameAndParentInUserSpace() throws Exception {
+        try (ToolRun run = ToolRun.start("execsnoop", "--compiled", "--json", "--uid", String.valueOf(NOBODY),
+                "-n", "^echo$", "-P", String.valueOf(JVM_PID))) {
+            long root = run("/bin/echo", "root");
+            long other = run(asNobody("/usr/bin/true"));
+            long nobody = run(asNobody("/bin/echo", "nobody"));
+            Map<String, Object> e = awaitExec(run, nobody, "/bin/echo");
+            assertEquals((long) NOBODY, e.get("uid"));
+            run.stop();
+            for (String line : run.outLines()) {
+                Map<String, Object> o = JsonLines.parse(line);
+                assertEquals((long) NOBODY, o.get("uid"), "only nobody's execs pass: " + line);
+                assertEquals("echo", o.get("comm"), line);
+                assertEquals(JVM_PID, o.get("ppid"), line);
+                assertTrue(!o.get("pid").equals(root) && !o.get("pid").equals(other), line);
+            }
         }
     }
 
@@ -206,8 +274,10 @@ class ExecsnoopKernelTest {
             long asNobody = run(asNobody("/bin/echo", "nobody"));
             long failed = run("/bin/sh", "-c", "exec " + missing);
 
-            // At the kprobe exec has not started: comm is still the caller's (the JVM's thread).
+            // With --latency the event leaves at the kretprobe: COMM is the new program's after a
+            // successful exec and still the caller's after a failed one.
             Map<String, Object> e = awaitExec(run, ok, "/bin/echo");
+            assertEquals("echo", e.get("comm"));
             assertEquals(JVM_PID, e.get("ppid"));
             assertEquals(0L, e.get("uid"));
             assertEquals(0L, e.get("ret"));
@@ -215,14 +285,14 @@ class ExecsnoopKernelTest {
             assertEquals(List.of("/bin/echo", "by", "kprobe"), e.get("args"));
             Map<String, Object> n = awaitExec(run, asNobody, "/bin/echo");
             assertEquals((long) NOBODY, n.get("uid"));
-            assertEquals("setpriv", n.get("comm"));
+            assertEquals("echo", n.get("comm"));
             Map<String, Object> bad = awaitExec(run, failed, missing);
             assertEquals(-2L, bad.get("ret"), "ENOENT");
             assertEquals("sh", bad.get("comm"));
             // The tool says which kernel symbol it probes when that is a compiler clone of the name.
             for (String line : run.errLines()) {
                 assertTrue(line.equals(ExecsnoopCommand.READY) || line.matches(
-                        "bpf4j execsnoop: kprobe:do_execveat_common is do_execveat_common\\.[a-z0-9.]+ in this kernel.*"),
+                        "bpf4j execsnoop: k(ret)?probe:do_execveat_common is do_execveat_common\\.[a-z0-9.]+ in this kernel.*"),
                         line);
             }
         }
@@ -257,6 +327,7 @@ class ExecsnoopKernelTest {
     void leavesNoMapProgramLinkOrPerfEventOpen() throws Exception {
         List<String> before = bpfDescriptors();
         for (String[] args : List.of(new String[] {"execsnoop", "--duration", "0.2"},
+                new String[] {"execsnoop", "--compiled", "--uid", "0", "--duration", "0.2"},
                 new String[] {"execsnoop", "--latency", "--args", "--uid", "0", "--duration", "0.2"})) {
             ToolRun run = ToolRun.runToEnd(Duration.ofSeconds(60), args);
             assertEquals(0, run.exitCode(), String.join("\n", run.errLines()));

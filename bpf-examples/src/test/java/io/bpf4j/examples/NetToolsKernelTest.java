@@ -3,6 +3,13 @@ package io.bpf4j.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.core.Program;
+import io.bpf4j.core.Reg;
+import io.bpf4j.core.attach.AttachPoint;
+import io.bpf4j.syscall.BpfLink;
+import io.bpf4j.syscall.BpfProgram;
+import io.bpf4j.syscall.ProgramSpec;
+import io.bpf4j.syscall.XdpLink;
 import io.bpf4j.syscall.testing.KernelTest;
 import io.bpf4j.syscall.testing.VethWorld;
 import java.nio.file.Files;
@@ -21,10 +28,6 @@ import org.junit.jupiter.api.Test;
 class NetToolsKernelTest {
     private static final int PACKETS = 25;
 
-    private static boolean kernelBefore(int major, int minor) throws java.io.IOException {
-        String[] v = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
-        return Integer.parseInt(v[0]) < major || Integer.parseInt(v[0]) == major && Integer.parseInt(v[1]) < minor;
-    }
 
     private static String joined(List<String> lines) {
         return lines.stream().collect(Collectors.joining("\n"));
@@ -55,7 +58,7 @@ class NetToolsKernelTest {
                         "--duration", "3"));
             } catch (AssertionError e) {
                 // Kernels before 6.6 have no tcx: the tool must say so.
-                assertTrue(kernelBefore(6, 6), e.getMessage());
+                assertTrue(!VethWorld.kernelHasTcx(), e.getMessage());
                 assertTrue(e.getMessage().contains("no tcx links"), e.getMessage());
                 return;
             }
@@ -82,6 +85,61 @@ class NetToolsKernelTest {
             long bytes = Long.parseLong(f[3]);
             assertTrue(bytes >= PACKETS * 49L && bytes <= PACKETS * 50L, row);
         }
+    }
+
+    /**
+     * Runs {@code tool} on B's veth end while program 'holder' holds its XDP hook (attached with
+     * {@code held}); the tool must end with exit code 1 and one line on stderr, without a stack
+     * trace, naming the holder (its id as {@code ip link show} reports it) and how it is attached.
+     */
+    @SuppressWarnings("try") // the holder's link is held, not used
+    private static void busyInterfaceIsOneLineNamingTheHolder(XdpLink.Options held, String how,
+                                                              java.util.function.Function<String, String[]> tool)
+            throws Exception {
+        try (VethWorld w = VethWorld.create("tbusy")) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            Program pass = Program.builder().mov64(Reg.R0, 2).exit().build();   // XDP_PASS
+            try (BpfProgram holder = BpfProgram.load(ProgramSpec.of("holder", pass, at).license("GPL"));
+                 BpfLink link = w.inB(() -> holder.attach(at, held))) {
+                String shown = ip(w.namespaceB(), "link", "show", "dev", w.ifaceB());
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("prog/xdp id (\\d+)").matcher(shown);
+                assertTrue(id.find(), shown);
+                String[] args = tool.apply(w.ifaceB());
+                ToolRun run = w.inB(() -> ToolRun.runToEnd(java.time.Duration.ofSeconds(25), args));
+                List<String> err = run.errLines();
+                assertEquals(1, run.exitCode(), joined(err));
+                assertEquals(1, err.size(), "one line, no stack trace:\n" + joined(err));
+                String line = err.get(0);
+                assertTrue(line.startsWith("bpf4j " + args[0] + ": ") && line.contains("another XDP program holds "
+                        + w.ifaceB() + ": program 'holder' (id " + id.group(1) + ")") && line.contains(how), line);
+                assertEquals(List.of(), run.outLines());
+                assertTrue(ip(w.namespaceB(), "link", "show", "dev", w.ifaceB()).contains("prog/xdp id " + id.group(1)),
+                        "the holder stays");
+            }
+        }
+    }
+
+    @Test
+    void xdpCountOnAnInterfaceHeldThroughNetlinkSaysWhoHoldsItInOneLine() throws Exception {
+        busyInterfaceIsOneLineNamingTheHolder(XdpLink.Options.netlink(XdpLink.Mode.GENERIC),
+                "in generic (skb) mode, attached through netlink (IFLA_XDP)",
+                iface -> new String[] {"xdp-count", iface, "--duration", "3"});
+    }
+
+    @Test
+    void firewallOnAnInterfaceHeldByALinkSaysWhoHoldsItInOneLine() throws Exception {
+        busyInterfaceIsOneLineNamingTheHolder(XdpLink.Options.NONE, "attached through BPF link",
+                iface -> new String[] {"firewall", "--iface", iface, "--drop", "udp:41031", "--duration", "3"});
+    }
+
+    /** {@code ip -n NS ARGS...}'s output (the test's own namespaces only). */
+    private static String ip(String namespace, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "-n", namespace));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        return out;
     }
 
     @Test

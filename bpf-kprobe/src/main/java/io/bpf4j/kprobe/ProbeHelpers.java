@@ -5,6 +5,7 @@ import io.bpf4j.core.AluOp;
 import io.bpf4j.core.CallInsn;
 import io.bpf4j.core.EmitsInstructions;
 import io.bpf4j.core.ExitInsn;
+import io.bpf4j.core.Fragments;
 import io.bpf4j.core.Helper;
 import io.bpf4j.core.Instruction;
 import io.bpf4j.core.JumpInsn;
@@ -39,65 +40,34 @@ public final class ProbeHelpers {
     /**
      * {@code r0 = bpf_probe_read_{user,kernel}_str(dst + dstOff, size, src)}: copies the
      * NUL-terminated string at {@code src} (at most {@code size} bytes, NUL included) to
-     * {@code dst + dstOff}. r0 is the length copied, NUL included, or a negative errno. Arguments
-     * come in the helper's order (destination, size, source), as in
-     * {@link io.bpf4j.core.Fragments#probeReadUserStr Fragments.probeReadUserStr(dst, size, src)},
-     * which this extends with an offset and a memory chosen at run time.
+     * {@code dst + dstOff}. r0 is the length copied, NUL included, or a negative errno. The
+     * {@link Fragments#probeRead(Helper, Reg, int, int, Reg, int) Fragments.probeRead} of
+     * {@code memory}'s string helper: arguments in the helper's order (destination, size, source),
+     * any registers.
      *
      * @param dst base of the buffer: r10 for the stack, or a register holding a record pointer
      */
     public static List<Instruction> readString(Memory memory, Reg dst, int dstOff, int size, Reg src) {
-        return call(memory == null ? null : memory.readStringHelper(), src, 0, dst, dstOff, size);
+        return Fragments.probeRead(known(memory).readStringHelper(), dst, dstOff, size, src, 0);
     }
 
     /**
      * {@code r0 = bpf_probe_read_{user,kernel}(dst + dstOff, size, src + srcOff)}: copies
      * {@code size} bytes (a struct, a field, an array) into the buffer. r0 is 0 or a negative
-     * errno; on failure the buffer is zeroed. Arguments in the helper's order, as
-     * {@link io.bpf4j.core.Fragments#probeReadUser Fragments.probeReadUser(dst, size, src)}:
-     * {@code read(Memory.USER, dst, 0, size, src, 0)} reads what that reads.
+     * errno; on failure the buffer is zeroed. The
+     * {@link Fragments#probeRead(Helper, Reg, int, int, Reg, int) Fragments.probeRead} of
+     * {@code memory}'s helper, same arguments in the same order:
+     * {@code read(Memory.USER, dst, 0, size, src, 0)} is {@code Fragments.probeReadUser(dst, size, src)}.
      */
     public static List<Instruction> read(Memory memory, Reg dst, int dstOff, int size, Reg src, int srcOff) {
-        return call(memory == null ? null : memory.readHelper(), src, srcOff, dst, dstOff, size);
+        return Fragments.probeRead(known(memory).readHelper(), dst, dstOff, size, src, srcOff);
     }
 
-    private static List<Instruction> call(Helper helper, Reg src, int srcOff, Reg dst, int dstOff, int size) {
-        if (helper == null) {
+    private static Memory known(Memory memory) {
+        if (memory == null) {
             throw new IllegalArgumentException("memory missing: USER or KERNEL");
         }
-        String what = helper.cName();
-        if (src == null || dst == null) {
-            throw new IllegalArgumentException(what + ": " + (src == null ? "source" : "destination") + " register missing");
-        }
-        if (size <= 0) {
-            throw new IllegalArgumentException(what + ": size " + size + ": expected at least 1 byte");
-        }
-        // r1 = dst + dstOff, r2 = size, r3 = src + srcOff: a parallel move. r2 is written last, so
-        // only r1 and r3 can clash, and only if each is the other's source.
-        if (dst == Reg.R3 && src == Reg.R1) {
-            throw new IllegalArgumentException(what + ": destination in r3 and source in r1 would overwrite each other;"
-                    + " move one of them to r6..r9 first");
-        }
-        List<Instruction> out = new ArrayList<>(7);
-        if (dst == Reg.R3) {
-            addPointer(out, Reg.R1, dst, dstOff);
-            addPointer(out, Reg.R3, src, srcOff);
-        } else {
-            addPointer(out, Reg.R3, src, srcOff);
-            addPointer(out, Reg.R1, dst, dstOff);
-        }
-        out.add(new AluInsn(AluOp.MOV, true, Reg.R2, null, size));
-        out.add(CallInsn.helper(helper));
-        return Collections.unmodifiableList(out);
-    }
-
-    private static void addPointer(List<Instruction> out, Reg to, Reg from, int off) {
-        if (from != to) {
-            out.add(new AluInsn(AluOp.MOV, true, to, from, 0));
-        }
-        if (off != 0) {
-            out.add(new AluInsn(AluOp.ADD, true, to, null, off));
-        }
+        return memory;
     }
 
     /** Returns 0 from the program unless the current thread group (the process id) is {@code tgid}. */

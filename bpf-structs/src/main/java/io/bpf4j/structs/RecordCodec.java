@@ -1,5 +1,6 @@
 package io.bpf4j.structs;
 
+import io.bpf4j.core.codec.Codec;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 
@@ -8,7 +9,8 @@ import java.nio.ByteBuffer;
  * computed once per record type (annotations read, canonical constructor and accessors turned into
  * one method-handle tree); per event nothing is reflective, no argument array or boxed value is
  * made: decoding allocates the record and, for {@code char[n]} and array components, their
- * Strings and arrays. Bytes are read and written in the buffer's byte order.
+ * Strings and arrays. Bytes are read and written in the buffer's byte order. It is a
+ * {@link Codec}, so it serves as a typed map's key or value codec as it is.
  *
  * <pre>{@code
  * record Exec(@U64 long timestamp, @U32 int pid, @U32 int tgid, @U32 int uid, @U32 int ppid,
@@ -18,11 +20,12 @@ import java.nio.ByteBuffer;
  * Exec e = EXEC.decode(buf, offset);        // hot path: one record, one String
  * EXEC.encode(e, out, 0);                   // the inverse, e.g. for a map value
  * EXEC.layout().size();                     // 40
+ * TypedMap<Integer, Exec> byPid = map.typed(Codec.u32(), EXEC);   // bpf-syscall
  * }</pre>
  *
  * @param <R> the record type
  */
-public final class RecordCodec<R extends Record> implements StructCodec<R> {
+public final class RecordCodec<R extends Record> implements Codec<R> {
     private final StructLayout layout;
     private final Class<R> type;
     /** {@code (ByteBuffer, int)Object}: reads every component and calls the canonical constructor. */
@@ -37,9 +40,15 @@ public final class RecordCodec<R extends Record> implements StructCodec<R> {
         this.encoder = encoder;
     }
 
-    @Override
+    /** The struct layout this codec reads and writes. */
     public StructLayout layout() {
         return layout;
+    }
+
+    /** Bytes of one encoded record: the layout's size. */
+    @Override
+    public int size() {
+        return layout.size();
     }
 
     /** The record type. */

@@ -7,6 +7,7 @@ import io.bpf4j.core.Instruction;
 import io.bpf4j.core.Reg;
 import io.bpf4j.core.RingBufRecord;
 import io.bpf4j.core.Size;
+import io.bpf4j.core.codec.Codec;
 
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
@@ -484,12 +485,15 @@ public final class StructLayout {
         return new StructValue.Builder(this);
     }
 
-    /** A codec between this layout's bytes and {@link StructValue}s (for map keys and values). */
-    public StructCodec<StructValue> valueCodec() {
-        return new StructCodec<>() {
+    /**
+     * A {@link Codec} between this layout's bytes and {@link StructValue}s (for map keys and
+     * values when no record type describes them): {@code map.typed(Codec.u32(), layout.valueCodec())}.
+     */
+    public Codec<StructValue> valueCodec() {
+        return new Codec<>() {
             @Override
-            public StructLayout layout() {
-                return StructLayout.this;
+            public int size() {
+                return StructLayout.this.size;
             }
 
             @Override
@@ -500,6 +504,11 @@ public final class StructLayout {
             @Override
             public void encode(StructValue value, ByteBuffer buf, int offset) {
                 StructLayout.this.encode(value, buf, offset);
+            }
+
+            @Override
+            public String toString() {
+                return "valueCodec[" + StructLayout.this.name + "]";
             }
         };
     }

@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.core.codec.Codec;
 import io.bpf4j.syscall.BpfMap;
-import io.bpf4j.syscall.MapCodec;
 import io.bpf4j.syscall.MapSpec;
 import io.bpf4j.syscall.TypedMap;
 import io.bpf4j.syscall.testing.FakeKernel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -190,10 +191,27 @@ class RecordCodecTest {
     void recordCodecServesAsTheValueCodecOfATypedMap() {
         RecordCodec<Hdr> c = StructLayout.codec(Hdr.class);
         try (BpfMap map = BpfMap.create(new FakeKernel(), MapSpec.hash("hdrs", 4, c.size(), 8))) {
-            TypedMap<Integer, Hdr> byPid = map.typed(MapCodec.u32(), MapCodec.of(c.size(), c::encode, c::decode));
+            TypedMap<Integer, Hdr> byPid = map.typed(Codec.u32(), c);
             byPid.put(9, new Hdr(9, 3));
             assertEquals(new Hdr(9, 3), byPid.get(9).orElseThrow());
             assertEquals(8, map.valueSize());
+            // the bytes in the map are the struct's, padding zeroed
+            assertArrayEquals(c.encode(new Hdr(9, 3)), map.lookup(Codec.u32().encode(9)).orElseThrow());
+        }
+    }
+
+    @Test
+    void layoutValueCodecServesAsTheKeyCodecOfATypedMap() {
+        StructLayout hdr = StructLayout.of(Hdr.class);
+        Codec<StructValue> values = hdr.valueCodec();
+        assertEquals(hdr.size(), values.size());
+        try (BpfMap map = BpfMap.create(new FakeKernel(), MapSpec.hash("by_hdr", hdr.size(), 8, 8))) {
+            TypedMap<StructValue, Long> counts = map.typed(values, Codec.u64());
+            StructValue key = hdr.valueBuilder().set("pid", 7).set("flags", 2).build();
+            counts.put(key, 70L);
+            assertEquals(70L, counts.get(key).orElseThrow());
+            assertEquals(List.of(key), counts.keys());
+            assertEquals(new Hdr(7, 2), StructLayout.codec(Hdr.class).decode(map.keys().get(0)));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.bpf4j.syscall;
 
 import io.bpf4j.core.MapReference;
+import io.bpf4j.core.codec.Codec;
 import io.bpf4j.syscall.internal.Attr;
 import io.bpf4j.syscall.internal.Direct;
 import io.bpf4j.syscall.internal.KernelResource;
@@ -705,8 +706,13 @@ public final class BpfMap implements MapReference, AutoCloseable {
         resource.release();
     }
 
-    /** A typed view through two codecs whose sizes match the map's. */
-    public <K, V> TypedMap<K, V> typed(MapCodec<K> keyCodec, MapCodec<V> valueCodec) {
+    /**
+     * A typed view through two codecs whose sizes match the map's key and value sizes:
+     * {@code map.typed(Codec.u32(), StructLayout.codec(Exec.class))}.
+     *
+     * @throws IllegalArgumentException if a codec's size is not the map's
+     */
+    public <K, V> TypedMap<K, V> typed(Codec<K> keyCodec, Codec<V> valueCodec) {
         return new TypedMap<>(this, keyCodec, valueCodec);
     }
 

@@ -3,6 +3,8 @@ package io.bpf4j.syscall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The few rtnetlink requests bpf4j makes, over an {@code AF_NETLINK} socket through the
@@ -27,11 +29,15 @@ final class Rtnetlink implements AutoCloseable {
     static final int NLMSG_ERROR = 2, NLMSG_DONE = 3;
     static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400,
             NLM_F_DUMP = 0x300;
-    static final int RTM_SETLINK = 19, RTM_NEWQDISC = 36, RTM_DELQDISC = 37, RTM_NEWTFILTER = 44, RTM_DELTFILTER = 45,
+    static final int RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_SETLINK = 19, RTM_NEWQDISC = 36, RTM_DELQDISC = 37, RTM_NEWTFILTER = 44, RTM_DELTFILTER = 45,
             RTM_GETTFILTER = 46;
     static final int TCA_KIND = 1, TCA_OPTIONS = 2;
     static final int TCA_BPF_FD = 6, TCA_BPF_NAME = 7, TCA_BPF_FLAGS = 8, TCA_BPF_FLAG_ACT_DIRECT = 1;
     static final int IFLA_XDP = 43, IFLA_XDP_FD = 1, IFLA_XDP_FLAGS = 3, IFLA_XDP_EXPECTED_FD = 8;
+    /** In an {@code RTM_NEWLINK} answer's {@code IFLA_XDP}: the program id per mode ({@code rtnl_xdp_fill}). */
+    static final int IFLA_XDP_DRV_PROG_ID = 5, IFLA_XDP_SKB_PROG_ID = 6, IFLA_XDP_HW_PROG_ID = 7;
+    /** {@code TCA_BPF_ID}: in a dumped bpf filter's options, its program's id. */
+    static final int TCA_BPF_ID = 11;
     static final int NLA_F_NESTED = 0x8000;
     /** {@code TC_H_CLSACT} (= {@code TC_H_INGRESS}), the clsact qdisc's parent; its handle is {@code ffff:}. */
     static final int TC_H_CLSACT = 0xFFFFFFF1, CLSACT_HANDLE = 0xFFFF0000;
@@ -137,19 +143,26 @@ final class Rtnetlink implements AutoCloseable {
 
     /** Sends {@code m} and waits for its ACK; throws with the errno of a negative one. */
     void request(Message m, String what) {
-        exchange(m, what);
+        exchange(m, what, null);
     }
 
     /** Sends the dump request {@code m}; returns the number of messages of the dump (before NLMSG_DONE). */
     int dumpCount(Message m, String what) {
-        return exchange(m, what);
+        return exchange(m, what, null);
+    }
+
+    /** Sends {@code m} (a get or a dump) and returns each answer message, header included, until the ACK or NLMSG_DONE. */
+    List<ByteBuffer> answers(Message m, String what) {
+        List<ByteBuffer> out = new ArrayList<>();
+        exchange(m, what, out);
+        return out;
     }
 
     private static synchronized int nextSeq() {
         return ++seq;
     }
 
-    private synchronized int exchange(Message m, String what) {
+    private synchronized int exchange(Message m, String what, List<ByteBuffer> keep) {
         if (closed) {
             throw new IllegalStateException("netlink socket closed");
         }
@@ -183,6 +196,11 @@ final class Rtnetlink implements AutoCloseable {
                         return messages;
                     }
                     messages++;
+                    if (keep != null) {
+                        ByteBuffer copy = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
+                        copy.put(0, in, p, len);
+                        keep.add(copy);
+                    }
                 }
                 p += (len + 3) & ~3;
             }
@@ -249,5 +267,90 @@ final class Rtnetlink implements AutoCloseable {
             m.u32(IFLA_XDP_EXPECTED_FD, expectedFd);
         }
         request(m.end(), what);
+    }
+
+    /**
+     * The ids of the XDP programs on {@code ifindex}, per mode, from an {@code RTM_GETLINK} answer's
+     * {@code IFLA_XDP} ({@code IFLA_XDP_SKB_PROG_ID}, {@code IFLA_XDP_DRV_PROG_ID},
+     * {@code IFLA_XDP_HW_PROG_ID}; 0 where the mode holds none). A program attached through a BPF
+     * link is reported the same way as one set through {@code IFLA_XDP}.
+     */
+    XdpPrograms xdpPrograms(int ifindex, String what) {
+        int skb = 0, drv = 0, hw = 0;
+        for (ByteBuffer a : answers(new Message(RTM_GETLINK, NLM_F_ACK).ifinfomsg(ifindex), what)) {
+            if (a.limit() < HDR + 16 || (a.getShort(4) & 0xffff) != RTM_NEWLINK || a.getInt(HDR + 4) != ifindex) {
+                continue;
+            }
+            ByteBuffer xdp = attribute(a, HDR + 16, a.limit(), IFLA_XDP);
+            if (xdp == null) {
+                continue;
+            }
+            skb = u32(xdp, IFLA_XDP_SKB_PROG_ID);
+            drv = u32(xdp, IFLA_XDP_DRV_PROG_ID);
+            hw = u32(xdp, IFLA_XDP_HW_PROG_ID);
+        }
+        return new XdpPrograms(skb, drv, hw);
+    }
+
+    /** The XDP program ids of one interface per mode (0: none). */
+    record XdpPrograms(int skb, int drv, int hw) {
+    }
+
+    /**
+     * The bpf filter at {@code priority}/{@code handle} on a side of {@code ifindex}'s clsact qdisc
+     * (from an {@code RTM_GETTFILTER} dump): its program's id and the name it was given, or null if
+     * there is none.
+     */
+    TcFilter bpfFilter(int ifindex, boolean egress, int priority, int handle, String what) {
+        for (ByteBuffer a : answers(new Message(RTM_GETTFILTER, NLM_F_DUMP)
+                .tcmsg(ifindex, 0, egress ? CLSACT_EGRESS : CLSACT_INGRESS, 0), what)) {
+            // tcmsg after the header: family, pad, ifindex at 4, handle at 8, parent at 12, info (prio << 16 | proto) at 16.
+            if (a.limit() < HDR + 20 || a.getInt(HDR + 8) != handle || a.getInt(HDR + 16) >>> 16 != priority) {
+                continue;
+            }
+            ByteBuffer options = attribute(a, HDR + 20, a.limit(), TCA_OPTIONS);
+            if (options == null) {
+                continue;
+            }
+            ByteBuffer name = attribute(options, 0, options.limit(), TCA_BPF_NAME);
+            String text = null;
+            if (name != null) {
+                byte[] bytes = new byte[name.limit()];
+                name.get(0, bytes);
+                int n = 0;
+                while (n < bytes.length && bytes[n] != 0) {
+                    n++;
+                }
+                text = new String(bytes, 0, n, StandardCharsets.UTF_8);
+            }
+            return new TcFilter(u32(options, TCA_BPF_ID), text);
+        }
+        return null;
+    }
+
+    /** A bpf filter found on a clsact qdisc: its program's id (0 if not reported) and name (null if none). */
+    record TcFilter(int programId, String name) {
+    }
+
+    /** The payload of the first attribute of {@code type} in {@code b}[from, to), as a buffer of its own, or null. */
+    static ByteBuffer attribute(ByteBuffer b, int from, int to, int type) {
+        int p = from;
+        while (p + 4 <= to) {
+            int len = b.getShort(p) & 0xffff;
+            if (len < 4 || p + len > to) {
+                return null;
+            }
+            if ((b.getShort(p + 2) & 0x3fff) == type) {
+                return b.duplicate().position(p + 4).limit(p + len).slice().order(ByteOrder.nativeOrder());
+            }
+            p += (len + 3) & ~3;
+        }
+        return null;
+    }
+
+    /** The u32 attribute {@code type} among the attributes of {@code nest}, or 0 if absent. */
+    static int u32(ByteBuffer nest, int type) {
+        ByteBuffer v = attribute(nest, 0, nest.limit(), type);
+        return v == null || v.limit() < 4 ? 0 : v.getInt(0);
     }
 }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>Where the kernel has no tcx (before 6.6), or when a priority or handle is asked for, the
  * program goes in as a {@code bpf} filter in direct-action mode on a {@code clsact} qdisc,
  * through rtnetlink: the link adds the qdisc if the interface has none, adds the filter
- * (priority 1, handle 1 unless told otherwise), and on close deletes the filter and, if it
- * added the qdisc and no filter is left on it, the qdisc. Such a link has no fd
+ * (priority 1, handle 1 unless told otherwise), and on close deletes the filter (if it still
+ * runs this link's program) and, if it added the qdisc and no filter is left on it, the qdisc. Such a link has no fd
  * ({@link #fd()} is -1, {@link #isBpfLink()} false).
  *
  * <pre>{@code
@@ -96,7 +96,8 @@ public final class TcLink extends FdLink {
                     throw c;
                 }
             }
-            throw new BpfException(what, e.errno(), hint(point, e.errno()), e);
+            throw new BpfException(what, e.errno(), e.errno() == Errno.EEXIST ? Holders.tcxSameProgram(kernel, ifindex,
+                    type.code(), Holders.programId(kernel, prog.fd())) : hint(point, e.errno()), e);
         }
         return new TcLink(kernel, fd, true, point, attachedTo, attachedTo + " <- " + prog);
     }
@@ -115,6 +116,9 @@ public final class TcLink extends FdLink {
             createdQdisc = nl.addClsact(ifindex, what);
             nl.addBpfFilter(ifindex, point.egress(), prio, h, prog.fd(), prog.name(), what);
         } catch (BpfException e) {
+            String hint = e.errno() == Errno.EEXIST ? filterTaken(kernel, nl, point, ifindex, prio, h, what)
+                    : e.errno() == Errno.EOPNOTSUPP || e.errno() == Errno.ENOENT ? "the kernel lacks the clsact qdisc or "
+                    + "the bpf classifier (CONFIG_NET_SCH_INGRESS, CONFIG_NET_CLS_BPF)" : e.hint();
             try {
                 if (createdQdisc) {
                     nl.deleteClsact(ifindex, what);
@@ -124,23 +128,45 @@ public final class TcLink extends FdLink {
             } finally {
                 nl.close();
             }
-            throw new BpfException(what, e.errno(), e.errno() == Errno.EEXIST ? "a filter with priority " + prio
-                    + " and handle 0x" + Integer.toHexString(h) + " is already on " + point.iface() + " " + side
-                    + ": choose others with TcLink.Options.clsact(priority, handle)" : e.errno() == Errno.EOPNOTSUPP
-                    || e.errno() == Errno.ENOENT ? "the kernel lacks the clsact qdisc or the bpf classifier "
-                    + "(CONFIG_NET_SCH_INGRESS, CONFIG_NET_CLS_BPF)" : e.hint(), e);
+            throw new BpfException(what, e.errno(), hint, e);
         }
         TcLink link = new TcLink(kernel, -1, false, point, attachedTo, attachedTo + " <- " + prog);
         final boolean ours = createdQdisc;
         link.resource.onClose(nl::close);
+        int ownId = Holders.programId(kernel, prog.fd());
         link.resource.onClose(() -> {
-            nl.deleteFilter(ifindex, point.egress(), prio, h, what);
+            // Delete the filter only if it is still ours: someone may have deleted it (`tc filter del`) and put
+            // another in its place.
+            Rtnetlink.TcFilter now = nl.bpfFilter(ifindex, point.egress(), prio, h, what);
+            if (now != null && (now.programId() == ownId || ownId == 0)) {
+                nl.deleteFilter(ifindex, point.egress(), prio, h, what);
+            } else {
+                LOG.debug("{}: the filter is gone or no longer this link's; left as it is", attachedTo);
+            }
             // Remove the qdisc only if this link added it and nobody else's filter is on it now.
             if (ours && nl.filterCount(ifindex, false, what) == 0 && nl.filterCount(ifindex, true, what) == 0) {
                 nl.deleteClsact(ifindex, what);
             }
         });
         return link;
+    }
+
+    /** The hint for a taken priority and handle: which program's filter holds them, and what to do. */
+    private static String filterTaken(Kernel kernel, Rtnetlink nl, AttachPoint.Tc point, int ifindex, int prio, int handle,
+                                      String what) {
+        String side = point.egress() ? "egress" : "ingress";
+        String where = "priority " + prio + " and handle 0x" + Integer.toHexString(handle);
+        String holder;
+        try {
+            Rtnetlink.TcFilter f = nl.bpfFilter(ifindex, point.egress(), prio, handle, what);
+            holder = f == null ? "" : ": the bpf filter of " + (f.programId() != 0 ? Holders.program(kernel, f.programId())
+                    : "a program") + (f.name() == null || f.name().isEmpty() ? "" : " (filter name '" + f.name() + "')");
+        } catch (BpfException notListed) {
+            holder = "";
+        }
+        return "a filter with " + where + " is already on " + point.iface() + " " + side + holder + "; choose others with "
+                + "TcLink.Options.clsact(priority, handle), or remove it with `tc filter del dev " + point.iface() + " "
+                + side + " pref " + prio + " handle 0x" + Integer.toHexString(handle) + " bpf`";
     }
 
     private static String hint(AttachPoint.Tc point, Errno e) {

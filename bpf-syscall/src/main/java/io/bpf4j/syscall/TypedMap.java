@@ -1,5 +1,6 @@
 package io.bpf4j.syscall;
 
+import io.bpf4j.core.codec.Codec;
 import io.bpf4j.syscall.internal.Direct;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -7,13 +8,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A view of a {@link BpfMap} with Java keys and values through two {@link MapCodec}s. Owns
- * nothing: closing the map ends it.
+ * A view of a {@link BpfMap} with Java keys and values through two {@link Codec}s (scalars
+ * from {@code Codec}, structs and records from bpf-structs). Owns nothing: closing the map ends
+ * it. Keys and values are encoded into and decoded from reused per-thread direct buffers at
+ * offset 0: no buffer is allocated per call.
  *
  * <pre>{@code
- * TypedMap<Integer, Long> counts = map.typed(MapCodec.u32(), MapCodec.u64());
+ * TypedMap<Integer, Long> counts = map.typed(Codec.u32(), Codec.u64());
  * counts.put(0, 42L);
  * counts.get(0);        // Optional[42]
+ *
+ * TypedMap<Integer, Exec> byPid = map.typed(Codec.u32(), StructLayout.codec(Exec.class));
  * }</pre>
  *
  * @param <K> key type
@@ -21,10 +26,10 @@ import java.util.Optional;
  */
 public final class TypedMap<K, V> {
     private final BpfMap map;
-    private final MapCodec<K> keys;
-    private final MapCodec<V> values;
+    private final Codec<K> keys;
+    private final Codec<V> values;
 
-    TypedMap(BpfMap map, MapCodec<K> keys, MapCodec<V> values) {
+    TypedMap(BpfMap map, Codec<K> keys, Codec<V> values) {
         if (keys.size() != map.keySize()) {
             throw new IllegalArgumentException(map + ": key codec is " + keys.size() + " bytes: expected "
                     + map.keySize() + " (key_size)");
@@ -45,8 +50,7 @@ public final class TypedMap<K, V> {
 
     private ByteBuffer key(K k) {
         ByteBuffer b = Direct.slot(Direct.KEY, keys.size());
-        keys.encode(k, b);
-        b.position(0);
+        keys.encode(k, b, 0);
         return b;
     }
 
@@ -56,7 +60,7 @@ public final class TypedMap<K, V> {
         if (!map.lookup(key(key), v)) {
             return Optional.empty();
         }
-        return Optional.of(values.decode(v.position(0)));
+        return Optional.of(values.decode(v, 0));
     }
 
     /** Inserts or replaces. */
@@ -67,8 +71,7 @@ public final class TypedMap<K, V> {
     /** Updates with {@code BpfMap.ANY}, {@code NOEXIST} or {@code EXIST}. */
     public void put(K key, V value, long flags) {
         ByteBuffer v = Direct.slot(Direct.VALUE, values.size());
-        values.encode(value, v);
-        v.position(0);
+        values.encode(value, v, 0);
         map.update(key(key), v, flags);
     }
 
@@ -81,7 +84,7 @@ public final class TypedMap<K, V> {
     public List<K> keys() {
         List<K> out = new ArrayList<>();
         for (byte[] k : map.keys()) {
-            out.add(keys.decode(ByteBuffer.wrap(k).order(java.nio.ByteOrder.nativeOrder())));
+            out.add(keys.decode(k));
         }
         return out;
     }

@@ -2,6 +2,8 @@ package io.bpf4j.syscall;
 
 import io.bpf4j.core.attach.AttachPoint;
 import io.bpf4j.core.attach.AttachType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@code XDP} program on a network interface through a BPF link ({@code BPF_LINK_CREATE} with
@@ -13,7 +15,8 @@ import io.bpf4j.core.attach.AttachType;
  * <p>Where the kernel has no XDP links (before 5.9), or with {@link Options#netlink}, the program
  * is set through rtnetlink ({@code IFLA_XDP} with {@code XDP_FLAGS_UPDATE_IF_NOEXIST}, so a
  * program already there is never replaced); closing removes it only if it is still this link's
- * ({@code XDP_FLAGS_REPLACE} with the expected program). Such a link has no fd
+ * ({@code XDP_FLAGS_REPLACE} with the expected program), and leaves alone what someone else put
+ * there after removing it. Such a link has no fd
  * ({@link #fd()} is -1, {@link #isBpfLink()} false).
  *
  * <pre>{@code
@@ -25,6 +28,7 @@ import io.bpf4j.core.attach.AttachType;
  * }</pre>
  */
 public final class XdpLink extends FdLink {
+    private static final Logger LOG = LoggerFactory.getLogger(XdpLink.class);
     /** Where in the driver the program runs. */
     public enum Mode {
         /** The driver's native hook where it has one, else generic: the kernel decides. */
@@ -135,7 +139,17 @@ public final class XdpLink extends FdLink {
         link.resource.onClose(nl::close);
         link.resource.onClose(link::closeOwnProgram);
         // Remove the program only if it is still ours (XDP_FLAGS_REPLACE with the expected fd).
-        link.resource.onClose(() -> nl.setXdp(ifindex, -1, XDP_FLAGS_REPLACE | link.modeFlag, link.ownProgFd, what));
+        link.resource.onClose(() -> {
+            try {
+                nl.setXdp(ifindex, -1, XDP_FLAGS_REPLACE | link.modeFlag, link.ownProgFd, what);
+            } catch (BpfException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+                // Removed or replaced by someone else (`ip link set ... off`): nothing of ours is left to remove.
+                LOG.debug("{}: the interface no longer runs this link's program; left as it is", attachedTo);
+            }
+        });
         return link;
     }
 
@@ -147,9 +161,8 @@ public final class XdpLink extends FdLink {
         switch (e) {
             case EBUSY:
             case EEXIST:
-                return "another XDP program holds " + point.iface() + ": " + Holders.describe(kernel, ifindex, AttachType.XDP)
-                        + " (EEXIST also means a program is attached in the other mode: generic and driver cannot mix); "
-                        + "detach it first, or replace the program of your own link with XdpLink.replace";
+                return "another XDP program holds " + point.iface() + ": " + Holders.xdp(kernel, ifindex, point.iface(),
+                        options.mode());
             case EOPNOTSUPP:
                 return options.mode() == Mode.GENERIC ? null : "the driver of " + point.iface() + " has no " + options.mode()
                         + " XDP support: use XdpLink.Options.GENERIC";

@@ -3,10 +3,12 @@ package io.bpf4j.syscall;
 import static io.bpf4j.syscall.KernelFixtures.asU64;
 import static io.bpf4j.syscall.KernelFixtures.u32;
 import static io.bpf4j.syscall.KernelFixtures.u64;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bpf4j.core.codec.Codec;
 import io.bpf4j.syscall.testing.FakeKernel;
 import java.util.List;
 import java.util.Set;
@@ -63,11 +65,18 @@ class FakeKernelMapTest {
     @Test
     void typedViewEncodesKeysAndValues() {
         try (BpfMap m = BpfMap.create(kernel, MapSpec.hash("typed", 4, 8, 4))) {
-            TypedMap<Integer, Long> t = m.typed(MapCodec.u32(), MapCodec.u64());
+            TypedMap<Integer, Long> t = m.typed(Codec.u32(), Codec.u64());
             t.put(3, 33L);
+            t.put(-1, Long.MIN_VALUE);
             assertEquals(33L, t.get(3).orElseThrow());
-            assertEquals(List.of(3), t.keys());
-            assertThrows(IllegalArgumentException.class, () -> m.typed(MapCodec.u64(), MapCodec.u64()));
+            assertEquals(Long.MIN_VALUE, t.get(-1).orElseThrow());
+            assertTrue(t.get(4).isEmpty());
+            assertArrayEquals(u64(33L), m.lookup(u32(3)).orElseThrow());     // the bytes a program sees
+            assertEquals(Set.of(3, -1), new java.util.HashSet<>(t.keys()));
+            assertTrue(t.remove(3));
+            assertTrue(t.get(3).isEmpty());
+            String wrong = assertThrows(IllegalArgumentException.class, () -> m.typed(Codec.u64(), Codec.u64())).getMessage();
+            assertTrue(wrong.contains("key codec is 8 bytes: expected 4 (key_size)"), wrong);
         }
     }
 

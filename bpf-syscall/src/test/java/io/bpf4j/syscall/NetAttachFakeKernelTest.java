@@ -74,32 +74,142 @@ class NetAttachFakeKernelTest {
         assertEquals(Set.of(), kernel.openFds());
     }
 
-    @Test
-    void aBusyInterfaceNamesTheLinkAndProgramHoldingIt() {
+    /**
+     * Attaches program 'holder' to veth0 (ifindex 7) with {@code held}, then tries program 'second'
+     * with {@code attempt}; returns the failure, after checking the holder is untouched and, once
+     * everything is closed, that no fd is left open.
+     */
+    @SuppressWarnings("try") // links held for their effect on the hook
+    private BpfException busy(XdpLink.Options held, XdpLink.Options attempt) {
         kernel.networkInterface("veth0", 7).networkInterface("veth1", 8);
         AttachPoint at = AttachPoint.xdp("veth0");
+        BpfException e;
         try (BpfProgram holder = load("holder", at);
              BpfProgram other = load("other", AttachPoint.xdp("veth1"));
-             BpfLink unrelated = other.attach(AttachPoint.xdp("veth1"));
-             BpfLink held = holder.attach(at);
+             BpfLink unrelated = other.attach(AttachPoint.xdp("veth1"), held);
+             XdpLink link = (XdpLink) holder.attach(at, held);
              BpfProgram second = load("second", at)) {
-            kernel.failTargetLinks(r -> r.target() == 7 ? Errno.EBUSY : null);
-            BpfException e = assertThrows(BpfException.class, () -> second.attach(at));
-            assertEquals(Errno.EBUSY, e.errno());
-            assertTrue(e.getMessage().contains("another XDP program holds veth0: link " + held.fd() + " of program 'holder' (id "
-                    + holder.fd() + ")"), e.getMessage());
-            assertFalse(unrelated.isClosed());
+            holderId = holder.fd();
+            holderLinkId = link.isBpfLink() ? link.info().linkId() : 0;
+            Map<Integer, Integer> before = kernel.xdpByNetlink();
+            e = assertThrows(BpfException.class, () -> second.attach(at, attempt));
+            assertEquals(before, kernel.xdpByNetlink(), "the holder is still there");
+            assertFalse(e.getMessage().contains("'other'"), "a program on another interface is not named: " + e.getMessage());
         }
-        assertEquals(Set.of(), kernel.openFds(), "the fds opened to look at other links are closed");
+        assertEquals(Set.of(), kernel.openFds(), "the fds and sockets opened to find the holder are closed");
+        assertEquals(Map.of(), kernel.xdpByNetlink());
+        return e;
+    }
+
+    private int holderId;
+    private int holderLinkId;
+
+    private static void assertContains(String message, String... parts) {
+        for (String part : parts) {
+            assertTrue(message.contains(part), "expected '" + part + "' in: " + message);
+        }
     }
 
     @Test
-    void aBusyInterfaceWithNoLinkPointsAtNetlink() {
-        kernel.networkInterface("veth0", 7).failTargetLinks(r -> Errno.EBUSY);
+    void anInterfaceHeldByALinkNamesTheLinkAndProgramAndHowToDetachIt() {
+        BpfException e = busy(XdpLink.Options.GENERIC, XdpLink.Options.GENERIC);
+        assertEquals(Errno.EBUSY, e.errno());
+        assertTrue(e.getMessage().startsWith("BPF_LINK_CREATE"), e.getMessage());
+        assertContains(e.getMessage(), "another XDP program holds veth0: program 'holder' (id " + holderId
+                        + ") in generic (skb) mode, attached through BPF link " + holderLinkId,
+                "`bpftool link detach id " + holderLinkId + "`", "XdpLink.replace(program)");
+        assertFalse(e.getMessage().contains("generic and driver mode cannot"), e.getMessage());
+    }
+
+    @Test
+    void anInterfaceHeldThroughNetlinkNamesTheProgramAndTheIpCommandForItsMode() {
+        BpfException e = busy(XdpLink.Options.netlink(XdpLink.Mode.GENERIC), XdpLink.Options.GENERIC);
+        assertEquals(Errno.EBUSY, e.errno());
+        assertContains(e.getMessage(), "another XDP program holds veth0: program 'holder' (id " + holderId
+                        + ") in generic (skb) mode, attached through netlink (IFLA_XDP)",
+                "`ip link set dev veth0 xdpgeneric off`");
+    }
+
+    @Test
+    void anInterfaceHeldThroughNetlinkInDriverModeRefusesGenericNamingTheOtherMode() {
+        BpfException e = busy(XdpLink.Options.netlink(XdpLink.Mode.DRIVER), XdpLink.Options.GENERIC);
+        assertEquals(Errno.EEXIST, e.errno());
+        assertContains(e.getMessage(), "program 'holder' (id " + holderId + ") in driver (native) mode, attached through "
+                + "netlink", "`ip link set dev veth0 xdpdrv off`", "generic and driver mode cannot be active on one interface");
+    }
+
+    @Test
+    void aLinkInDriverModeRefusesANetlinkAttachInGenericNamingTheLink() {
+        BpfException e = busy(XdpLink.Options.DRIVER, XdpLink.Options.netlink(XdpLink.Mode.GENERIC));
+        assertEquals(Errno.EEXIST, e.errno());
+        assertTrue(e.getMessage().startsWith("rtnetlink IFLA_XDP"), e.getMessage());
+        assertContains(e.getMessage(), "program 'holder' (id " + holderId + ") in driver (native) mode, attached through BPF "
+                + "link " + holderLinkId, "generic and driver mode cannot");
+    }
+
+    @Test
+    void aNetlinkAttachOnAnInterfaceHeldByALinkNamesTheLink() {
+        BpfException e = busy(XdpLink.Options.GENERIC, XdpLink.Options.netlink(XdpLink.Mode.GENERIC));
+        assertEquals(Errno.EBUSY, e.errno());
+        assertContains(e.getMessage(), "in generic (skb) mode, attached through BPF link " + holderLinkId);
+    }
+
+    @Test
+    void aNetlinkAttachOnAnInterfaceHeldThroughNetlinkNamesTheHolder() {
+        BpfException e = busy(XdpLink.Options.netlink(XdpLink.Mode.DRIVER), XdpLink.Options.netlink(XdpLink.Mode.DRIVER));
+        assertEquals(Errno.EBUSY, e.errno());
+        assertContains(e.getMessage(), "program 'holder' (id " + holderId + ") in driver (native) mode, attached through "
+                + "netlink (IFLA_XDP)", "`ip link set dev veth0 xdpdrv off`");
+    }
+
+    @Test
+    void theKernelsDefaultModeCollidingWithAGenericHolderSaysWhichModeItPicks() {
+        BpfException e = busy(XdpLink.Options.netlink(XdpLink.Mode.GENERIC), XdpLink.Options.NONE);
+        assertEquals(Errno.EEXIST, e.errno(), "the fake's interfaces have native XDP: no mode means driver mode");
+        assertContains(e.getMessage(), "in generic (skb) mode, attached through netlink",
+                "with no mode given the kernel picks driver mode");
+    }
+
+    @Test
+    void theHolderIsNamedAfterItsProgramObjectWasClosed() {
+        kernel.networkInterface("veth0", 7);
+        AttachPoint at = AttachPoint.xdp("veth0");
+        BpfLink held;
+        int id;
+        try (BpfProgram holder = load("gone", at)) {
+            id = holder.fd();
+            held = holder.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC));
+        }
+        try (held; BpfProgram second = load("second", at)) {
+            BpfException e = assertThrows(BpfException.class, () -> second.attach(at, XdpLink.Options.GENERIC));
+            assertContains(e.getMessage(), "program 'gone' (id " + id + ") in generic (skb) mode, attached through netlink");
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void aBusyInterfaceWithNoProgramOnItPointsAtAnUpperDevice() {
+        kernel.networkInterface("veth0", 7).failTargetLinks(r -> Errno.EEXIST);
         try (BpfProgram prog = load("count", AttachPoint.xdp("veth0"))) {
             BpfException e = assertThrows(BpfException.class, () -> prog.attach(AttachPoint.xdp("veth0")));
-            assertTrue(e.getMessage().contains("a program attached through netlink does"), e.getMessage());
+            assertContains(e.getMessage(), "no XDP program is on veth0 now", "an upper device of veth0");
         }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    void whereTheInterfaceCannotBeAskedTheLinksStillNameTheHolder() {
+        kernel.failNetlink(c -> c.startsWith("netlink RTM_GETLINK") ? Errno.EPERM : null);
+        BpfException e = busy(XdpLink.Options.GENERIC, XdpLink.Options.GENERIC);
+        assertContains(e.getMessage(), "program 'holder' (id " + holderId + "), attached through BPF link " + holderLinkId);
+        assertEquals(1, calls("netlink RTM_GETLINK").size());
+    }
+
+    @Test
+    void whereTheInterfaceCannotBeAskedAndNoLinkHoldsItNetlinkIsNamed() {
+        kernel.failNetlink(c -> c.startsWith("netlink RTM_GETLINK") ? Errno.EPERM : null);
+        BpfException e = busy(XdpLink.Options.netlink(XdpLink.Mode.GENERIC), XdpLink.Options.GENERIC);
+        assertContains(e.getMessage(), "a program attached through netlink does", "EPERM", "xdpgeneric off");
     }
 
     @Test
@@ -200,15 +310,54 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    void aTakenClsactPriorityAndHandleSaySoAndLeaveNothingBehind() {
+    @SuppressWarnings("try") // links held for their effect on the hook
+    void aTakenClsactPriorityAndHandleNameTheFilterHoldingThemAndLeaveNothingBehind() {
         kernel.networkInterface("veth0", 7);
+        try (BpfProgram holder = load("tc_holder", AttachPoint.tcIngress("veth0"));
+             BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
+             BpfLink first = holder.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(3, 0x20));
+             BpfLink elsewhere = holder.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(3, 0x21))) {
+            BpfException e = assertThrows(BpfException.class,
+                    () -> prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(3, 0x20)));
+            assertEquals(Errno.EEXIST, e.errno());
+            assertContains(e.getMessage(), "a filter with priority 3 and handle 0x20 is already on veth0 ingress: the bpf "
+                    + "filter of program 'tc_holder' (id " + holder.fd() + ") (filter name 'tc_holder')",
+                    "choose others with TcLink.Options.clsact(priority, handle)",
+                    "`tc filter del dev veth0 ingress pref 3 handle 0x20 bpf`");
+            assertEquals(Set.of("7/ingress/3/32", "7/ingress/3/33"), kernel.tcFilters());
+            assertEquals(Set.of(7), kernel.clsactQdiscs());
+        }
+        assertEquals(Set.of(), kernel.openFds());
+        assertEquals(Set.of(), kernel.clsactQdiscs());
+    }
+
+    @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
+    void aTakenClsactSlotWhoseFiltersCannotBeListedStillSaysWhatToDo() {
+        kernel.networkInterface("veth0", 7).failNetlink(c -> c.startsWith("netlink RTM_GETTFILTER") ? Errno.EPERM : null);
         try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
              BpfLink first = prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(1, 1))) {
             BpfException e = assertThrows(BpfException.class,
                     () -> prog.attach(AttachPoint.tcIngress("veth0"), TcLink.Options.clsact(1, 1)));
             assertEquals(Errno.EEXIST, e.errno());
-            assertTrue(e.getMessage().contains("choose others with TcLink.Options.clsact(priority, handle)"), e.getMessage());
+            assertContains(e.getMessage(), "a filter with priority 1 and handle 0x1 is already on veth0 ingress; choose others");
             assertEquals(Set.of("7/ingress/1/1"), kernel.tcFilters());
+            kernel.failNetlink(c -> null);
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
+    void theSameProgramTwiceOnATcxHookNamesTheLinkThatHasIt() {
+        kernel.networkInterface("veth0", 7);
+        try (BpfProgram prog = load("tc_twice", AttachPoint.tcIngress("veth0"));
+             BpfLink egress = prog.attach(AttachPoint.tcEgress("veth0"));
+             BpfLink first = prog.attach(AttachPoint.tcIngress("veth0"))) {
+            BpfException e = assertThrows(BpfException.class, () -> prog.attach(AttachPoint.tcIngress("veth0")));
+            assertEquals(Errno.EEXIST, e.errno());
+            assertContains(e.getMessage(), "program 'tc_twice' (id " + prog.fd() + ") is on this hook already through BPF link "
+                    + first.info().linkId(), "load the program again");
         }
         assertEquals(Set.of(), kernel.openFds());
     }
@@ -230,6 +379,43 @@ class NetAttachFakeKernelTest {
             assertTrue(calls("netlink RTM_SETLINK").get(2).endsWith(" flags=18"), "REPLACE | SKB_MODE");
             link.close();
             assertEquals(Map.of(), kernel.xdpByNetlink());
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
+    void closingANetlinkXdpLinkWhoseProgramWasRemovedOrReplacedLeavesTheInterfaceAlone() {
+        kernel.networkInterface("veth0", 7);
+        AttachPoint at = AttachPoint.xdp("veth0");
+        try (BpfProgram a = load("a", at); BpfProgram b = load("b", at)) {
+            BpfLink link = a.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC));
+            kernel.removeXdp(7, 2);                                   // ip link set dev veth0 xdpgeneric off
+            try (BpfLink other = b.attach(at, XdpLink.Options.netlink(XdpLink.Mode.GENERIC))) {
+                link.close();
+                assertTrue(link.isClosed());
+                assertEquals(Holders.programId(kernel, b.fd()), kernel.xdpProgramId(7, 2), "b's program stays");
+            }
+            assertEquals(0, kernel.xdpProgramId(7, 2));
+        }
+        assertEquals(Set.of(), kernel.openFds());
+    }
+
+    @Test
+    @SuppressWarnings("try") // links held for their effect on the hook
+    void closingAClsactLinkWhoseFilterWasReplacedLeavesTheNewFilter() {
+        kernel.networkInterface("veth0", 7);
+        AttachPoint at = AttachPoint.tcIngress("veth0");
+        try (BpfProgram a = load("a", at); BpfProgram b = load("b", at)) {
+            BpfLink link = a.attach(at, TcLink.Options.clsact(2, 2));
+            kernel.removeTcFilter("7/ingress/2/2");                   // tc filter del dev veth0 ingress pref 2 handle 0x2 bpf
+            try (BpfLink other = b.attach(at, TcLink.Options.clsact(2, 2))) {
+                link.close();
+                assertEquals(Set.of("7/ingress/2/2"), kernel.tcFilters(), "b's filter stays");
+                assertEquals(Set.of(7), kernel.clsactQdiscs(), "and so does the qdisc it is on");
+            }
+            assertEquals(Set.of(), kernel.tcFilters());
+            assertEquals(List.of(), calls("netlink RTM_DELQDISC"), "the qdisc is a's, not b's: b leaves it");
         }
         assertEquals(Set.of(), kernel.openFds());
     }

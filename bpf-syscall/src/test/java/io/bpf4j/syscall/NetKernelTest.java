@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -115,10 +116,102 @@ class NetKernelTest {
                  BpfLink held = w.inB(() -> first.attach(at))) {
                 BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at)));
                 assertEquals(Errno.EBUSY, e.errno(), e.getMessage());
-                assertTrue(e.getMessage().contains("another XDP program holds " + w.ifaceB() + ": link " + held.info().linkId()
-                        + " of program 'holder_prog'"), e.getMessage());
+                assertTrue(e.getMessage().contains("another XDP program holds " + w.ifaceB() + ": program 'holder_prog' (id "
+                        + xdpProgramId(w) + ") in driver (native) mode, attached through BPF link " + held.info().linkId()),
+                        e.getMessage());
             }
         }
+    }
+
+    /**
+     * An interface held by program 'holder' in {@code mode}, through netlink or a BPF link: a
+     * second program attached through a link and through netlink, in the same mode and the other,
+     * is refused with an error naming the holder's name and id (as {@code ip link show} reports
+     * it), its mode, how it is attached and the command that detaches it.
+     */
+    private static void busyInterfaceNamesItsHolder(XdpLink.Mode mode, boolean holderThroughNetlink) throws Exception {
+        XdpLink.Mode other = mode == XdpLink.Mode.GENERIC ? XdpLink.Mode.DRIVER : XdpLink.Mode.GENERIC;
+        String modeName = mode == XdpLink.Mode.GENERIC ? "generic (skb) mode" : "driver (native) mode";
+        try (VethWorld w = VethWorld.create("hold")) {
+            AttachPoint at = AttachPoint.xdp(w.ifaceB());
+            Program pass = Program.builder().mov64(Reg.R0, XDP_PASS).exit().build();
+            try (BpfProgram first = BpfProgram.load(ProgramSpec.of("holder", pass, at).license("GPL"));
+                 BpfProgram second = BpfProgram.load(ProgramSpec.of("second", pass, at).license("GPL"));
+                 BpfLink held = w.inB(() -> first.attach(at, holderThroughNetlink ? XdpLink.Options.netlink(mode)
+                         : new XdpLink.Options(mode, false)))) {
+                int id = xdpProgramId(w);
+                String how = holderThroughNetlink ? "attached through netlink (IFLA_XDP)"
+                        : "attached through BPF link " + held.info().linkId();
+                String remedy = holderThroughNetlink ? "`ip link set dev " + w.ifaceB() + " "
+                        + (mode == XdpLink.Mode.GENERIC ? "xdpgeneric" : "xdpdrv") + " off`"
+                        : "`bpftool link detach id " + held.info().linkId() + "`";
+                for (XdpLink.Options attempt : List.of(new XdpLink.Options(mode, false), XdpLink.Options.netlink(mode),
+                        new XdpLink.Options(other, false), XdpLink.Options.netlink(other), XdpLink.Options.NONE)) {
+                    BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at, attempt)),
+                            attempt.toString());
+                    String m = e.getMessage();
+                    assertTrue(e.errno() == Errno.EBUSY || e.errno() == Errno.EEXIST, m);
+                    assertTrue(m.contains("another XDP program holds " + w.ifaceB() + ": program 'holder' (id " + id + ") in "
+                            + modeName + ", " + how) && m.contains(remedy), attempt + ": " + m);
+                    if (attempt.mode() == other) {
+                        assertEquals(Errno.EEXIST, e.errno(), m);
+                        assertTrue(m.contains("generic and driver mode cannot be active on one interface at once"), m);
+                    }
+                    assertEquals(id, xdpProgramId(w), "the holder stays");
+                }
+                // The advised command frees the interface (and the holder's link then closes without complaint).
+                if (holderThroughNetlink) {
+                    ip(w.namespaceB(), "link", "set", "dev", w.ifaceB(), mode == XdpLink.Mode.GENERIC ? "xdpgeneric" : "xdpdrv",
+                            "off");
+                    assertEquals(-1, xdpProgramId(w), "removed by the advised ip command");
+                } else if (onPath("bpftool")) {
+                    String out = run("bpftool", "link", "detach", "id", Integer.toString(held.info().linkId()));
+                    assertEquals(-1, xdpProgramId(w), "detached by the advised bpftool command: " + out);
+                }
+            }
+            assertEquals(-1, xdpProgramId(w), "closed: nothing left on the interface");
+        }
+    }
+
+    static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
+    }
+
+    /** Runs {@code command} (in this thread's namespaces); returns its output, failing on a non-zero exit. */
+    static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
+        return out;
+    }
+
+    /** The id of the XDP program on B's veth end as {@code ip link show} reports it, or -1. */
+    private static int xdpProgramId(VethWorld w) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("prog/xdp id (\\d+)")
+                .matcher(ip(w.namespaceB(), "link", "show", "dev", w.ifaceB()));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    @Test
+    void aProgramAttachedThroughNetlinkInGenericModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.GENERIC, true);
+    }
+
+    @Test
+    void aProgramAttachedThroughNetlinkInDriverModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.DRIVER, true);
+    }
+
+    @Test
+    void aProgramAttachedThroughALinkInGenericModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.GENERIC, false);
+    }
+
+    @Test
+    void aProgramAttachedThroughALinkInDriverModeIsNamedByEveryLaterAttach() throws Exception {
+        busyInterfaceNamesItsHolder(XdpLink.Mode.DRIVER, false);
     }
 
     @Test
@@ -199,7 +292,7 @@ class NetKernelTest {
                     link = w.inB(() -> prog.attach(at));
                 } catch (BpfException e) {
                     // Feature probe: kernels before 6.6 have no tcx; the error must say so.
-                    assertTrue(kernelBefore(6, 6), "tcx refused on a 6.6+ kernel: " + e.getMessage());
+                    assertTrue(!VethWorld.kernelHasTcx(), "tcx refused by a kernel whose BTF has BPF_TCX_INGRESS: " + e.getMessage());
                     assertTrue(e.getMessage().contains("no tcx links (Linux 6.6+"), e.getMessage());
                     return;
                 }
@@ -235,6 +328,60 @@ class NetKernelTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("try") // the holder's link is closed early on purpose, after its filter was removed
+    void aTakenClsactSlotNamesTheFilterHoldingItAndTheAdvisedTcCommandFreesIt() throws Exception {
+        try (VethWorld w = VethWorld.create("clsbusy")) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            Program ok = Program.builder().mov64(Reg.R0, TC_ACT_OK).exit().build();
+            try (BpfProgram holder = BpfProgram.load(ProgramSpec.of("cls_holder", ok, at).license("GPL"));
+                 BpfProgram second = BpfProgram.load(ProgramSpec.of("second", ok, at).license("GPL"));
+                 BpfLink held = w.inB(() -> holder.attach(at, TcLink.Options.clsact(5, 7)))) {
+                String shown = filters(w);
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("cls_holder.* id (\\d+)").matcher(shown);
+                assertTrue(id.find(), shown);
+                BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> second.attach(at,
+                        TcLink.Options.clsact(5, 7))));
+                assertEquals(Errno.EEXIST, e.errno(), e.getMessage());
+                String command = "tc filter del dev " + w.ifaceB() + " ingress pref 5 handle 0x7 bpf";
+                assertTrue(e.getMessage().contains("a filter with priority 5 and handle 0x7 is already on " + w.ifaceB()
+                        + " ingress: the bpf filter of program 'cls_holder' (id " + id.group(1) + ")")
+                        && e.getMessage().contains("`" + command + "`"), e.getMessage());
+                w.inB(() -> run(command.split(" ")));
+                assertTrue(!filters(w).contains("cls_holder"), "removed by the advised command: " + filters(w));
+                try (BpfLink mine = w.inB(() -> second.attach(at, TcLink.Options.clsact(5, 7)))) {
+                    assertTrue(filters(w).contains("second"), filters(w));
+                }
+                assertTrue(!filters(w).contains("second"), filters(w));
+                held.close();   // its filter is gone: nothing else is touched, and the qdisc it added goes
+            }
+            assertTrue(!qdiscs(w).contains("clsact"), qdiscs(w));
+        }
+    }
+
+    @Test
+    void theSameProgramTwiceOnATcHookNamesWhatAlreadyRunsIt() throws Exception {
+        try (VethWorld w = VethWorld.create("tctwice")) {
+            AttachPoint at = AttachPoint.tcIngress(w.ifaceB());
+            Program ok = Program.builder().mov64(Reg.R0, TC_ACT_OK).exit().build();
+            try (BpfProgram prog = BpfProgram.load(ProgramSpec.of("tc_twice", ok, at).license("GPL"));
+                 BpfLink first = w.inB(() -> prog.attach(at))) {
+                // Probed, not assumed: a tcx link where the kernel has tcx, else a clsact filter at priority 1, handle 1.
+                BpfException e = assertThrows(BpfException.class, () -> w.inB(() -> prog.attach(at)));
+                assertEquals(Errno.EEXIST, e.errno(), e.getMessage());
+                String program = "program 'tc_twice' (id " + Holders.programId(Kernel.system(), prog.fd()) + ")";
+                assertTrue(e.getMessage().contains(first.isBpfLink()
+                        ? program + " is on this hook already through BPF link " + first.info().linkId()
+                        : "a filter with priority 1 and handle 0x1 is already on " + w.ifaceB() + " ingress: the bpf filter of "
+                        + program), first.info().attachedTo() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static String filters(VethWorld w) throws Exception {
+        return w.inB(() -> run("tc", "filter", "show", "dev", w.ifaceB(), "ingress"));
+    }
+
     private static String qdiscs(VethWorld w) throws Exception {
         return w.inB(() -> {
             Process p = new ProcessBuilder("tc", "qdisc", "show", "dev", w.ifaceB()).redirectErrorStream(true).start();
@@ -256,7 +403,7 @@ class NetKernelTest {
                 try {
                     link = w.inA(() -> prog.attach(at, TcLink.Options.FIRST));
                 } catch (BpfException e) {
-                    assertTrue(kernelBefore(6, 6), "tcx refused on a 6.6+ kernel: " + e.getMessage());
+                    assertTrue(!VethWorld.kernelHasTcx(), "tcx refused by a kernel whose BTF has BPF_TCX_INGRESS: " + e.getMessage());
                     return;
                 }
                 try (link) {
@@ -267,12 +414,6 @@ class NetKernelTest {
         }
     }
 
-    static boolean kernelBefore(int major, int minor) throws IOException {
-        String[] v = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
-        int ma = Integer.parseInt(v[0]);
-        int mi = Integer.parseInt(v[1]);
-        return ma < major || ma == major && mi < minor;
-    }
 
     // ---- cgroup ------------------------------------------------------------------------------
 

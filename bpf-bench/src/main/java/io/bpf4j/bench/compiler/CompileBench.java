@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class CompileBench {
     /** The method of {@link CompilerPrograms} compiled. */
-    @Param({"onExec", "countExec", "udpPorts", "latencyReturn", "lastSlashTest"})
+    @Param({"onExec", "onExecReserved", "countExec", "udpPorts", "latencyReturn", "lastSlashTest"})
     public String program;
 
     private BpfCompiler compiler;

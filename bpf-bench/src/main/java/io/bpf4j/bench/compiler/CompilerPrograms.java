@@ -4,6 +4,7 @@ import io.bpf4j.compiler.Bpf;
 import io.bpf4j.compiler.LongArrayMap;
 import io.bpf4j.compiler.LongHashMap;
 import io.bpf4j.compiler.PtRegs;
+import io.bpf4j.compiler.Reservation;
 import io.bpf4j.compiler.RingBuffer;
 import io.bpf4j.compiler.SyscallContext;
 import io.bpf4j.compiler.TracepointContext;
@@ -37,6 +38,23 @@ public final class CompilerPrograms {
         long id = Bpf.currentPidTgid();
         EXEC_EVENTS.output(new ExecEvent(Bpf.ktimeGetNs(), (int) id, (int) (id >>> 32), Bpf.currentUid(),
                 (int) Bpf.currentTask("real_parent->tgid"), Bpf.currentComm()));
+        return 0;
+    }
+
+    /** The same tracer filling its record in place in the ring: reserve, set each field, submit. */
+    static int onExecReserved(TracepointContext ctx) {
+        Reservation<ExecEvent> e = EXEC_EVENTS.reserve();
+        if (e == null) {
+            return 0;
+        }
+        long id = Bpf.currentPidTgid();
+        e.set(ExecEvent::timestamp, Bpf.ktimeGetNs());
+        e.set(ExecEvent::pid, (int) id);
+        e.set(ExecEvent::tgid, (int) (id >>> 32));
+        e.set(ExecEvent::uid, Bpf.currentUid());
+        e.set(ExecEvent::ppid, (int) Bpf.currentTask("real_parent->tgid"));
+        e.set(ExecEvent::comm, Bpf.currentComm());
+        e.submit();
         return 0;
     }
     static final LongHashMap EXECS_BY_UID = LongHashMap.of("execs_by_uid", 4, 10240);

@@ -483,6 +483,13 @@ final class Backend {
                 if (unused(op.dst)) {
                     break;
                 }
+                if (op.alu.isMovsx()) {
+                    // dst = (sN) src: one instruction, the source register read as is.
+                    Reg d = defReg(op.dst);
+                    put(new AluInsn(op.alu, true, d, use(op.a, S1), 0));
+                    finish(op.dst, d);
+                    break;
+                }
                 Reg d = defReg(op.dst);
                 boolean bInD = op.b.isV() && regOf[op.b.vreg] == d && !(op.a.isV() && op.a.vreg == op.b.vreg);
                 if (bInD) {

@@ -19,7 +19,9 @@ import io.bpf4j.compiler.internal.Vals.Ctx;
 import io.bpf4j.compiler.internal.Vals.Imm;
 import io.bpf4j.compiler.internal.Vals.MapObj;
 import io.bpf4j.compiler.internal.Vals.Obj;
+import io.bpf4j.compiler.internal.Vals.PendingBytes;
 import io.bpf4j.compiler.internal.Vals.PendingNew;
+import io.bpf4j.compiler.internal.Vals.ResObj;
 import io.bpf4j.compiler.internal.Vals.StackObj;
 import io.bpf4j.compiler.internal.Vals.Val;
 import io.bpf4j.compiler.internal.Vals.Vr;
@@ -77,7 +79,7 @@ public final class Translator {
     private static final String PKG = "io/bpf4j/compiler/";
     private static final int MAX_INLINE_DEPTH = 8;
     private static final int MAX_STACK = 512;
-    private static final java.util.Set<String> INTRINSICS = java.util.Set.of("Bpf", "LongHashMap", "LongArrayMap", "RingBuffer",
+    private static final java.util.Set<String> INTRINSICS = java.util.Set.of("Bpf", "LongHashMap", "LongArrayMap", "RingBuffer", "Reservation",
             "PtRegs", "RawContext", "SyscallContext", "TracepointContext", "XdpContext");
 
     /** What a translation produced. */
@@ -109,11 +111,23 @@ public final class Translator {
     private String packetLabel;
     private long checkedPacketEnd = -1;
     private final List<String> inlining = new ArrayList<>();
+    /** Per reservation, what the current path knows (see RefSt). */
+    private Map<ResObj, RefSt> refs = new IdentityHashMap<>();
+    /** Per Java label not yet placed, what the jumps to it know, merged. */
+    private final Map<String, Map<ResObj, RefSt>> edgeRefs = new HashMap<>();
+    /** Per Java label placed, what was known there (checked against jumps back to it). */
+    private final Map<String, Map<ResObj, RefSt>> placedRefs = new HashMap<>();
+    /** Early ends with reservations to discard first: {label, target, reservations, maybe-null flags, line, pos}. */
+    private final List<Object[]> abortStubs = new ArrayList<>();
 
-    public Translator(Class<?> root, Supplier<Btf> btf, Supplier<Architecture> arch) {
+    /** True when cpu v4 instructions may be emitted (Target.CPU_V4). */
+    private final boolean v4;
+
+    public Translator(Class<?> root, Supplier<Btf> btf, Supplier<Architecture> arch, boolean v4) {
         this.root = root;
         this.btf = btf;
         this.arch = arch;
+        this.v4 = v4;
         this.callback = false;
         this.labelPrefix = "";
     }
@@ -122,6 +136,7 @@ public final class Translator {
         this.root = parent.root;
         this.btf = parent.btf;
         this.arch = parent.arch;
+        this.v4 = parent.v4;
         this.callback = true;
         this.labelPrefix = labelPrefix;
         this.maps.putAll(parent.maps);
@@ -259,6 +274,7 @@ public final class Translator {
         }
         inlining.add(cls.name + "." + m.name + m.desc);
         body(s);
+        emitAbortStubs();
         boolean aborts = false;
         for (Op op : ir.ops) {
             if (abortLabel.equals(op.label) || (packetLabel != null && packetLabel.equals(op.label))) {
@@ -436,6 +452,7 @@ public final class Translator {
                     }
                     if (reachable && s.isRoot && s.stack.size() == 1 && returnsTop(l)) {
                         // "return c ? a : b": each arm returns at once instead of meeting here.
+                        checkReturn(s);
                         ir.ret(opnd(s.pop()));
                         reachable = false;
                         if (!s.shapes.containsKey(l)) {
@@ -453,6 +470,11 @@ public final class Translator {
                             s.stack.addAll(shape);
                         }
                     }
+                    Map<ResObj, RefSt> jumped = edgeRefs.remove(s.label(l));
+                    if (jumped != null) {
+                        refs = reachable ? RefSt.merge(refs, jumped) : jumped;
+                    }
+                    placedRefs.put(s.label(l), RefSt.copy(refs));
                     ir.label(s.label(l));
                     checkedPacketEnd = backward || in == Long.MAX_VALUE ? -1 : in;
                     reachable = true;
@@ -485,8 +507,180 @@ public final class Translator {
     }
 
     /** Notes that a jump to {@code label} is taken with packet bytes up to {@code checked} known present. */
-    private void edge(String label, long checked) {
+    private void edge(Scope s, String label, long checked) {
         edgeChecked.merge(label, checked, Math::min);
+        Map<ResObj, RefSt> placed = placedRefs.get(label);
+        if (placed != null) {
+            // A jump back to a loop's head: reservations must be open or closed there as they were on entry.
+            java.util.Set<ResObj> all = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            all.addAll(placed.keySet());
+            all.addAll(refs.keySet());
+            for (ResObj r : all) {
+                RefSt.S before = RefSt.state(placed.get(r));
+                RefSt.S now = RefSt.state(refs.get(r));
+                if (before != now) {
+                    throw s.error("loop with a reservation", r.where() + " is " + RefSt.describe(placed.get(r))
+                            + " where the loop starts and " + RefSt.describe(refs.get(r)) + " where it jumps back:"
+                            + " reserve and submit (or discard) it within one iteration, or outside the loop");
+                }
+            }
+            return;
+        }
+        edgeRefs.merge(label, RefSt.copy(refs), RefSt::merge);
+    }
+
+    // ---- reservations: what each path knows -------------------------------------------------------
+
+    /** What is known on one path about one reservation; the translator keeps a map per path. */
+    private static final class RefSt {
+        enum S { MAYBE_NULL, LIVE, CLOSED, MIXED }
+
+        final S s;
+        final java.util.BitSet set;
+        /** CLOSED: "submitted at line 12", "null"; MIXED: which paths differ. */
+        final String how;
+
+        RefSt(S s, java.util.BitSet set, String how) {
+            this.s = s;
+            this.set = set;
+            this.how = how;
+        }
+
+        static S state(RefSt r) {
+            return r == null ? S.CLOSED : r.s;
+        }
+
+        static String describe(RefSt r) {
+            if (r == null) {
+                return "not reserved yet";
+            }
+            switch (r.s) {
+                case MAYBE_NULL: return "not checked for null";
+                case LIVE: return "open";
+                case CLOSED: return r.how;
+                default: return r.how;
+            }
+        }
+
+        static Map<ResObj, RefSt> copy(Map<ResObj, RefSt> m) {
+            Map<ResObj, RefSt> out = new IdentityHashMap<>();
+            for (Map.Entry<ResObj, RefSt> e : m.entrySet()) {
+                RefSt r = e.getValue();
+                out.put(e.getKey(), new RefSt(r.s, (java.util.BitSet) r.set.clone(), r.how));
+            }
+            return out;
+        }
+
+        /** Two paths meet: the same state stays, fields count as set if set on both. */
+        static Map<ResObj, RefSt> merge(Map<ResObj, RefSt> a, Map<ResObj, RefSt> b) {
+            Map<ResObj, RefSt> out = new IdentityHashMap<>();
+            java.util.Set<ResObj> keys = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            keys.addAll(a.keySet());
+            keys.addAll(b.keySet());
+            for (ResObj k : keys) {
+                RefSt x = a.get(k);
+                RefSt y = b.get(k);
+                S sx = state(x);
+                S sy = state(y);
+                if (sx == sy && sx != S.MIXED) {
+                    java.util.BitSet set = x == null ? new java.util.BitSet() : (java.util.BitSet) x.set.clone();
+                    if (y != null) {
+                        set.and(y.set);
+                    } else {
+                        set.clear();
+                    }
+                    String how = x == null ? y.how : y == null ? x.how : x.how.equals(y.how) ? x.how : x.how + " or " + y.how;
+                    out.put(k, new RefSt(sx, set, how));
+                } else {
+                    out.put(k, new RefSt(S.MIXED, new java.util.BitSet(), describe(x) + " on one path and " + describe(y)
+                            + " on another"));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Refuses to go on unless {@code r} is reserved, checked for null and not yet submitted or discarded. */
+    private RefSt requireLive(Scope s, ResObj r, String what) {
+        RefSt st = refs.get(r);
+        RefSt.S state = RefSt.state(st);
+        switch (state) {
+            case LIVE:
+                return st;
+            case MAYBE_NULL:
+                throw s.error(what, r.where() + " may be null here (the ring was full): check it first,"
+                        + " e.g. if (e == null) return 0; — the verifier refuses a reservation used before its NULL check");
+            case CLOSED:
+                throw s.error(what, r.where() + " is " + RefSt.describe(st) + " here: reserve a new record instead"
+                        + " — the verifier refuses a reservation used after submit or discard");
+            default:
+                throw s.error(what, r.where() + " is " + st.how + " at this line: submit or discard it on the"
+                        + " paths that reserved it, and use it only where it is open");
+        }
+    }
+
+    /** A return: every reservation must be closed (or null) on this path, or the verifier refuses the program. */
+    private void checkReturn(Scope s) {
+        for (Map.Entry<ResObj, RefSt> e : refs.entrySet()) {
+            RefSt.S st = e.getValue().s;
+            if (st == RefSt.S.CLOSED) {
+                continue;
+            }
+            String state = st == RefSt.S.MAYBE_NULL ? "neither checked for null nor submitted"
+                    : st == RefSt.S.LIVE ? "still open" : "still open on some paths (" + e.getValue().how + ")";
+            throw s.error("return", e.getKey().where() + " is " + state + " when the program returns here:"
+                    + " submit or discard it on every path before returning — the verifier refuses a program that"
+                    + " can end holding a reservation");
+        }
+    }
+
+    /**
+     * The label a check that ends the program early (an array index, a packet's end) jumps to:
+     * {@code base} itself, or a stub that first discards the reservations open here.
+     */
+    private String abortTarget(Scope s, String base) {
+        List<ResObj> open = new ArrayList<>();
+        List<Boolean> maybeNull = new ArrayList<>();
+        for (Map.Entry<ResObj, RefSt> e : refs.entrySet()) {
+            RefSt.S st = e.getValue().s;
+            if (st == RefSt.S.MIXED) {
+                throw s.error("a check that may end the program (array index or packet length)", e.getKey().where() + " is "
+                        + e.getValue().how + " here, so the program could not release it if it ended at this line:"
+                        + " submit or discard it first, or do this check before reserving");
+            }
+            if (st == RefSt.S.LIVE || st == RefSt.S.MAYBE_NULL) {
+                open.add(e.getKey());
+                maybeNull.add(st == RefSt.S.MAYBE_NULL);
+            }
+        }
+        if (open.isEmpty()) {
+            return base;
+        }
+        String stub = newLabel("release");
+        abortStubs.add(new Object[] {stub, base, open, maybeNull, ir.line, ir.pos});
+        return stub;
+    }
+
+    /** Emits the stubs of {@link #abortTarget}: discard what is open (if not null), then go to the early end. */
+    @SuppressWarnings("unchecked")
+    private void emitAbortStubs() {
+        for (Object[] st : abortStubs) {
+            ir.line = (Integer) st[4];
+            ir.pos = (io.bpf4j.core.SourcePosition) st[5];
+            ir.label((String) st[0]);
+            List<ResObj> open = (List<ResObj>) st[2];
+            List<Boolean> maybeNull = (List<Boolean>) st[3];
+            for (int i = 0; i < open.size(); i++) {
+                String next = newLabel("released");
+                if (maybeNull.get(i)) {
+                    ir.jmp(JumpOp.JEQ, true, Opnd.v(open.get(i).vreg), Opnd.imm(0), next);
+                }
+                ir.call(Helper.RINGBUF_DISCARD, -1, Opnd.v(open.get(i).vreg), Opnd.imm(0));
+                ir.label(next);
+            }
+            ir.ja((String) st[1]);
+        }
+        abortStubs.clear();
     }
 
     /** Slots stored to at most once (and never incremented): their values' facts hold wherever they are read. */
@@ -611,6 +805,9 @@ public final class Translator {
         if (o instanceof String) {
             return "a string";
         }
+        if (o instanceof ResObj) {
+            return "a ring-buffer reservation";
+        }
         return String.valueOf(o);
     }
 
@@ -619,6 +816,9 @@ public final class Translator {
     /** Translates one instruction; false if control does not fall through it. */
     private boolean insn(Scope s, AbstractInsnNode n) {
         int op = n.getOpcode();
+        if (!s.stack.isEmpty() && !setsBytes(n)) {
+            materializePending(s);
+        }
         switch (op) {
             case Opcodes.NOP:
                 return true;
@@ -744,8 +944,12 @@ public final class Translator {
                     s.push(new Imm(((Imm) a).v, true));
                 } else {
                     int t = ir.newVreg();
-                    ir.alu(AluOp.LSH, true, t, scalar(s, a, "(long)"), Opnd.imm(32));
-                    ir.alu(AluOp.ARSH, true, t, Opnd.v(t), Opnd.imm(32));
+                    if (v4) {
+                        ir.alu(AluOp.MOVSX32, true, t, scalar(s, a, "(long)"), Opnd.imm(0));   // r = (s32) w
+                    } else {
+                        ir.alu(AluOp.LSH, true, t, scalar(s, a, "(long)"), Opnd.imm(32));
+                        ir.alu(AluOp.ARSH, true, t, Opnd.v(t), Opnd.imm(32));
+                    }
                     s.push(new Vr(t, true, true, null));
                 }
                 return true;
@@ -788,12 +992,13 @@ public final class Translator {
             case Opcodes.GOTO: {
                 JumpInsnNode j = (JumpInsnNode) n;
                 if (s.isRoot && s.stack.size() == 1 && returnsTop(j.label)) {
+                    checkReturn(s);
                     ir.ret(opnd(s.pop()));                // the label only returns this value
                     return false;
                 }
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
-                edge(s.label(j.label), checkedPacketEnd);
+                edge(s, s.label(j.label), checkedPacketEnd);
                 return false;
             }
             case Opcodes.TABLESWITCH: {
@@ -832,6 +1037,14 @@ public final class Translator {
                         && ((org.objectweb.asm.Handle) d.bsmArgs[1]).getTag() == Opcodes.H_INVOKESTATIC) {
                     org.objectweb.asm.Handle h = (org.objectweb.asm.Handle) d.bsmArgs[1];
                     s.push(new Obj(new Vals.FuncRef(h.getOwner(), h.getName(), h.getDesc())));
+                    return true;
+                }
+                if (d.bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && d.desc.startsWith("()")
+                        && d.bsmArgs.length >= 2 && d.bsmArgs[1] instanceof org.objectweb.asm.Handle
+                        && ((org.objectweb.asm.Handle) d.bsmArgs[1]).getTag() == Opcodes.H_INVOKEVIRTUAL
+                        && ((org.objectweb.asm.Handle) d.bsmArgs[1]).getDesc().startsWith("()")) {
+                    org.objectweb.asm.Handle h = (org.objectweb.asm.Handle) d.bsmArgs[1];
+                    s.push(new Obj(new Vals.Accessor(h.getOwner(), h.getName())));   // Exec::pid: a field's name
                     return true;
                 }
                 throw s.error("invokedynamic (a lambda, method reference or string concatenation)",
@@ -1121,9 +1334,20 @@ public final class Translator {
             s.push(new Imm(div ? x / y : x % y, wide));
             return true;
         }
-        throw s.error("signed " + (div ? "division" : "remainder") + " (" + (div ? "/" : "%") + ")",
-                "BPF's division is unsigned (signed division needs kernel 6.6): use " + (wide ? "Long" : "Integer")
-                        + (div ? ".divideUnsigned" : ".remainderUnsigned") + " with a constant divisor, or a shift");
+        String sign = "signed " + (div ? "division" : "remainder") + " (" + (div ? "/" : "%") + ")";
+        if (v4 && b instanceof Imm && ((Imm) b).v != 0) {
+            // sdiv/smod round toward zero and give MIN_VALUE / -1 = MIN_VALUE, as Java does.
+            s.push(alu(s, div ? AluOp.SDIV : AluOp.SMOD, wide, a, b, sign));
+            return true;
+        }
+        if (v4) {
+            throw s.error(sign + " by a variable", "the divisor must be a non-zero constant: BPF gives 0 for a division"
+                    + " by zero where Java throws");
+        }
+        throw s.error(sign, "BPF's division before cpu v4 is unsigned: use " + (wide ? "Long" : "Integer")
+                + (div ? ".divideUnsigned" : ".remainderUnsigned") + " with a constant divisor, or a shift; or, where"
+                + " the kernel has cpu v4 (Linux 6.6, Features.hasInstructionSetV4()), compile with"
+                + " BpfCompiler.target(Target.CPU_V4) and divide by a constant");
     }
 
     private Val unsignedDivision(Scope s, boolean wide, boolean div) {
@@ -1180,11 +1404,11 @@ public final class Translator {
             long both = Math.max(checkedPacketEnd, need);
             if (cond == 0) {                               // jump if the bytes are missing
                 ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(ctx.end), s.label(j.label));
-                edge(s.label(j.label), checkedPacketEnd);
+                edge(s, s.label(j.label), checkedPacketEnd);
                 checkedPacketEnd = both;
             } else {                                       // jump if they are there
                 ir.jmp(JumpOp.JLE, true, Opnd.v(e), Opnd.v(ctx.end), s.label(j.label));
-                edge(s.label(j.label), both);
+                edge(s, s.label(j.label), both);
             }
             return true;
         }
@@ -1220,7 +1444,7 @@ public final class Translator {
             if (test(op, ((Imm) a).v, ((Imm) b).v, wide)) {
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
-                edge(s.label(j.label), checkedPacketEnd);
+                edge(s, s.label(j.label), checkedPacketEnd);
                 return false;
             }
             return true;
@@ -1229,7 +1453,7 @@ public final class Translator {
         Opnd ob = scalar(s, b, "comparison");
         normalize(s, j.label);
         ir.jmp(op, wide, oa, ob, s.label(j.label));
-        edge(s.label(j.label), checkedPacketEnd);
+        edge(s, s.label(j.label), checkedPacketEnd);
         return true;
     }
 
@@ -1240,19 +1464,22 @@ public final class Translator {
         }
         Val v = s.pop();
         boolean jumpIfNull = op == Opcodes.IFNULL;
+        if (v instanceof Obj && ((Obj) v).o instanceof ResObj) {
+            return nullCheck(s, (ResObj) ((Obj) v).o, jumpIfNull, j);
+        }
         if (v instanceof Obj) {
             boolean isNull = ((Obj) v).o == Vals.NULL;
             if (isNull == jumpIfNull) {
                 normalize(s, j.label);
                 ir.ja(s.label(j.label));
-                edge(s.label(j.label), checkedPacketEnd);
+                edge(s, s.label(j.label), checkedPacketEnd);
                 return false;
             }
             return true;
         }
         normalize(s, j.label);
         ir.jmp(jumpIfNull ? JumpOp.JEQ : JumpOp.JNE, true, opnd(v), Opnd.imm(0), s.label(j.label));
-        edge(s.label(j.label), checkedPacketEnd);
+        edge(s, s.label(j.label), checkedPacketEnd);
         return true;
     }
 
@@ -1264,7 +1491,7 @@ public final class Translator {
             LabelNode to = i >= 0 ? labels.get(i) : dflt;
             normalize(s, to);
             ir.ja(s.label(to));
-            edge(s.label(to), checkedPacketEnd);
+            edge(s, s.label(to), checkedPacketEnd);
             return;
         }
         Opnd o = scalar(s, v, "switch");
@@ -1274,11 +1501,11 @@ public final class Translator {
             }
             normalize(s, labels.get(i));
             ir.jmp(JumpOp.JEQ, false, o, Opnd.imm(keys.get(i)), s.label(labels.get(i)));
-            edge(s.label(labels.get(i)), checkedPacketEnd);
+            edge(s, s.label(labels.get(i)), checkedPacketEnd);
         }
         normalize(s, dflt);
         ir.ja(s.label(dflt));
-        edge(s.label(dflt), checkedPacketEnd);
+        edge(s, s.label(dflt), checkedPacketEnd);
     }
 
     private void doReturn(Scope s, int op) {
@@ -1287,6 +1514,7 @@ public final class Translator {
             if (v instanceof Obj) {
                 throw s.error("returning an object", "a BPF program returns a number");
             }
+            checkReturn(s);
             ir.ret(opnd(v));
             return;
         }
@@ -1301,6 +1529,7 @@ public final class Translator {
             }
             ir.mov(s.retV, opnd(v), s.retWide);
         }
+        edgeRefs.merge(s.retLabel, RefSt.copy(refs), RefSt::merge);
         ir.ja(s.retLabel);
     }
 
@@ -1534,7 +1763,7 @@ public final class Translator {
         Opnd oi = scalar(s, idx, "array index");
         // An index out of bounds ends the program (Java would throw); the check also gives the
         // verifier the bound it needs for a variable stack offset.
-        ir.jmp(JumpOp.JGE, false, oi, Opnd.imm(a.length), abortLabel);
+        ir.jmp(JumpOp.JGE, false, oi, Opnd.imm(a.length), abortTarget(s, abortLabel));
         int p = ir.newVreg();
         int scaled = oi.vreg;
         if (a.elemSize > 1) {
@@ -1697,6 +1926,9 @@ public final class Translator {
             case "RingBuffer":
                 mapCall(s, mi, what);
                 return;
+            case "Reservation":
+                reservationCall(s, mi);
+                return;
             case "PtRegs":
             case "RawContext":
             case "SyscallContext":
@@ -1740,24 +1972,20 @@ public final class Translator {
                 s.push(new Vr(t, false, true, null));
                 return;
             }
-            case "currentComm": {
-                int off = allocate(s, 16, "comm");
-                ir.call(Helper.GET_CURRENT_COMM, -1, Opnd.fp(off), Opnd.imm(16));
-                s.push(new Obj(new StackObj(off, 16, null, null, 1, 16)));
+            case "currentComm":
+                s.push(new Obj(new PendingBytes(PendingBytes.Kind.COMM, 16, -1, 0, null)));
+                return;
+            case "currentCgroupId":
+                s.push(new Vr(helper(Helper.GET_CURRENT_CGROUP_ID), true, true, null));
+                return;
+            case "currentTaskBytes": {
+                FieldPath fp = taskPath(s, s.pop(), what);
+                s.push(new Obj(new PendingBytes(PendingBytes.Kind.TASK_BYTES, fp.size(), -1, 0, fp)));
                 return;
             }
             case "currentTask": {
-                Val p = s.pop();
-                if (!(p instanceof Obj && ((Obj) p).o instanceof String)) {
-                    throw s.error(what, "the field path must be a string constant, e.g. \"real_parent->tgid\"");
-                }
-                String path = (String) ((Obj) p).o;
-                FieldPath fp;
-                try {
-                    fp = btf.get().path("task_struct." + path);
-                } catch (RuntimeException e) {
-                    throw s.error("task field '" + path + "'", e.getMessage());
-                }
+                FieldPath fp = taskPath(s, s.pop(), what);
+                String path = fp.expression();
                 int t = ir.newVreg();
                 try {
                     ir.raw(FieldPathReads.readCurrentTask(fp, Reg.R0, scratchKey(s)), t);
@@ -1861,9 +2089,17 @@ public final class Translator {
         MapObj m = (MapObj) ((Obj) recv).o;
         MapDef d = m.field.definition();
         Opnd map = Opnd.map(d.name());
+        if (m.field instanceof RingBuffer && mi.name.equals("reserve")) {
+            RingBuffer<?> rb = (RingBuffer<?>) m.field;
+            int v = helper(Helper.RINGBUF_RESERVE, map, Opnd.imm(rb.layout().size()), Opnd.imm(0));
+            ResObj r = new ResObj(v, rb.type(), rb.layout(), d.name(), s.cls.sourceFile, s.line);
+            refs.put(r, new RefSt(RefSt.S.MAYBE_NULL, new java.util.BitSet(), "reserved"));
+            s.push(new Obj(r));
+            return;
+        }
         if (m.field instanceof RingBuffer) {
             if (!mi.name.equals("output")) {
-                throw s.error("call " + what, "on the BPF side a ring buffer has output(record)");
+                throw s.error("call " + what, "on the BPF side a ring buffer has reserve() and output(record)");
             }
             Val e = args[0];
             RingBuffer<?> rb = (RingBuffer<?>) m.field;
@@ -1992,6 +2228,13 @@ public final class Translator {
             throw s.error(what, "context offset " + offset + " out of range 0.." + Short.MAX_VALUE);
         }
         int off = (int) offset;
+        if (mi.name.equals("dataLocString")) {
+            if (!(args[1] instanceof Imm) || ((Imm) args[1]).v < 1 || ((Imm) args[1]).v > MAX_STACK) {
+                throw s.error(what, "the size must be a constant in 1.." + MAX_STACK);
+            }
+            s.push(new Obj(new PendingBytes(PendingBytes.Kind.DATA_LOC_STRING, (int) ((Imm) args[1]).v, c.vreg, off, null)));
+            return;
+        }
         if (mi.name.equals("read")) {
             StackObj a = array(s, args[1]);
             copy(Opnd.v(c.vreg), off, Opnd.fp(0), a.off, a.size);
@@ -2062,7 +2305,7 @@ public final class Translator {
             if (end > checkedPacketEnd) {
                 int e = ir.newVreg();
                 ir.alu(AluOp.ADD, true, e, Opnd.v(c.data), Opnd.imm(end));
-                ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(c.end), packetLabel);
+                ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(c.end), abortTarget(s, packetLabel));
                 checkedPacketEnd = end;
             }
             ir.ld(size(bytes), t, Opnd.v(c.data), (int) off);
@@ -2080,11 +2323,11 @@ public final class Translator {
             long limit = 0xffff - k - bytes;
             if (max == null || max > limit) {
                 // The verifier wants the variable part of a packet offset bounded.
-                ir.jmp(JumpOp.JGT, true, off, Opnd.imm(limit), packetLabel);
+                ir.jmp(JumpOp.JGT, true, off, Opnd.imm(limit), abortTarget(s, packetLabel));
             }
             ir.alu(AluOp.ADD, true, p, Opnd.v(c.data), off);
             ir.alu(AluOp.ADD, true, e, Opnd.v(p), Opnd.imm(k + bytes));
-            ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(c.end), packetLabel);
+            ir.jmp(JumpOp.JGT, true, Opnd.v(e), Opnd.v(c.end), abortTarget(s, packetLabel));
             ir.ld(size(bytes), t, Opnd.v(p), (int) k);
         }
         if (bytes > 1) {
@@ -2094,6 +2337,225 @@ public final class Translator {
             maxOf.put(t, (1L << (8 * bytes)) - 1);
         }
         s.push(new Vr(t, false, true, null));
+    }
+
+    // ---- reservations ---------------------------------------------------------------------------------
+
+    private FieldPath taskPath(Scope s, Val p, String what) {
+        if (!(p instanceof Obj && ((Obj) p).o instanceof String)) {
+            throw s.error(what, "the field path must be a string constant, e.g. \"real_parent->tgid\"");
+        }
+        String path = (String) ((Obj) p).o;
+        try {
+            return btf.get().path("task_struct." + path);
+        } catch (RuntimeException e) {
+            throw s.error("task field '" + path + "'", e.getMessage());
+        }
+    }
+
+    /** True for {@code Reservation.set(BytesField, byte[])}: a pending byte array is written straight into the record. */
+    private static boolean setsBytes(AbstractInsnNode n) {
+        return n instanceof MethodInsnNode && ((MethodInsnNode) n).owner.equals(PKG + "Reservation")
+                && ((MethodInsnNode) n).name.equals("set") && ((MethodInsnNode) n).desc.contains("BytesField");
+    }
+
+    /** Writes pending byte arrays on the operand stack to the BPF stack (they are used some other way). */
+    private void materializePending(Scope s) {
+        for (int i = 0; i < s.stack.size(); i++) {
+            Val v = s.stack.get(i);
+            if (v instanceof Obj && ((Obj) v).o instanceof PendingBytes) {
+                PendingBytes p = (PendingBytes) ((Obj) v).o;
+                int off = allocate(s, p.size, "byte[" + p.size + "]");
+                if (p.kind != PendingBytes.Kind.TASK_BYTES) {
+                    // The string helpers write only up to the NUL (6.1's get_current_comm too; later
+                    // kernels pad comm): zeroed first, the array holds no older stack bytes.
+                    zero(off, (p.size + 7) & ~7);
+                }
+                fill(s, p, Opnd.fp(off));
+                s.stack.set(i, new Obj(new StackObj(off, p.size, null, null, 1, p.size)));
+            }
+        }
+    }
+
+    /** The helper calls that write {@code p} to {@code dst} (an address: the stack's or a reserved record's). */
+    private void fill(Scope s, PendingBytes p, Opnd dst) {
+        switch (p.kind) {
+            case COMM:
+                ir.call(Helper.GET_CURRENT_COMM, -1, dst, Opnd.imm(p.size));
+                return;
+            case DATA_LOC_STRING: {
+                // __data_loc: the string's offset in the record in the low 16 bits, its length above.
+                int loc = ir.newVreg();
+                ir.ld(Size.W, loc, Opnd.v(p.ctxVreg), p.offset);
+                ir.alu(AluOp.AND, true, loc, Opnd.v(loc), Opnd.imm(0xffff));
+                int src = ir.newVreg();
+                ir.alu(AluOp.ADD, true, src, Opnd.v(p.ctxVreg), Opnd.v(loc));
+                ir.call(Helper.PROBE_READ_KERNEL_STR, -1, dst, Opnd.imm(p.size), Opnd.v(src));
+                return;
+            }
+            default: {
+                int ptr = helper(Helper.GET_CURRENT_TASK);
+                List<io.bpf4j.structs.btf.FieldPath.Hop> hops = p.path.hops();
+                for (int i = 0; i < hops.size(); i++) {
+                    long hopOff = hops.get(i).offset();
+                    if (hopOff > Integer.MAX_VALUE) {
+                        throw s.error("task field '" + p.path.expression() + "'", "offset " + hopOff + " does not fit an immediate");
+                    }
+                    int at = ir.newVreg();
+                    ir.alu(AluOp.ADD, true, at, Opnd.v(ptr), Opnd.imm(hopOff));
+                    if (i == hops.size() - 1) {
+                        ir.call(Helper.PROBE_READ_KERNEL, -1, dst, Opnd.imm(p.size), Opnd.v(at));
+                    } else {
+                        int slot = scratchKey(s);
+                        ir.call(Helper.PROBE_READ_KERNEL, -1, Opnd.fp(slot), Opnd.imm(8), Opnd.v(at));
+                        ptr = ir.newVreg();
+                        ir.ld(Size.DW, ptr, Opnd.fp(0), slot);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code if (e == null)} on a reservation: the jump and the fall-through each learn what e is. */
+    private boolean nullCheck(Scope s, ResObj r, boolean jumpIfNull, JumpInsnNode j) {
+        RefSt st = refs.get(r);
+        RefSt.S state = RefSt.state(st);
+        if (state == RefSt.S.CLOSED || state == RefSt.S.MIXED) {
+            requireLive(s, r, "null check");
+        }
+        java.util.BitSet set = st.set;
+        RefSt live = new RefSt(RefSt.S.LIVE, (java.util.BitSet) set.clone(), "open");
+        RefSt isNull = new RefSt(RefSt.S.CLOSED, new java.util.BitSet(), "null (the ring was full)");
+        normalize(s, j.label);
+        ir.jmp(jumpIfNull ? JumpOp.JEQ : JumpOp.JNE, true, Opnd.v(r.vreg), Opnd.imm(0), s.label(j.label));
+        refs.put(r, jumpIfNull ? isNull : live);
+        edge(s, s.label(j.label), checkedPacketEnd);
+        refs.put(r, jumpIfNull ? live : isNull);
+        return true;
+    }
+
+    private void reservationCall(Scope s, MethodInsnNode mi) {
+        Val[] args = popArgs(s, mi.desc);
+        Val recv = s.pop();
+        String call = "Reservation." + mi.name + "()";
+        if (!(recv instanceof Obj && ((Obj) recv).o instanceof ResObj)) {
+            throw s.error(call, "call it on a reservation this program made with RingBuffer.reserve()");
+        }
+        ResObj r = (ResObj) ((Obj) recv).o;
+        RefSt st = requireLive(s, r, call);
+        String type = r.recordType.getSimpleName();
+        switch (mi.name) {
+            case "set": {
+                if (!(args[0] instanceof Obj && ((Obj) args[0]).o instanceof Vals.Accessor)) {
+                    throw s.error(call, "name the field with a method reference to the record's accessor, e.g. " + type + "::pid");
+                }
+                Vals.Accessor a = (Vals.Accessor) ((Obj) args[0]).o;
+                if (!a.owner.equals(Type.getInternalName(r.recordType)) || !r.layout.hasField(a.name)) {
+                    throw s.error(call, a.owner.substring(a.owner.lastIndexOf('/') + 1) + "::" + a.name
+                            + " is not a component of " + type + ": name one of " + type + "'s accessors");
+                }
+                Field f = r.layout.field(a.name);
+                Val v = args[1];
+                String what = "value of " + type + "." + a.name;
+                if (f.kind() == Field.Kind.SCALAR) {
+                    ir.st(size(f.size()), Opnd.v(r.vreg), f.offset(), scalar(s, v, what));
+                } else if (f.kind() == Field.Kind.STRUCT) {
+                    throw s.error(call, "nested record " + type + "." + a.name + " cannot be set in place yet: flatten it");
+                } else if (v instanceof Obj && ((Obj) v).o instanceof PendingBytes) {
+                    PendingBytes p = (PendingBytes) ((Obj) v).o;
+                    if (p.size != f.size()) {
+                        throw s.error(call, what + ": " + p.size + " bytes for a field of " + f.size() + ": they must be equal");
+                    }
+                    if (p.kind == PendingBytes.Kind.COMM) {
+                        // 6.1's bpf_get_current_comm stops at the NUL: clear the field first, so the
+                        // record is the same on every kernel (and on the JVM). A string read from a
+                        // tracepoint is left as C leaves it: clearing 256 bytes would cost 32 stores.
+                        zeroRange(Opnd.v(r.vreg), f.offset(), f.offset() + f.size());
+                    }
+                    Opnd dst = Opnd.v(r.vreg);
+                    if (f.offset() != 0) {
+                        int t = ir.newVreg();
+                        ir.alu(AluOp.ADD, true, t, Opnd.v(r.vreg), Opnd.imm(f.offset()));
+                        dst = Opnd.v(t);
+                    }
+                    fill(s, p, dst);                               // the helper writes into the ring
+                } else if (v instanceof Obj && ((Obj) v).o instanceof StackObj && ((StackObj) ((Obj) v).o).isArray()) {
+                    StackObj src = (StackObj) ((Obj) v).o;
+                    if (src.size != f.size()) {
+                        throw s.error(call, what + ": an array of " + src.size + " bytes for a field of " + f.size()
+                                + ": they must be equal");
+                    }
+                    copy(src.baseVreg >= 0 ? Opnd.v(src.baseVreg) : Opnd.fp(0), src.off, Opnd.v(r.vreg), f.offset(), f.size());
+                } else {
+                    throw s.error(call, what + ": expected a byte array made in this program");
+                }
+                st.set.set(r.layout.fields().indexOf(f));
+                return;
+            }
+            case "submit": {
+                long flags = 0;
+                if (args.length == 1) {
+                    if (!(args[0] instanceof Imm)) {
+                        throw s.error(call, "the flags must be a constant (Reservation.NO_WAKEUP or FORCE_WAKEUP)");
+                    }
+                    flags = ((Imm) args[0]).v;
+                }
+                List<String> unset = new ArrayList<>();
+                boolean[] covered = new boolean[r.layout.size()];
+                for (int i = 0; i < r.layout.fields().size(); i++) {
+                    Field f = r.layout.fields().get(i);
+                    if (!st.set.get(i)) {
+                        unset.add(f.name());
+                    }
+                    java.util.Arrays.fill(covered, f.offset(), f.offset() + f.size(), true);
+                }
+                if (!unset.isEmpty()) {
+                    throw s.error(call, type + "." + String.join(", " + type + ".", unset) + (unset.size() == 1 ? " is" : " are")
+                            + " not set on every path to this submit: the kernel does not clear reserved memory (the"
+                            + " reader would get an older event's bytes), so set every field (to 0 if it has no value)");
+                }
+                zeroPadding(Opnd.v(r.vreg), covered);
+                ir.call(Helper.RINGBUF_SUBMIT, -1, Opnd.v(r.vreg), Opnd.imm(flags));
+                refs.put(r, new RefSt(RefSt.S.CLOSED, new java.util.BitSet(), "submitted at line " + s.line));
+                return;
+            }
+            case "discard":
+                ir.call(Helper.RINGBUF_DISCARD, -1, Opnd.v(r.vreg), Opnd.imm(0));
+                refs.put(r, new RefSt(RefSt.S.CLOSED, new java.util.BitSet(), "discarded at line " + s.line));
+                return;
+            default:
+                throw s.error(call, "not an operation of a reservation in BPF programs (set, submit, discard)");
+        }
+    }
+
+    /** Zeroes bytes {@code from..to} of a record at {@code base} (8-byte aligned), in the widest aligned stores. */
+    private void zeroRange(Opnd base, int from, int to) {
+        boolean[] covered = new boolean[to];
+        java.util.Arrays.fill(covered, 0, from, true);
+        zeroPadding(base, covered);
+    }
+
+    /** Zeroes the bytes no field covers (padding), in the widest aligned stores. */
+    private void zeroPadding(Opnd base, boolean[] covered) {
+        int i = 0;
+        while (i < covered.length) {
+            if (covered[i]) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < covered.length && !covered[end]) {
+                end++;
+            }
+            while (i < end) {
+                int w = 8;
+                while (w > 1 && (i % w != 0 || i + w > end)) {
+                    w >>= 1;
+                }
+                ir.st(size(w), base, i, Opnd.imm(0));
+                i += w;
+            }
+        }
     }
 
     // ---- records --------------------------------------------------------------------------------------
@@ -2254,6 +2716,10 @@ public final class Translator {
         inlining.add(key);
         body(callee);
         inlining.remove(inlining.size() - 1);
+        Map<ResObj, RefSt> returned = edgeRefs.remove(callee.retLabel);
+        if (returned != null) {
+            refs = returned;
+        }
         label(callee.retLabel);
         at(s);
         if (callee.retObj != null) {

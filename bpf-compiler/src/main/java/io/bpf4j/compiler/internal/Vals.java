@@ -144,6 +144,68 @@ final class Vals {
         }
     }
 
+    /**
+     * A record reserved in a ring buffer: a kernel pointer in {@code vreg} (possibly NULL until checked).
+     * What is known about it on the current path is kept by the translator, per path.
+     */
+    static final class ResObj {
+        final int vreg;
+        final Class<?> recordType;
+        final StructLayout layout;
+        final String ring;
+        final String file;
+        final int line;
+
+        ResObj(int vreg, Class<?> recordType, StructLayout layout, String ring, String file, int line) {
+            this.vreg = vreg;
+            this.recordType = recordType;
+            this.layout = layout;
+            this.ring = ring;
+            this.file = file;
+            this.line = line;
+        }
+
+        String where() {
+            return "the " + recordType.getSimpleName() + " reserved at " + (file == null ? "" : file + ":") + line;
+        }
+    }
+
+    /** A method reference to a record's accessor ({@code Exec::pid}): names a field. */
+    static final class Accessor {
+        final String owner;
+        final String name;
+
+        Accessor(String owner, String name) {
+            this.owner = owner;
+            this.name = name;
+        }
+    }
+
+    /**
+     * A byte array a helper writes ({@code Bpf.currentComm()}, a tracepoint string, a task field by
+     * path), not yet written anywhere: handed straight to {@code Reservation.set} the helper writes
+     * into the reserved record; used any other way it is written to the BPF stack first.
+     */
+    static final class PendingBytes {
+        enum Kind { COMM, DATA_LOC_STRING, TASK_BYTES }
+
+        final Kind kind;
+        final int size;
+        /** DATA_LOC_STRING: the context's register and the field's offset in it. */
+        final int ctxVreg;
+        final int offset;
+        /** TASK_BYTES: the path. */
+        final io.bpf4j.structs.btf.FieldPath path;
+
+        PendingBytes(Kind kind, int size, int ctxVreg, int offset, io.bpf4j.structs.btf.FieldPath path) {
+            this.kind = kind;
+            this.size = size;
+            this.ctxVreg = ctxVreg;
+            this.offset = offset;
+            this.path = path;
+        }
+    }
+
     /** The null reference. */
     static final Object NULL = new Object() {
         @Override

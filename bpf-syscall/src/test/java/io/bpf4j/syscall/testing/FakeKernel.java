@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,14 @@ public class FakeKernel implements Kernel {
     private final Set<String> attachedToTargets = new HashSet<>();
     private final Set<Integer> clsactQdiscs = new HashSet<>();
     private final Set<String> tcFilters = new HashSet<>();
-    private final Map<Integer, Integer> xdpByNetlink = new HashMap<>();
+    /** XDP per interface index and mode flag (2 skb, 4 driver, 8 offload): what holds it. */
+    private final Map<Integer, Map<Integer, XdpSlot>> xdpSlots = new HashMap<>();
+    /** The id of each program and target link (the fd it was first given), by identity. */
+    private final Map<Object, Integer> objectIds = new IdentityHashMap<>();
+    /** The program id each target link runs, by identity. */
+    private final Map<Object, Integer> linkPrograms = new IdentityHashMap<>();
+    /** The program id and name of each TC filter (key as in {@link #tcFilters}). */
+    private final Map<String, TcFilterProgram> tcFilterPrograms = new HashMap<>();
     private Function<String, Errno> netlinkFailure = c -> null;
     private final Map<Path, byte[]> binaryFiles = new HashMap<>();
     private Function<LinkCreateRequest, Errno> targetLinkFailure = r -> null;
@@ -85,6 +93,14 @@ public class FakeKernel implements Kernel {
 
     /** A link made by {@code BPF_LINK_CREATE} on a target (XDP, tcx, cgroup) or a BTF id (fentry, LSM). */
     public record FakeTargetLink(LinkCreateRequest request) {
+    }
+
+    /** One XDP hook of an interface: the program on it and, if a BPF link holds it, that link (null: set through netlink). */
+    private record XdpSlot(Object program, int progId, int progFd, Object link) {
+    }
+
+    /** The program of a TC filter: its id and the name given with it. */
+    private record TcFilterProgram(int progId, String name) {
     }
 
     /** A fake map. */
@@ -219,9 +235,31 @@ public class FakeKernel implements Kernel {
         return Set.copyOf(tcFilters);
     }
 
-    /** The program fd set through {@code IFLA_XDP} per interface index. */
+    /** The program fd set through {@code IFLA_XDP} per interface index (in any mode). */
     public synchronized Map<Integer, Integer> xdpByNetlink() {
-        return Map.copyOf(xdpByNetlink);
+        Map<Integer, Integer> out = new HashMap<>();
+        xdpSlots.forEach((ifindex, modes) -> modes.values().stream().filter(s -> s.link() == null)
+                .forEach(s -> out.put(ifindex, s.progFd())));
+        return Map.copyOf(out);
+    }
+
+    /** Removes the XDP program of {@code ifindex} in {@code modeFlag}, as {@code ip link set dev X xdpgeneric off} would. */
+    public synchronized FakeKernel removeXdp(int ifindex, int modeFlag) {
+        xdpSlots.getOrDefault(ifindex, new HashMap<>()).remove(modeFlag);
+        return this;
+    }
+
+    /** Deletes TC filter {@code filter} (as in {@link #tcFilters}), as {@code tc filter del} would. */
+    public synchronized FakeKernel removeTcFilter(String filter) {
+        tcFilters.remove(filter);
+        tcFilterPrograms.remove(filter);
+        return this;
+    }
+
+    /** The id of the program on {@code ifindex}'s XDP hook in mode {@code modeFlag} (2 skb, 4 driver, 8 offload), or 0. */
+    public synchronized int xdpProgramId(int ifindex, int modeFlag) {
+        XdpSlot slot = xdpSlots.getOrDefault(ifindex, Map.of()).get(modeFlag);
+        return slot == null ? 0 : slot.progId();
     }
 
     /** Makes {@code BPF_LINK_CREATE} fail with {@code errno} (null: succeed). */
@@ -504,7 +542,10 @@ public class FakeKernel implements Kernel {
             return new ProgLoadResult(-1, loadErrno, 0);
         }
         byte[] insns = bytes(r.insns(), r.insns().remaining());
-        return new ProgLoadResult(open(new FakeProgram(r, insns)), null, 0);
+        FakeProgram prog = new FakeProgram(r, insns);
+        int fd = open(prog);
+        objectIds.put(prog, fd);
+        return new ProgLoadResult(fd, null, 0);
     }
 
     @Override
@@ -581,10 +622,9 @@ public class FakeKernel implements Kernel {
             LinkCreateRequest r = ((FakeTargetLink) o).request();
             int p = info.position();
             int type = r.attachType() == 37 ? 6 : r.attachType() == 46 || r.attachType() == 47 ? 11 : r.attachType() <= 2 ? 3 : 2;
-            int id = objects.entrySet().stream().filter(e -> e.getValue() == o).mapToInt(Map.Entry::getKey).min().orElse(fd);
             info.putInt(p, type);
-            info.putInt(p + 4, id);
-            info.putInt(p + 8, r.progFd());
+            info.putInt(p + 4, objectIds.getOrDefault(o, fd));
+            info.putInt(p + 8, linkPrograms.getOrDefault(o, r.progFd()));
             info.putInt(p + 16, r.target());
             info.putInt(p + 20, r.attachType());
             return 24;
@@ -593,7 +633,7 @@ public class FakeKernel implements Kernel {
             ProgLoadRequest r = ((FakeProgram) o).request;
             int p = info.position();
             info.putInt(p, r.progType());
-            info.putInt(p + 4, fd);
+            info.putInt(p + 4, objectIds.getOrDefault(o, fd));
             byte[] name = r.name().getBytes(StandardCharsets.US_ASCII);
             info.put(p + 64, name, 0, name.length);
             return 80;
@@ -629,7 +669,62 @@ public class FakeKernel implements Kernel {
         if (failure != null) {
             throw err("BPF_LINK_CREATE", failure);
         }
-        return open(new FakeTargetLink(r));
+        FakeTargetLink link = new FakeTargetLink(r);
+        Object prog = objects.get(r.progFd());
+        int progId = objectIds.get(prog);
+        if (r.attachType() == 37) {
+            // XDP: one program per interface and mode, as net/core/dev.c's dev_xdp_attach decides.
+            Errno busy = xdpAttach(r.target(), r.flags(), prog, progId, r.progFd(), -1, link);
+            if (busy != null) {
+                throw err("BPF_LINK_CREATE", busy);
+            }
+        }
+        if ((r.attachType() == 46 || r.attachType() == 47) && objects.values().stream().anyMatch(o -> o instanceof FakeTargetLink
+                && ((FakeTargetLink) o).request().target() == r.target()
+                && ((FakeTargetLink) o).request().attachType() == r.attachType() && linkPrograms.get(o) == progId)) {
+            throw err("BPF_LINK_CREATE", Errno.EEXIST);   // tcx runs a program once per hook (kernel/bpf/mprog.c)
+        }
+        int fd = open(link);
+        objectIds.put(link, fd);
+        linkPrograms.put(link, progId);
+        return fd;
+    }
+
+    /** Mode flag of {@code XDP_FLAGS_*}: offload, driver, skb; none means driver (every fake interface has native XDP). */
+    private static int xdpMode(int flags) {
+        return (flags & 8) != 0 ? 8 : (flags & 4) != 0 ? 4 : (flags & 2) != 0 ? 2 : 4;
+    }
+
+    /**
+     * Sets ({@code prog} non-null) or removes the XDP program of {@code ifindex}, in the order of
+     * the kernel's checks (net/core/dev.c, dev_xdp_attach): a link's mode is taken (EBUSY); a link
+     * cannot replace a program (EBUSY); REPLACE with another program there (EEXIST); UPDATE_IF_NOEXIST
+     * with one there (EBUSY); generic and driver at once (EEXIST).
+     */
+    private Errno xdpAttach(int ifindex, int flags, Object prog, int progId, int progFd, int expectedFd, Object link) {
+        int mode = xdpMode(flags);
+        Map<Integer, XdpSlot> slots = xdpSlots.computeIfAbsent(ifindex, k -> new HashMap<>());
+        XdpSlot cur = slots.get(mode);
+        if (cur != null && cur.link() != null || link != null && cur != null) {
+            return Errno.EBUSY;
+        }
+        if ((flags & 16) != 0 && (cur == null ? 0 : cur.progId()) != (expectedFd <= 0 ? 0
+                : objectIds.getOrDefault(objects.get(expectedFd), -1))) {
+            return Errno.EEXIST;
+        }
+        if ((flags & 1) != 0 && cur != null && prog != null) {
+            return Errno.EBUSY;
+        }
+        if (prog == null) {
+            slots.remove(mode);
+            return null;
+        }
+        int other = mode == 2 ? 4 : mode == 4 ? 2 : 0;
+        if (other != 0 && slots.containsKey(other)) {
+            return Errno.EEXIST;
+        }
+        slots.put(mode, new XdpSlot(prog, progId, progFd, link));
+        return null;
     }
 
     @Override
@@ -655,8 +750,10 @@ public class FakeKernel implements Kernel {
     @Override
     public synchronized int progGetFdById(int id) {
         calls.add("BPF_PROG_GET_FD_BY_ID " + id);
-        Object o = objects.get(id);
-        if (!(o instanceof FakeProgram)) {
+        Object o = objects.values().stream().filter(v -> v instanceof FakeProgram && objectIds.get(v) == id).findFirst()
+                .orElse(xdpSlots.values().stream().flatMap(m -> m.values().stream()).filter(s -> s.progId() == id)
+                        .map(XdpSlot::program).findFirst().orElse(null));
+        if (o == null) {
             throw err("BPF_PROG_GET_FD_BY_ID", Errno.ENOENT);
         }
         return open(o);
@@ -692,9 +789,13 @@ public class FakeKernel implements Kernel {
     public synchronized void linkUpdate(int linkFd, int newProgFd, int oldProgFd) {
         calls.add("BPF_LINK_UPDATE link=" + linkFd + " prog=" + newProgFd + " old=" + oldProgFd);
         Object o = objects.get(linkFd);
-        if (!(o instanceof FakeTargetLink) || !(objects.get(newProgFd) instanceof FakeProgram)) {
+        Object prog = objects.get(newProgFd);
+        if (!(o instanceof FakeTargetLink) || !(prog instanceof FakeProgram)) {
             throw err("BPF_LINK_UPDATE", Errno.EBADF);
         }
+        int progId = objectIds.get(prog);
+        linkPrograms.put(o, progId);
+        xdpSlots.values().forEach(m -> m.replaceAll((mode, s) -> s.link() == o ? new XdpSlot(prog, progId, newProgFd, o) : s));
     }
 
     // ---- other syscalls -----------------------------------------------------------------------
@@ -735,17 +836,29 @@ public class FakeKernel implements Kernel {
         String call;
         Errno result = null;
         int dumpCount = -1;
-        if (type == 19) {   // RTM_SETLINK with IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS }
+        List<byte[]> dump = new ArrayList<>();
+        byte[] answer = null;
+        if (type == 19) {   // RTM_SETLINK with IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS [, IFLA_XDP_EXPECTED_FD] }
             int ifindex = m.getInt(p + 16 + 4);
-            int xdpFd = m.getInt(p + 32 + 4 + 4);
-            int xdpFlags = m.getInt(p + 32 + 4 + 8 + 4);
+            ByteBuffer xdp = attribute(m, p + 32, p + len, 43);
+            int xdpFd = u32(xdp, 1);
+            int xdpFlags = u32(xdp, 3);
+            int expected = u32(xdp, 8);
             call = "netlink RTM_SETLINK ifindex=" + ifindex + " xdp_fd=" + xdpFd + " flags=" + xdpFlags;
-            if (xdpFd >= 0 && (xdpFlags & 1) != 0 && xdpByNetlink.containsKey(ifindex)) {
-                result = Errno.EBUSY;
-            } else if (xdpFd >= 0) {
-                xdpByNetlink.put(ifindex, xdpFd);
+            Object prog = objects.get(xdpFd);
+            if (xdpFd >= 0 && !(prog instanceof FakeProgram)) {
+                result = Errno.EBADF;
             } else {
-                xdpByNetlink.remove(ifindex);
+                result = xdpAttach(ifindex, xdpFlags, xdpFd >= 0 ? prog : null, xdpFd >= 0 ? objectIds.get(prog) : 0, xdpFd,
+                        expected, null);
+            }
+        } else if (type == 18) {   // RTM_GETLINK: one RTM_NEWLINK with IFLA_XDP, as rtnl_xdp_fill writes it
+            int ifindex = m.getInt(p + 16 + 4);
+            call = "netlink RTM_GETLINK ifindex=" + ifindex;
+            if (!interfaces.containsValue(ifindex)) {
+                result = Errno.ENODEV;
+            } else {
+                answer = newLink(ifindex, seq);
             }
         } else {
             int ifindex = m.getInt(p + 16 + 4);
@@ -767,14 +880,24 @@ public class FakeKernel implements Kernel {
                 case 44:
                     call = "netlink RTM_NEWTFILTER bpf " + filter + " flags=0x" + Integer.toHexString(flags);
                     result = !clsactQdiscs.contains(ifindex) ? Errno.EINVAL : tcFilters.add(filter) ? null : Errno.EEXIST;
+                    if (result == null) {
+                        ByteBuffer options = attribute(m, p + 36, p + len, 2);
+                        ByteBuffer name = attribute(options, 0, options == null ? 0 : options.limit(), 7);
+                        String text = name == null ? "" : StandardCharsets.US_ASCII.decode(name).toString().replace("\0", "");
+                        tcFilterPrograms.put(filter, new TcFilterProgram(objectIds.getOrDefault(objects.get(u32(options, 6)), 0),
+                                text));
+                    }
                     break;
                 case 45:
                     call = "netlink RTM_DELTFILTER " + filter;
                     result = tcFilters.remove(filter) ? null : Errno.ENOENT;
+                    tcFilterPrograms.remove(filter);
                     break;
                 case 46:
                     call = "netlink RTM_GETTFILTER dump ifindex=" + ifindex + " " + side;
-                    dumpCount = (int) tcFilters.stream().filter(f -> f.startsWith(ifindex + "/" + side + "/")).count();
+                    tcFilters.stream().filter(f -> f.startsWith(ifindex + "/" + side + "/")).sorted()
+                            .forEach(f -> dump.add(filterMessage(f, parent, seq)));
+                    dumpCount = dump.size();
                     break;
                 default:
                     call = "netlink type " + type;
@@ -787,8 +910,11 @@ public class FakeKernel implements Kernel {
             result = forced;
         }
         FakeNetlink nl = (FakeNetlink) o;
-        for (int i = 0; i < dumpCount; i++) {
-            nl.answers.add(netlinkHeader(16, 44, seq));
+        if (forced == null) {
+            nl.answers.addAll(dump);
+            if (answer != null && result == null) {
+                nl.answers.add(answer);
+            }
         }
         if (dumpCount >= 0 && result == null) {
             nl.answers.add(netlinkHeader(16, 3, seq));          // NLMSG_DONE
@@ -798,6 +924,74 @@ public class FakeKernel implements Kernel {
             nl.answers.add(ack);
         }
         return len;
+    }
+
+    /** An RTM_NEWLINK answer for {@code ifindex}: ifinfomsg, then IFLA_XDP with what each mode holds. */
+    private byte[] newLink(int ifindex, int seq) {
+        ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.nativeOrder());
+        b.position(16).put((byte) 0).put((byte) 0).putShort((short) 1).putInt(ifindex).putInt(0).putInt(0);
+        int nest = b.position();
+        b.putShort((short) 0).putShort((short) (43 | 0x8000));
+        Map<Integer, XdpSlot> slots = xdpSlots.getOrDefault(ifindex, Map.of());
+        int attached = slots.size() > 1 ? 4 : slots.containsKey(2) ? 2 : slots.containsKey(4) ? 1 : slots.containsKey(8) ? 3 : 0;
+        b.putShort((short) 5).putShort((short) 2).put((byte) attached).put(new byte[3]);    // IFLA_XDP_ATTACHED
+        int[][] modes = {{2, 6}, {4, 5}, {8, 7}};   // skb, drv, hw -> IFLA_XDP_{SKB,DRV,HW}_PROG_ID
+        for (int[] mode : modes) {
+            XdpSlot slot = slots.get(mode[0]);
+            if (slot != null) {
+                b.putShort((short) 8).putShort((short) mode[1]).putInt(slot.progId());
+            }
+        }
+        if (slots.size() == 1) {
+            b.putShort((short) 8).putShort((short) 4).putInt(slots.values().iterator().next().progId());   // IFLA_XDP_PROG_ID
+        }
+        b.putShort(nest, (short) (b.position() - nest));
+        int len = b.position();
+        b.putInt(0, len).putShort(4, (short) 16).putInt(8, seq);
+        return Arrays.copyOf(b.array(), len);
+    }
+
+    /** An RTM_NEWTFILTER dump message for filter {@code f} (ifindex/side/priority/handle): tcmsg, kind, options. */
+    private byte[] filterMessage(String f, int parent, int seq) {
+        String[] parts = f.split("/");
+        TcFilterProgram prog = tcFilterPrograms.getOrDefault(f, new TcFilterProgram(0, ""));
+        byte[] name = (prog.name() + "\0").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(128 + name.length).order(ByteOrder.nativeOrder());
+        b.position(16).putInt(0).putInt(Integer.parseInt(parts[0])).putInt(Integer.parseInt(parts[3])).putInt(parent)
+                .putInt(Integer.parseInt(parts[2]) << 16 | 0x0300);
+        b.putShort((short) 8).putShort((short) 1).put("bpf\0".getBytes(StandardCharsets.US_ASCII));   // TCA_KIND
+        int nest = b.position();
+        b.putShort((short) 0).putShort((short) (2 | 0x8000));                                          // TCA_OPTIONS
+        b.putShort((short) 8).putShort((short) 11).putInt(prog.progId());                                // TCA_BPF_ID
+        b.putShort((short) (4 + name.length)).putShort((short) 7).put(name);                             // TCA_BPF_NAME
+        while ((b.position() & 3) != 0) {
+            b.put((byte) 0);
+        }
+        b.putShort(nest, (short) (b.position() - nest));
+        int len = b.position();
+        b.putInt(0, len).putShort(4, (short) 44).putInt(8, seq);
+        return Arrays.copyOf(b.array(), len);
+    }
+
+    /** The payload of the first netlink attribute of {@code type} in {@code b}[from, to), or null. */
+    private static ByteBuffer attribute(ByteBuffer b, int from, int to, int type) {
+        for (int p = from; b != null && p + 4 <= to; ) {
+            int len = b.getShort(p) & 0xffff;
+            if (len < 4 || p + len > to) {
+                return null;
+            }
+            if ((b.getShort(p + 2) & 0x3fff) == type) {
+                return b.duplicate().position(p + 4).limit(p + len).slice().order(ByteOrder.nativeOrder());
+            }
+            p += (len + 3) & ~3;
+        }
+        return null;
+    }
+
+    /** The u32 attribute {@code type} in {@code nest}, or -1 if absent. */
+    private static int u32(ByteBuffer nest, int type) {
+        ByteBuffer v = attribute(nest, 0, nest == null ? 0 : nest.limit(), type);
+        return v == null ? -1 : v.getInt(0);
     }
 
     private static byte[] netlinkHeader(int len, int type, int seq) {
@@ -989,8 +1183,13 @@ public class FakeKernel implements Kernel {
 
     @Override
     public synchronized void close(int fd) {
-        if (objects.remove(fd) == null) {
+        Object o = objects.remove(fd);
+        if (o == null) {
             throw err("close(" + fd + ")", Errno.EBADF);
+        }
+        if (o instanceof FakeTargetLink && objects.values().stream().noneMatch(v -> v == o)) {
+            // The link's last fd: the kernel detaches it.
+            xdpSlots.values().forEach(m -> m.values().removeIf(s -> s.link() == o));
         }
         epollInterest.remove(fd);
         calls.add("close " + fd);

@@ -64,6 +64,25 @@ public final class VethWorld implements AutoCloseable {
         this.hook = new Thread(this::deleteNamespaces, "VethWorld cleanup " + nsA);
     }
 
+    /**
+     * True if the running kernel has tcx hooks (Linux 6.6+): its BTF names {@code BPF_TCX_INGRESS}
+     * among the attach types. A fact of the kernel itself, not of its version number.
+     */
+    public static boolean kernelHasTcx() throws IOException {
+        byte[] btf = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/sys/kernel/btf/vmlinux"));
+        byte[] name = "\0BPF_TCX_INGRESS\0".getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + name.length <= btf.length; i++) {
+            for (int k = 0; k < name.length; k++) {
+                if (btf[i + k] != name[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** Builds the world; on any failure, removes what was made and throws. */
     public static VethWorld create(String tag) throws IOException, InterruptedException {
         VethWorld w = new VethWorld(tag);
