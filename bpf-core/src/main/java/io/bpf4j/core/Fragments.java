@@ -72,7 +72,9 @@ public final class Fragments {
     /**
      * {@code r0 = bpf_get_current_comm(base + offset, size)}: copies the task's command name
      * (NUL-terminated, at most {@code size} bytes) into a stack or record buffer. r0 = 0 or a
-     * negative error. Clobbers r0..r5.
+     * negative error. Clobbers r0..r5. Linux 6.1's helper leaves the bytes after the NUL as they
+     * were (later kernels zero them): zero the buffer first where every byte counts, as in a map
+     * key or a record compared byte for byte.
      *
      * <pre>{@code
      * Fragments.getCurrentComm(Reg.R10, -16, 16);   // into the top 16 bytes of the stack

@@ -391,6 +391,8 @@ public final class StructLayout {
     /**
      * {@code r0 = bpf_get_current_comm(base + offset(field), n)}: the task's command name into a
      * {@code char[n]} field (the lab's {@code comm}). Clobbers r0..r5, like every helper call.
+     * On Linux 6.1 the bytes after the NUL keep what was there ({@link #zero(Reg, String, String)} the field first
+     * where every byte counts, as in a map key).
      */
     public List<Instruction> getCurrentComm(Reg base, String field) {
         Field f = field(field);

@@ -99,11 +99,7 @@ public final class Features {
         if (type == ProgramType.CGROUP_SOCK_ADDR) {
             spec = spec.expectedAttachType(AttachType.CGROUP_INET4_CONNECT);
         }
-        try (BpfProgram p = BpfProgram.load(kernel(), spec)) {
-            return p.fd() > 0;
-        } catch (BpfException e) {
-            return false;
-        }
+        return loads(spec);
     }
 
     /**
@@ -136,8 +132,11 @@ public final class Features {
 
     /** A socket filter (every kernel with bpf() has the type) holding the instruction under test. */
     private boolean loads(Program program) {
-        try (BpfProgram p = BpfProgram.load(kernel(), ProgramSpec.of(ProgramType.SOCKET_FILTER, "probe", program)
-                .license("GPL"))) {
+        return loads(ProgramSpec.of(ProgramType.SOCKET_FILTER, "probe", program).license("GPL"));
+    }
+
+    private boolean loads(ProgramSpec spec) {
+        try (BpfProgram p = BpfProgram.load(kernel(), spec)) {
             return p.fd() > 0;
         } catch (BpfException e) {
             return false;
