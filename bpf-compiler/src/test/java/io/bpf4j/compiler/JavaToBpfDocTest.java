@@ -3,6 +3,7 @@ package io.bpf4j.compiler;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.bpf4j.syscall.testing.DocSnippets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class JavaToBpfDocTest {
             }
             Matcher m = MARKER.matcher(marker);
             m.matches();
-            String region = region(MODULE.resolve(m.group(1)), m.group(2));
+            String region = DocSnippets.region(MODULE.resolve(m.group(1)), m.group(2));
             if (region == null) {
                 problems.add("java-to-bpf.md:" + start + ": no tag::" + m.group(2) + "[] in " + m.group(1));
             } else if (!region.equals(String.join("\n", body))) {
@@ -90,7 +91,7 @@ class JavaToBpfDocTest {
                 while (++i < lines.size() && !lines.get(i).startsWith("```")) {
                     // the old text goes
                 }
-                String region = region(MODULE.resolve(m.group(1)), m.group(2));
+                String region = DocSnippets.region(MODULE.resolve(m.group(1)), m.group(2));
                 if (region != null) {
                     out.addAll(List.of(region.split("\n", -1)));
                 }
@@ -98,30 +99,5 @@ class JavaToBpfDocTest {
             }
         }
         return out;
-    }
-
-    /** The lines between the tag markers, their common indentation removed; null if there is no such tag. */
-    private static String region(Path file, String tag) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        List<String> lines = Files.readAllLines(file);
-        int from = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            String t = lines.get(i).trim();
-            if (t.equals("// tag::" + tag + "[]")) {
-                from = i + 1;
-            } else if (t.equals("// end::" + tag + "[]") && from >= 0) {
-                List<String> body = lines.subList(from, i);
-                int indent = body.stream().filter(l -> !l.isBlank())
-                        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-                List<String> out = new ArrayList<>();
-                for (String l : body) {
-                    out.add(l.isBlank() ? "" : l.substring(indent));
-                }
-                return String.join("\n", out);
-            }
-        }
-        return null;
     }
 }

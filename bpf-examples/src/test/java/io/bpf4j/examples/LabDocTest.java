@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.bpf4j.syscall.testing.DocSnippets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class LabDocTest {
                 problems.add(DOC.getFileName() + ":" + b.line() + ": " + m.group(1) + " does not exist");
                 continue;
             }
-            String region = region(file, m.group(2));
+            String region = DocSnippets.region(file, m.group(2));
             if (region == null) {
                 problems.add(DOC.getFileName() + ":" + b.line() + ": no tag::" + m.group(2) + "[] in " + m.group(1));
             } else if (!region.equals(b.text())) {
@@ -86,7 +87,7 @@ class LabDocTest {
             out.add(line);
             Matcher m = MARKER.matcher(line.trim());
             if (m.matches() && i + 1 < lines.size() && lines.get(i + 1).startsWith("```")) {
-                String region = region(MODULE.resolve(m.group(1)), m.group(2));
+                String region = DocSnippets.region(MODULE.resolve(m.group(1)), m.group(2));
                 out.add(lines.get(++i));
                 while (++i < lines.size() && !lines.get(i).startsWith("```")) {
                     // skip the old text
@@ -122,33 +123,11 @@ class LabDocTest {
         return out;
     }
 
-    /** The lines between the tag markers, with their common indentation removed. */
-    static String region(Path file, String tag) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        int from = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            String t = lines.get(i).trim();
-            if (t.equals("// tag::" + tag + "[]")) {
-                from = i + 1;
-            } else if (t.equals("// end::" + tag + "[]") && from >= 0) {
-                List<String> body = lines.subList(from, i);
-                int indent = body.stream().filter(l -> !l.isBlank())
-                        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-                List<String> out = new ArrayList<>();
-                for (String l : body) {
-                    out.add(l.isBlank() ? "" : l.substring(indent));
-                }
-                return String.join("\n", out);
-            }
-        }
-        return null;
-    }
-
     @Test
     void regionsLoseOnlyTheirCommonIndentation() throws IOException {
         Path f = Files.createTempFile("snippet", ".java");
         Files.write(f, List.of("class X {", "    // tag::a[]", "    int x;", "", "      int y;", "    // end::a[]", "}"));
-        assertEquals("int x;\n\n  int y;", region(f, "a"));
+        assertEquals("int x;\n\n  int y;", DocSnippets.region(f, "a"));
         Files.delete(f);
     }
 }
