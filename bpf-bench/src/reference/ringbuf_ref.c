@@ -8,11 +8,18 @@
 //                              "busy", spins on ring_buffer__consume() with a pause between
 //                              calls); latency is
 //                              CLOCK_MONOTONIC in the callback minus the record's bpf_ktime_get_ns().
+//                              With "busy", the spinning thread and the producer thread are
+//                              pinned to the first two CPUs this process may use (when it may
+//                              use two): a spinner measures its reaction only with a CPU of its
+//                              own, which the producer thread would otherwise share whenever
+//                              another tenant holds the second CPU.
 //
 // Output: one line of key=value pairs, parsed by compare.sh.
+#define _GNU_SOURCE
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +33,7 @@ static int producer_fd;
 static uint64_t next_seq, out_of_order, drained;
 static uint64_t *samples;
 static volatile int taken;
+static int producer_cpu = -1;   // the CPU the producer thread pins itself to (-1: not pinned)
 
 static uint64_t monotonic_ns(void)
 {
@@ -62,9 +70,18 @@ static int stamp_record(void *ctx, void *data, size_t len)
     return 0;
 }
 
+static int pin_to(int cpu)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return sched_setaffinity(0, sizeof(one), &one);   // 0: the calling thread
+}
+
 static void *tick(void *arg)
 {
     int n = *(const int *)arg;
+    if (producer_cpu >= 0 && pin_to(producer_cpu) != 0) { perror("sched_setaffinity"); exit(1); }
     for (int i = 0; i < n; i++) {
         usleep(200);
         run_producer(1, 16, (uint64_t)i, 0);
@@ -111,6 +128,18 @@ static int latency(int map_fd, int n, int busy)
 
     if (!rb) { perror("ring_buffer__new"); return 1; }
     samples = calloc(n + 1, sizeof(*samples));
+    char pinned[32] = "no";
+    cpu_set_t allowed;
+    if (busy && sched_getaffinity(0, sizeof(allowed), &allowed) == 0 && CPU_COUNT(&allowed) >= 2) {
+        int spinner_cpu = -1;
+        for (int c = 0; c < CPU_SETSIZE && producer_cpu < 0; c++) {
+            if (CPU_ISSET(c, &allowed)) {
+                if (spinner_cpu < 0) spinner_cpu = c; else producer_cpu = c;
+            }
+        }
+        if (pin_to(spinner_cpu) != 0) { perror("sched_setaffinity"); return 1; }
+        snprintf(pinned, sizeof(pinned), "%d,%d", spinner_cpu, producer_cpu);
+    }
     pthread_create(&producer, NULL, tick, &n);
     while (taken < n) {
         if (busy) {
@@ -124,8 +153,9 @@ static int latency(int map_fd, int n, int busy)
     }
     pthread_join(producer, NULL);
     qsort(samples, n, sizeof(*samples), by_value);
-    printf("latency mode=%s samples=%d p50_us=%.2f p90_us=%.2f p99_us=%.2f max_us=%.2f\n", busy ? "busy-poll" : "epoll", n,
-           samples[n / 2] / 1e3, samples[n * 9 / 10] / 1e3, samples[n * 99 / 100] / 1e3, samples[n - 1] / 1e3);
+    printf("latency mode=%s samples=%d p50_us=%.2f p90_us=%.2f p99_us=%.2f max_us=%.2f pinned=%s\n",
+           busy ? "busy-poll" : "epoll", n, samples[n / 2] / 1e3, samples[n * 9 / 10] / 1e3,
+           samples[n * 99 / 100] / 1e3, samples[n - 1] / 1e3, pinned);
     ring_buffer__free(rb);
     return 0;
 }

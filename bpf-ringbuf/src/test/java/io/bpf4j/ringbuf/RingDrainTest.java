@@ -272,26 +272,49 @@ class RingDrainTest {
 
     /** What a spinning consumer watches: the record at its position, reserved and not yet committed. */
     @Test
-    void nextIsBusyOnlyWhileTheRecordAtThePositionIsReservedAndNotCommitted() {
+    void lookIsReservedOnlyWhileTheRecordAtThePositionIsReservedAndNotCommitted() {
         SimulatedRing sim = new SimulatedRing(4096);
         Ring ring = sim.consumer();
-        assertFalse(ring.nextIsBusy(), "empty ring");
+        assertEquals(Ring.EMPTY, ring.look(), "empty ring (its zero header looks committed: the position says it is not)");
         assertTrue(sim.reserve(16));
         long first = sim.reserved;
         assertTrue(sim.reserve(16));
         long second = sim.reserved;
-        assertTrue(ring.nextIsBusy(), "reserved, not committed");
+        assertEquals(Ring.RESERVED, ring.look(), "reserved, not committed");
         sim.fill(second, 1, 16);
         sim.commit(second, 16, false);
-        assertTrue(ring.nextIsBusy(), "a later record's commit does not free the first");
+        assertEquals(Ring.RESERVED, ring.look(), "a later record's commit does not free the first");
         sim.fill(first, 0, 16);
         sim.commit(first, 16, false);
-        assertFalse(ring.nextIsBusy(), "committed");
+        assertEquals(Ring.READY, ring.look(), "committed");
         assertEquals(2, ring.drain((d, o, l) -> { }, Integer.MAX_VALUE));
-        assertFalse(ring.nextIsBusy(), "drained");
+        assertEquals(Ring.EMPTY, ring.look(), "drained");
         assertTrue(sim.reserve(8));
         sim.commit(sim.reserved, 8, true);
-        assertFalse(ring.nextIsBusy(), "a discarded record is not BUSY");
+        assertEquals(Ring.READY, ring.look(), "a discarded record is not BUSY: a drain skips it");
+    }
+
+    /** After a lap the header at the position is an old committed one: only the position tells. */
+    @Test
+    void lookIsEmptyOverAnOldLapsCommittedHeader() {
+        SimulatedRing sim = new SimulatedRing(4096);
+        Ring ring = sim.consumer();
+        int half = 4096 / 2 / 32; // records of 24 bytes span 32: two batches fill one lap exactly
+        long seq = 0;
+        for (int batch = 0; batch < 6; batch++) {
+            for (int i = 0; i < half; i++) {
+                assertTrue(sim.reserve(24));
+                sim.fill(sim.reserved, seq++, 24);
+                sim.commit(sim.reserved, 24, false);
+            }
+            assertEquals(Ring.READY, ring.look());
+            assertEquals(half, ring.drain((d, o, l) -> { }, Integer.MAX_VALUE));
+            if (batch >= 1) {
+                assertEquals(24, sim.data.getInt((int) (ring.consumerPosition() & 4095)),
+                        "the header at the position is an old lap's committed record");
+            }
+            assertEquals(Ring.EMPTY, ring.look(), "batch " + batch);
+        }
     }
 
     @Test

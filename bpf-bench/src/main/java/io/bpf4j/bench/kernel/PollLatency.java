@@ -16,8 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@link RingBufferReader#busyPoll}). Latency = {@link System#nanoTime()} in the handler minus the
  * record's {@code bpf_ktime_get_ns()} (both CLOCK_MONOTONIC on Linux). Prints p50/p90/p99/max as
  * {@code src/reference/ringbuf_ref.c} does. Not a JMH benchmark: JMH times methods, this times
- * the kernel-to-handler path. The first quarter of the samples (at most 5,000) warm the JIT up
- * and are not counted — the C reference has nothing to warm up.
+ * the kernel-to-handler path. With {@code busy}, the spinning thread and the producer thread are
+ * pinned to the first two CPUs the process may use (when it may use two), as the C reference does:
+ * a spinner measures its own reaction only with a CPU the producer does not share. Before the
+ * timed samples, half as many (at most 10,000: two seconds) warm the JIT up and are not counted —
+ * the C reference has nothing to warm up. Fewer left the drain C1-compiled (with profiling) for
+ * the first few thousand timed samples: C2 compiles it after about 5,000 calls.
  *
  * <pre>{@code
  * sudo java -jar bpf-bench/target/benchmarks.jar latency epoll 20000
@@ -52,22 +56,30 @@ public final class PollLatency {
 
     /** Runs the measurement and returns the result line. */
     public static String run(boolean busy, int n) throws InterruptedException {
-        int warm = Math.min(n / 4, 5_000);
+        int warm = Math.min(n / 2, 10_000);
+        int[] cpus = busy ? CpuPinning.allowedCpus() : new int[0];
+        boolean pin = cpus.length >= 2;
+        int producerCpu = pin ? cpus[1] : -1;
+        CpuPinning.Pinned spinner = pin ? CpuPinning.pinCurrentThread(cpus[0]) : null;
         try (BpfMap ring = Producer.createRing("bench_latency");
              Producer producer = Producer.load(ring);
              RingBufferReader reader = RingBufferReader.open(ring)) {
-            measure(busy, warm, producer, reader);
-            long[] s = measure(busy, n, producer, reader);
+            measure(busy, warm, producer, reader, producerCpu);
+            long[] s = measure(busy, n, producer, reader, producerCpu);
             Arrays.sort(s);
             return String.format(Locale.ROOT,
-                    "latency mode=%s samples=%d p50_us=%.2f p90_us=%.2f p99_us=%.2f max_us=%.2f",
+                    "latency mode=%s samples=%d p50_us=%.2f p90_us=%.2f p99_us=%.2f max_us=%.2f pinned=%s",
                     busy ? "busy-poll" : "epoll", n, s[n / 2] / 1e3, s[n * 9 / 10] / 1e3, s[n * 99 / 100] / 1e3,
-                    s[n - 1] / 1e3);
+                    s[n - 1] / 1e3, pin ? cpus[0] + "," + cpus[1] : "no");
+        } finally {
+            if (spinner != null) {
+                spinner.close();
+            }
         }
     }
 
-    private static long[] measure(boolean busy, int n, Producer producer, RingBufferReader reader)
-            throws InterruptedException {
+    private static long[] measure(boolean busy, int n, Producer producer, RingBufferReader reader,
+            int producerCpu) throws InterruptedException {
         PollLatency m = new PollLatency(n);
         RawRecordHandler stamp = (data, offset, length) -> {
             long now = System.nanoTime();
@@ -76,6 +88,9 @@ public final class PollLatency {
             }
         };
         Thread tick = new Thread(() -> {
+            if (producerCpu >= 0) {
+                CpuPinning.pinCurrentThread(producerCpu); // for the thread's life: no need to undo
+            }
             for (int i = 0; i < n; i++) {
                 LockSupport.parkNanos(PERIOD_NANOS);
                 producer.emit(1, 16, i, 0);

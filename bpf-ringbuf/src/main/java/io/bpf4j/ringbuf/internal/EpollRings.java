@@ -184,8 +184,9 @@ public final class EpollRings {
             while (true) {
                 boolean reserved = false;
                 for (MappedRing r : rs) {
-                    if (r.ring().hasPending()) {
-                        if (r.ring().nextIsBusy()) {
+                    int state = r.ring().look();
+                    if (state != Ring.EMPTY) {
+                        if (state == Ring.RESERVED) {
                             reserved = true; // look at that header again until it is committed
                             continue;        // and at the other rings, which may have records
                         }
