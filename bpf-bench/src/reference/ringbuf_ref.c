@@ -13,6 +13,19 @@
 //                              use two): a spinner measures its reaction only with a CPU of its
 //                              own, which the producer thread would otherwise share whenever
 //                              another tenant holds the second CPU.
+//   latency SAMPLES floor STRATEGY
+//                              as "busy", with a spinner written here over the ring's mapped
+//                              pages instead of ring_buffer__consume(), to find the floor of
+//                              this machine and what a spinner's strategy changes (BENCHMARKS.md,
+//                              Busy-poll): STRATEGY is one of
+//                                after      the position; once it moved, the header, looked at
+//                                           again without a pause while BUSY (bpf4j's busyPoll)
+//                                pause      as after, with a pause between looks at a BUSY
+//                                           header (as the "busy" loop above)
+//                                backoff:K  as pause, with K pauses between seeing the position
+//                                           move and the first look at the header
+//                                together   as after, with the header also loaded in every look,
+//                                           right after the position
 //
 // Output: one line of key=value pairs, parsed by compare.sh.
 #define _GNU_SOURCE
@@ -24,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,7 +135,78 @@ static int drain(int map_fd, uint64_t size, uint64_t records, int rounds)
     return out_of_order != 0;
 }
 
-static int latency(int map_fd, int n, int busy)
+static void spin_pause(void)
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();   // as Thread.onSpinWait() in bpf4j's busy poll
+#endif
+}
+
+// Pins this thread and (through producer_cpu) the producer thread to the first two CPUs this
+// process may use; writes "SPINNER,PRODUCER" or leaves "no" in pinned.
+static void pin_both(char *pinned, size_t size)
+{
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0 || CPU_COUNT(&allowed) < 2)
+        return;
+    int spinner_cpu = -1;
+    for (int c = 0; c < CPU_SETSIZE && producer_cpu < 0; c++) {
+        if (CPU_ISSET(c, &allowed)) {
+            if (spinner_cpu < 0) spinner_cpu = c; else producer_cpu = c;
+        }
+    }
+    if (pin_to(spinner_cpu) != 0) { perror("sched_setaffinity"); exit(1); }
+    snprintf(pinned, size, "%d,%d", spinner_cpu, producer_cpu);
+}
+
+enum strategy { LIBBPF_POLL, LIBBPF_BUSY, AFTER, PAUSE, BACKOFF, TOGETHER };
+
+// The "floor" spinners: the consumer protocol of kernel/bpf/ringbuf.c by hand, one record at a time.
+static void spin_by_hand(int map_fd, int n, enum strategy strategy, int backoff)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    struct bpf_map_info info = {};
+    uint32_t info_len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(map_fd, &info, &info_len) != 0) { perror("bpf_obj_get_info_by_fd"); exit(1); }
+    size_t size = info.max_entries;
+    uint64_t *cons_pos = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+    char *ro = mmap(NULL, page + 2 * size, PROT_READ, MAP_SHARED, map_fd, page);
+    if (cons_pos == MAP_FAILED || ro == MAP_FAILED) { perror("mmap"); exit(1); }
+    const uint64_t *prod_pos = (const uint64_t *)ro;
+    const char *data = ro + page;
+    uint64_t cons = __atomic_load_n(cons_pos, __ATOMIC_ACQUIRE);
+    while (taken < n) {
+        uint64_t prod = __atomic_load_n(prod_pos, __ATOMIC_ACQUIRE);
+        const uint32_t *hdr = (const uint32_t *)(data + (cons & (size - 1)));
+        if (strategy == TOGETHER) {
+            uint32_t early = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+            __asm__ volatile("" : : "r"(early));   // loaded in every look, used or not
+        }
+        if (prod == cons) { spin_pause(); continue; }
+        for (int i = 0; strategy == BACKOFF && i < backoff; i++)
+            spin_pause();
+        uint32_t h;
+        while ((h = __atomic_load_n(hdr, __ATOMIC_ACQUIRE)) & BPF_RINGBUF_BUSY_BIT)
+            if (strategy != AFTER && strategy != TOGETHER)
+                spin_pause();
+        uint32_t len = h & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+        if (!(h & BPF_RINGBUF_DISCARD_BIT))
+            stamp_record(NULL, (void *)(hdr + 2), len);
+        cons += (len + BPF_RINGBUF_HDR_SZ + 7) & ~7ull;
+        __atomic_store_n(cons_pos, cons, __ATOMIC_RELEASE);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
+    munmap(cons_pos, page);
+    munmap(ro, page + 2 * size);
+}
+
+static const char *strategy_name(enum strategy s)
+{
+    static const char *names[] = { "epoll", "busy-poll", "floor-after", "floor-pause", "floor-backoff", "floor-together" };
+    return names[s];
+}
+
+static int latency(int map_fd, int n, enum strategy strategy, int backoff)
 {
     struct ring_buffer *rb = ring_buffer__new(map_fd, stamp_record, NULL, NULL);
     pthread_t producer;
@@ -129,34 +214,36 @@ static int latency(int map_fd, int n, int busy)
     if (!rb) { perror("ring_buffer__new"); return 1; }
     samples = calloc(n + 1, sizeof(*samples));
     char pinned[32] = "no";
-    cpu_set_t allowed;
-    if (busy && sched_getaffinity(0, sizeof(allowed), &allowed) == 0 && CPU_COUNT(&allowed) >= 2) {
-        int spinner_cpu = -1;
-        for (int c = 0; c < CPU_SETSIZE && producer_cpu < 0; c++) {
-            if (CPU_ISSET(c, &allowed)) {
-                if (spinner_cpu < 0) spinner_cpu = c; else producer_cpu = c;
-            }
-        }
-        if (pin_to(spinner_cpu) != 0) { perror("sched_setaffinity"); return 1; }
-        snprintf(pinned, sizeof(pinned), "%d,%d", spinner_cpu, producer_cpu);
-    }
+    if (strategy != LIBBPF_POLL)
+        pin_both(pinned, sizeof(pinned));
     pthread_create(&producer, NULL, tick, &n);
+    if (strategy >= AFTER)
+        spin_by_hand(map_fd, n, strategy, backoff);
     while (taken < n) {
-        if (busy) {
+        if (strategy == LIBBPF_BUSY) {
             ring_buffer__consume(rb);
-#if defined(__x86_64__)
-            __builtin_ia32_pause();   // as Thread.onSpinWait() in bpf4j's busy poll
-#endif
+            spin_pause();
         }
         else
             ring_buffer__poll(rb, 1000);
     }
     pthread_join(producer, NULL);
     qsort(samples, n, sizeof(*samples), by_value);
-    printf("latency mode=%s samples=%d p50_us=%.2f p90_us=%.2f p99_us=%.2f max_us=%.2f pinned=%s\n",
-           busy ? "busy-poll" : "epoll", n, samples[n / 2] / 1e3, samples[n * 9 / 10] / 1e3,
+    printf("latency mode=%s samples=%d p50_us=%.2f p90_us=%.2f p99_us=%.2f max_us=%.2f pinned=%s",
+           strategy_name(strategy), n, samples[n / 2] / 1e3, samples[n * 9 / 10] / 1e3,
            samples[n * 99 / 100] / 1e3, samples[n - 1] / 1e3, pinned);
+    printf(strategy == BACKOFF ? " backoff=%d\n" : "\n", backoff);
     ring_buffer__free(rb);
+    return 0;
+}
+
+static int floor_strategy(const char *name, enum strategy *s, int *backoff)
+{
+    if (strcmp(name, "after") == 0) *s = AFTER;
+    else if (strcmp(name, "pause") == 0) *s = PAUSE;
+    else if (strcmp(name, "together") == 0) *s = TOGETHER;
+    else if (strncmp(name, "backoff:", 8) == 0) { *s = BACKOFF; *backoff = atoi(name + 8); }
+    else return -1;
     return 0;
 }
 
@@ -173,8 +260,13 @@ int main(int argc, char **argv)
 
     if (argc == 5 && strcmp(argv[1], "drain") == 0)
         return drain(map_fd, strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), atoi(argv[4]));
-    if ((argc == 3 || argc == 4) && strcmp(argv[1], "latency") == 0)
-        return latency(map_fd, atoi(argv[2]), argc == 4 && strcmp(argv[3], "busy") == 0);
-    fprintf(stderr, "usage: %s drain SIZE RECORDS ROUNDS | latency SAMPLES [busy]\n", argv[0]);
+    enum strategy strategy = LIBBPF_POLL;
+    int backoff = 0;
+    if (argc == 4 && strcmp(argv[3], "busy") == 0)
+        strategy = LIBBPF_BUSY;
+    if ((argc == 3 || argc == 4 || (argc == 5 && strcmp(argv[3], "floor") == 0 && floor_strategy(argv[4], &strategy, &backoff) == 0))
+        && (argc != 4 || strategy == LIBBPF_BUSY) && strcmp(argv[1], "latency") == 0)
+        return latency(map_fd, atoi(argv[2]), strategy, backoff);
+    fprintf(stderr, "usage: %s drain SIZE RECORDS ROUNDS | latency SAMPLES [busy | floor after|pause|backoff:K|together]\n", argv[0]);
     return 2;
 }
