@@ -15,7 +15,8 @@
 # record counts, and CLOCK_MONOTONIC = System.nanoTime() = bpf_ktime_get_ns()):
 #   ringbuf drain NB       records/s draining a full ring (zero-copy handler on the bpf4j side)
 #   latency p50/p99 epoll  one record per wake-up every 200 us, consumer blocked in poll
-#   latency p50 busy-poll  the same with the consumer spinning on a non-blocking drain
+#   latency p50 busy-poll  the same with the consumer spinning on a non-blocking drain; each
+#                          side pins its spinning and its producer thread to a CPU each
 #   btf parse              parse /sys/kernel/btf/vmlinux, resolve task_struct.real_parent, tgid
 #   assemble 1M insns      1,000,000 instructions with labels and jumps to bytecode (the C side
 #                          is src/reference/asm_ref.c: libbpf has no assembler); the "cpu" row

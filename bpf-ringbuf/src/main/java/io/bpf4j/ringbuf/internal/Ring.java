@@ -108,8 +108,8 @@ public final class Ring {
      * One look of a spinning consumer: {@link #EMPTY}, {@link #RESERVED} or {@link #READY}.
      *
      * <p>The header is read only once the position has moved. Reading it in every look (so that
-     * its cache line would travel together with the position's) was measured slower, 0.37 against
-     * 0.24 µs p50 (BENCHMARKS.md, Busy-poll): the spinner then keeps taking the line the producer
+     * its cache line would travel together with the position's) was measured slower, 0.37 µs p50
+     * against libbpf's 0.23 (BENCHMARKS.md, Busy-poll): the spinner then keeps taking the line the producer
      * is about to commit into, and the commit waits to get it back.
      */
     public int look() {
