@@ -260,13 +260,15 @@ int main(int argc, char **argv)
 
     if (argc == 5 && strcmp(argv[1], "drain") == 0)
         return drain(map_fd, strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10), atoi(argv[4]));
-    enum strategy strategy = LIBBPF_POLL;
-    int backoff = 0;
-    if (argc == 4 && strcmp(argv[3], "busy") == 0)
-        strategy = LIBBPF_BUSY;
-    if ((argc == 3 || argc == 4 || (argc == 5 && strcmp(argv[3], "floor") == 0 && floor_strategy(argv[4], &strategy, &backoff) == 0))
-        && (argc != 4 || strategy == LIBBPF_BUSY) && strcmp(argv[1], "latency") == 0)
-        return latency(map_fd, atoi(argv[2]), strategy, backoff);
+    if (argc >= 3 && argc <= 5 && strcmp(argv[1], "latency") == 0) {
+        enum strategy strategy = argc == 4 ? LIBBPF_BUSY : LIBBPF_POLL;
+        int backoff = 0;
+        int known = argc == 3
+            || (argc == 4 && strcmp(argv[3], "busy") == 0)
+            || (argc == 5 && strcmp(argv[3], "floor") == 0 && floor_strategy(argv[4], &strategy, &backoff) == 0);
+        if (known)
+            return latency(map_fd, atoi(argv[2]), strategy, backoff);
+    }
     fprintf(stderr, "usage: %s drain SIZE RECORDS ROUNDS | latency SAMPLES [busy | floor after|pause|backoff:K|together]\n", argv[0]);
     return 2;
 }

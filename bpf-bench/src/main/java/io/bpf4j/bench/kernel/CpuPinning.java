@@ -3,6 +3,7 @@ package io.bpf4j.bench.kernel;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import java.util.stream.IntStream;
 
 /**
  * Pins the calling thread to one CPU ({@code sched_setaffinity(0, …)}), as
@@ -43,7 +44,7 @@ public final class CpuPinning {
         if (LibC.sched_getaffinity(0, SET_LONGS * 8L, mask) != 0) {
             return new int[0];
         }
-        return java.util.stream.IntStream.range(0, SET_LONGS * 64)
+        return IntStream.range(0, SET_LONGS * 64)
                 .filter(c -> (mask[c / 64] & (1L << (c % 64))) != 0)
                 .toArray();
     }
