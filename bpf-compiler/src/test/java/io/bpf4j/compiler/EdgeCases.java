@@ -137,6 +137,7 @@ final class EdgeCases {
         return x * x + (int) (a << s) + (int) (a >> (s + 64)) + (x << (s - 1)) + (int) ((a * a) >>> 3);
     }
 
+    @SuppressWarnings("fallthrough") // the fall-through is what the compiler is tested on
     static int fallThroughSwitch(SyscallContext ctx) {
         int r = 0;
         switch (ctx.u32(0) & 3) {

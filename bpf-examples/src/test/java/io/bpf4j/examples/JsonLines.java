@@ -25,7 +25,7 @@ final class JsonLines {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.getCurrentName();
+                String key = p.currentName();
                 JsonToken t = p.nextToken();
                 if (t == JsonToken.START_ARRAY) {
                     List<String> items = new ArrayList<>();

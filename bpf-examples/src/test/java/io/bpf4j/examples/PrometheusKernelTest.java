@@ -121,10 +121,15 @@ class PrometheusKernelTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // close cannot throw it: try-with-resources would warn
+                throw new AssertionError("interrupted while stopping Prometheus", e);
             }
         }
     }

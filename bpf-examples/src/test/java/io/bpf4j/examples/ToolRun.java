@@ -135,9 +135,14 @@ final class ToolRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (thread.isAlive()) {
-            stop();
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // close cannot throw it: try-with-resources would warn
+                throw new AssertionError("interrupted while stopping the tool", e);
+            }
         }
     }
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sched/sched_process_exec}; its 40-byte events come back through the ring buffer and
  * decode with the lab's layout.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class LabExecTracerKernelTest {
     interface LibC extends Library {

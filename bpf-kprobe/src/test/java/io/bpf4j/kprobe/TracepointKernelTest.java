@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tracepoint programs built here, loaded and attached on the running kernel. */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class TracepointKernelTest {
     interface LibC extends Library {

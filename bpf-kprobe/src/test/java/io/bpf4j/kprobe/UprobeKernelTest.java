@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a kprobe-type program the same {@code struct pt_regs}, so a uprobe on a function whose arguments
  * the test chooses shows that every offset the architecture plugin gives is right.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class UprobeKernelTest {
     static final Architecture HOST = Architectures.current();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * in memory: PMU present or absent, tracefs mounted, unmounted or unreadable, kernel symbols
  * exact, cloned, ambiguous or missing, stale tracefs probes, perf links or the ioctl fallback.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 class AttachFakeKernelTest {
     private static final String TRACING = "/sys/kernel/tracing";
     private static final String PMUS = "/sys/bus/event_source/devices";

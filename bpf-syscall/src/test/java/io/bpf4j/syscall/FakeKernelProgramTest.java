@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Program loading logic against the fake kernel. */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 class FakeKernelProgramTest {
     private final FakeKernel kernel = new FakeKernel();
 

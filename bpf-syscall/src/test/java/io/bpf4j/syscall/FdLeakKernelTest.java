@@ -7,6 +7,7 @@ import io.bpf4j.core.Reg;
 import io.bpf4j.syscall.testing.KernelTest;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class FdLeakKernelTest {
     private static final Program NOP = Program.builder().mov64(Reg.R0, 0).exit().build();

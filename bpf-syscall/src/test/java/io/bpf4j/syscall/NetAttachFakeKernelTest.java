@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * makes with which target, type and flags, what each error says, and that every fd opened is
  * closed once.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 class NetAttachFakeKernelTest {
     private static final Program RETURN_0 = Program.builder().mov64(Reg.R0, 0).exit().build();
     private static final String CGROUP = "/sys/fs/cgroup/unified/app";
@@ -79,7 +80,6 @@ class NetAttachFakeKernelTest {
      * with {@code attempt}; returns the failure, after checking the holder is untouched and, once
      * everything is closed, that no fd is left open.
      */
-    @SuppressWarnings("try") // links held for their effect on the hook
     private BpfException busy(XdpLink.Options held, XdpLink.Options attempt) {
         kernel.networkInterface("veth0", 7).networkInterface("veth1", 8);
         AttachPoint at = AttachPoint.xdp("veth0");
@@ -310,7 +310,6 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    @SuppressWarnings("try") // links held for their effect on the hook
     void aTakenClsactPriorityAndHandleNameTheFilterHoldingThemAndLeaveNothingBehind() {
         kernel.networkInterface("veth0", 7);
         try (BpfProgram holder = load("tc_holder", AttachPoint.tcIngress("veth0"));
@@ -332,7 +331,6 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    @SuppressWarnings("try") // links held for their effect on the hook
     void aTakenClsactSlotWhoseFiltersCannotBeListedStillSaysWhatToDo() {
         kernel.networkInterface("veth0", 7).failNetlink(c -> c.startsWith("netlink RTM_GETTFILTER") ? Errno.EPERM : null);
         try (BpfProgram prog = load("tc", AttachPoint.tcIngress("veth0"));
@@ -348,7 +346,6 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    @SuppressWarnings("try") // links held for their effect on the hook
     void theSameProgramTwiceOnATcxHookNamesTheLinkThatHasIt() {
         kernel.networkInterface("veth0", 7);
         try (BpfProgram prog = load("tc_twice", AttachPoint.tcIngress("veth0"));
@@ -384,7 +381,6 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    @SuppressWarnings("try") // links held for their effect on the hook
     void closingANetlinkXdpLinkWhoseProgramWasRemovedOrReplacedLeavesTheInterfaceAlone() {
         kernel.networkInterface("veth0", 7);
         AttachPoint at = AttachPoint.xdp("veth0");
@@ -402,7 +398,6 @@ class NetAttachFakeKernelTest {
     }
 
     @Test
-    @SuppressWarnings("try") // links held for their effect on the hook
     void closingAClsactLinkWhoseFilterWasReplacedLeavesTheNewFilter() {
         kernel.networkInterface("veth0", 7);
         AttachPoint at = AttachPoint.tcIngress("veth0");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * 169.254.77.1 and .2) and its own cgroup, sends UDP from one side to the other, and checks what
  * the program counted and dropped and that closing the link restores the traffic.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class NetKernelTest {
     static final int XDP_DROP = 1, XDP_PASS = 2, TC_ACT_OK = 0, TC_ACT_SHOT = 2;
@@ -329,7 +330,6 @@ class NetKernelTest {
     }
 
     @Test
-    @SuppressWarnings("try") // the holder's link is closed early on purpose, after its filter was removed
     void aTakenClsactSlotNamesTheFilterHoldingItAndTheAdvisedTcCommandFreesIt() throws Exception {
         try (VethWorld w = VethWorld.create("clsbusy")) {
             AttachPoint at = AttachPoint.tcIngress(w.ifaceB());

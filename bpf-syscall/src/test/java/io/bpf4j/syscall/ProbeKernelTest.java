@@ -23,6 +23,7 @@ import io.bpf4j.core.attach.ProgramType;
 import io.bpf4j.syscall.testing.KernelTest;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class ProbeKernelTest {
     /** pt_regs offsets of arg0 and the return value: arch/x86/include/asm/ptrace.h (di, ax), arch/arm64 (regs[0]). */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * program reads {@code vfs_llseek}'s {@code offset} argument found by name in BTF, an fexit
  * program its return value, and an LSM program refuses exec to the processes of one cgroup.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class TrampolineKernelTest {
     /** A seek offset no one else uses: the programs count only it. */

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * operation must either complete on the object it was called on or fail as closed; none may
  * reach the new object.
  */
+@SuppressWarnings("try") // links and programs held open for a try block's scope are what these tests exercise
 @KernelTest
 class UseVsCloseKernelTest {
     private static final int THREADS = 3;
