@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bpf4j.bench.kernel.DrainRounds;
-import io.bpf4j.bench.kernel.CpuPinning;
 import io.bpf4j.bench.kernel.PollLatency;
+import io.bpf4j.syscall.Cpus;
 import io.bpf4j.syscall.testing.KernelTest;
 import java.util.Collection;
 import java.util.Set;
@@ -39,14 +39,14 @@ class KernelBenchmarksSmokeTest {
 
     @Test
     void latencyRunnerPrintsPercentilesInBothModes() throws InterruptedException {
-        int[] cpus = CpuPinning.allowedCpus();
+        int[] cpus = Cpus.allowed();
         for (boolean busy : new boolean[] {false, true}) {
             String pinned = busy && cpus.length >= 2 ? cpus[0] + "," + cpus[1] : "no";
             String line = PollLatency.run(busy, 200);
             assertTrue(line.matches("latency mode=(epoll|busy-poll) samples=200 p50_us=\\S+ p90_us=\\S+ p99_us=\\S+ max_us=\\S+"
                     + " pinned=" + pinned), line);
         }
-        assertArrayEquals(cpus, CpuPinning.allowedCpus(), "the spinning thread's CPUs are restored");
+        assertArrayEquals(cpus, Cpus.allowed(), "the spinning thread's CPUs are restored");
     }
 
     @Test

@@ -138,8 +138,9 @@ public final class RingBufferReader implements AutoCloseable {
      * ring (none while a record is reserved but not yet committed), until records come (then hands
      * them over), {@code timeout} passes or the reader is closed. Burns a CPU; no system call.
      *
-     * <p>It pays only where the spinning thread has a CPU to itself (a CPU set aside with
-     * {@code taskset}, cgroup cpusets or {@code isolcpus}): a record then reaches the handler
+     * <p>It pays only where the spinning thread has a CPU to itself (pinned with
+     * {@code Cpus.pinThisThread} to a CPU the rest of the work is kept off, with {@code taskset},
+     * cgroup cpusets or {@code isolcpus}): a record then reaches the handler
      * about 0.2 µs after the program stamped it, against about 10 µs through {@link #poll}. Where
      * the threads that produce the events share the spinner's CPU, each one preempts it and the
      * record waits for the scheduler: about 17 µs, slower than {@code poll} (BENCHMARKS.md,

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Every kernel call bpf4j makes, one method per {@code bpf(2)} command used, plus
  * {@code perf_event_open(2)}, {@code ioctl}, {@code mmap}/{@code munmap}, {@code epoll_*},
- * {@code eventfd}, {@code mount}, {@code close}, the socket calls rtnetlink needs, {@code if_nametoindex}
+ * {@code eventfd}, {@code mount}, {@code close}, {@code sched_{get,set}affinity}, the socket calls rtnetlink needs, {@code if_nametoindex}
  * and {@code open} of a cgroup directory, and every read of the files the kernel
  * publishes about itself ({@code /proc}, {@code /sys}, tracefs). {@link #system()} is the JNA implementation;
  * unit tests use a fake of the same interface ({@code io.bpf4j.syscall.testing.FakeKernel} in
@@ -227,6 +227,12 @@ public interface Kernel {
 
     /** {@code close(2)}; EBADF is reported as an error (double close is a bug the caller must avoid). */
     void close(int fd);
+
+    /** {@code sched_getaffinity(0, …)}: the CPUs the calling thread may run on, ascending. */
+    int[] threadAffinity();
+
+    /** {@code sched_setaffinity(0, …)}: lets the calling thread run on {@code cpus} only (each below 1024). */
+    void setThreadAffinity(int[] cpus);
 
     // ---- files the kernel publishes about itself (/proc, /sys, tracefs) ----------------------
 

@@ -4,9 +4,11 @@ import io.bpf4j.bench.KernelAccess;
 import io.bpf4j.ringbuf.RawRecordHandler;
 import io.bpf4j.ringbuf.RingBufferReader;
 import io.bpf4j.syscall.BpfMap;
+import io.bpf4j.syscall.Cpus;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * record's {@code bpf_ktime_get_ns()} (both CLOCK_MONOTONIC on Linux). Prints p50/p90/p99/max as
  * {@code src/reference/ringbuf_ref.c} does. Not a JMH benchmark: JMH times methods, this times
  * the kernel-to-handler path. With {@code busy}, the spinning thread and the producer thread are
- * pinned to the first two CPUs the process may use (when it may use two), as the C reference does:
- * a spinner measures its own reaction only with a CPU the producer does not share. Before the
+ * pinned ({@link Cpus#pinThisThread}) to the first two CPUs the process may use (when it may use
+ * two), as the C reference does: a spinner measures its own reaction only with a CPU the producer
+ * does not share. Before the
  * timed samples, half as many (at most 10,000: two seconds) warm the JIT up and are not counted —
  * the C reference has nothing to warm up. Fewer left the drain C1-compiled (with profiling) for
  * the first few thousand timed samples: C2 compiles it after about 5,000 calls.
@@ -57,10 +60,10 @@ public final class PollLatency {
     /** Runs the measurement and returns the result line. */
     public static String run(boolean busy, int n) throws InterruptedException {
         int warm = Math.min(n / 2, 10_000);
-        int[] cpus = busy ? CpuPinning.allowedCpus() : new int[0];
+        int[] cpus = busy ? Cpus.allowed() : new int[0];
         boolean pin = cpus.length >= 2;
         int producerCpu = pin ? cpus[1] : -1;
-        CpuPinning.Pinned spinner = pin ? CpuPinning.pinCurrentThread(cpus[0]) : null;
+        Cpus.Pinned spinner = pin ? Cpus.pinThisThread(cpus[0]) : null;
         try (BpfMap ring = Producer.createRing("bench_latency");
              Producer producer = Producer.load(ring);
              RingBufferReader reader = RingBufferReader.open(ring)) {
@@ -89,17 +92,22 @@ public final class PollLatency {
         };
         Thread tick = new Thread(() -> {
             if (producerCpu >= 0) {
-                CpuPinning.pinCurrentThread(producerCpu); // for the thread's life: no need to undo
+                Cpus.pinThisThread(producerCpu); // for the thread's life: no need to undo
             }
             for (int i = 0; i < n; i++) {
                 LockSupport.parkNanos(PERIOD_NANOS);
                 producer.emit(1, 16, i, 0);
             }
         }, "bench-producer");
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        tick.setUncaughtExceptionHandler((t, e) -> failed.set(e));
         tick.setDaemon(true);
         tick.start();
         Duration wait = Duration.ofSeconds(1);
         while (m.taken < n) {
+            if (failed.get() != null) { // its records will never come: say why instead of waiting for them
+                throw new IllegalStateException("the producer thread failed after " + m.taken + " records", failed.get());
+            }
             if (busy) {
                 reader.busyPoll(wait, stamp);
             } else {

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.IntStream;
 
 /**
  * The JNA implementation of {@link Kernel}: direct-mapped libc functions ({@code syscall},
@@ -70,6 +71,10 @@ public final class SystemKernel implements Kernel {
         static native int mount(String source, String target, String fsType, long flags, Pointer data);
 
         static native int close(int fd);
+
+        static native int sched_getaffinity(int pid, long size, long[] mask);
+
+        static native int sched_setaffinity(int pid, long size, long[] mask);
 
         static native int if_nametoindex(String name);
 
@@ -747,6 +752,35 @@ public final class SystemKernel implements Kernel {
             throw new BpfException("read(eventfd)", e, null);
         }
         return s.buf.getLong(0);
+    }
+
+    /** glibc's cpu_set_t: 1024 CPUs as 16 longs (the kernel takes any size covering its CPUs). */
+    private static final int CPU_SET_LONGS = 16;
+
+    @Override
+    public int[] threadAffinity() {
+        long[] mask = new long[CPU_SET_LONGS];
+        if (LibC.sched_getaffinity(0, CPU_SET_LONGS * 8L, mask) != 0) {
+            throw new BpfException("sched_getaffinity", lastErrno(), null);
+        }
+        return IntStream.range(0, CPU_SET_LONGS * 64)
+                .filter(c -> (mask[c >>> 6] & (1L << c)) != 0).toArray();
+    }
+
+    @Override
+    public void setThreadAffinity(int[] cpus) {
+        long[] mask = new long[CPU_SET_LONGS];
+        for (int c : cpus) {
+            if (c < 0 || c >= CPU_SET_LONGS * 64) {
+                throw new IllegalArgumentException("CPU " + c + ": not between 0 and " + (CPU_SET_LONGS * 64 - 1));
+            }
+            mask[c >>> 6] |= 1L << c;
+        }
+        if (LibC.sched_setaffinity(0, CPU_SET_LONGS * 8L, mask) != 0) {
+            Errno e = lastErrno();
+            throw new BpfException("sched_setaffinity", e, e == Errno.EINVAL
+                    ? "none of the CPUs is online and allowed to this thread (its cgroup's cpuset limits them)" : null);
+        }
     }
 
     @Override

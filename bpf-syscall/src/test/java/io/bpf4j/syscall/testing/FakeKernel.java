@@ -1126,6 +1126,31 @@ public class FakeKernel implements Kernel {
         return 0;
     }
 
+    /** The CPUs a thread may run on until pinned; then each thread's own, as {@link #threadAffinity} reports them. */
+    private volatile int[] allCpus = {0, 1};
+    private final ThreadLocal<int[]> affinity = ThreadLocal.withInitial(() -> allCpus.clone());
+
+    /** The CPUs a thread may run on before it is pinned (default 0 and 1). */
+    public synchronized void setAllowedCpus(int... cpus) {
+        this.allCpus = cpus.clone();
+    }
+
+    @Override
+    public int[] threadAffinity() {
+        return affinity.get().clone();
+    }
+
+    @Override
+    public synchronized void setThreadAffinity(int[] cpus) {
+        calls.add("sched_setaffinity " + Arrays.toString(cpus));
+        for (int c : cpus) {
+            if (Arrays.stream(allCpus).noneMatch(a -> a == c)) {
+                throw new BpfException("sched_setaffinity", Errno.EINVAL, null);
+            }
+        }
+        affinity.set(cpus.clone());
+    }
+
     @Override
     public synchronized void mount(String source, String target, String fsType, long flags) {
         calls.add("mount " + fsType + " " + target);
