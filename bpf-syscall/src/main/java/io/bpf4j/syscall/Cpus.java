@@ -2,6 +2,7 @@ package io.bpf4j.syscall;
 
 import io.bpf4j.syscall.internal.PossibleCpus;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -48,6 +49,7 @@ public final class Cpus {
      *
      * @throws IllegalArgumentException if {@code cpu} is not online or not in this thread's cpuset
      *     (naming the online CPUs)
+     * @throws IllegalStateException on a virtual thread (Java 21+), which has no kernel thread of its own
      */
     public static Pinned pinThisThread(int cpu) {
         return pinThisThread(Kernel.system(), cpu);
@@ -57,6 +59,12 @@ public final class Cpus {
     public static Pinned pinThisThread(Kernel kernel, int cpu) {
         if (cpu < 0 || cpu >= MAX_CPUS) {
             throw new IllegalArgumentException("CPU " + cpu + ": CPU numbers are 0 to " + (MAX_CPUS - 1));
+        }
+        if (isVirtual(Thread.currentThread())) {
+            // sched_setaffinity would pin the carrier, which runs other virtual threads, and this
+            // one may move to another carrier before it closes the pinning.
+            throw new IllegalStateException("a virtual thread cannot be pinned to a CPU: it has no kernel thread of"
+                    + " its own; pin a platform thread (new Thread(...) or Thread.ofPlatform())");
         }
         int[] before = kernel.threadAffinity();
         try {
@@ -69,6 +77,28 @@ public final class Cpus {
                     + Arrays.toString(online(kernel)), e);
         }
         return new Pinned(kernel, Thread.currentThread(), cpu, before);
+    }
+
+    /** {@code Thread.isVirtual()} where the JDK has it (21+); Java 17 has no virtual threads. */
+    private static final Method IS_VIRTUAL = isVirtualMethod();
+
+    private static Method isVirtualMethod() {
+        try {
+            return Thread.class.getMethod("isVirtual");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static boolean isVirtual(Thread t) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invoke(t);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Thread.isVirtual() failed", e);
+        }
     }
 
     /**

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bpf4j.syscall.testing.FakeKernel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class CpusPinningTest {
@@ -55,5 +57,22 @@ class CpusPinningTest {
         p.close();
         assertArrayEquals(new int[] {0, 1}, Cpus.allowed(kernel));
         assertEquals(2, kernel.calls().stream().filter(c -> c.startsWith("sched_setaffinity")).count(), "pin, restore");
+    }
+
+    @Test
+    void aVirtualThreadIsRefusedBecauseItHasNoKernelThreadOfItsOwn() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads exist from Java 21 on");
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        Runnable pin = () -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Cpus.pinThisThread(kernel, 1));
+            assertTrue(e.getMessage().contains("virtual thread"), e.getMessage());
+        };
+        Thread t = (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class).invoke(builder, pin);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        t.setUncaughtExceptionHandler((th, e) -> failed.set(e));
+        t.start();
+        t.join();
+        assertEquals(null, failed.get());
+        assertTrue(kernel.calls().stream().noneMatch(c -> c.startsWith("sched_setaffinity")), "nothing was asked of the kernel");
     }
 }
