@@ -26,7 +26,7 @@ class CpusPinningKernelTest {
         String listBefore = allowedList();
         int last = before[before.length - 1];
         try (Cpus.Pinned p = Cpus.pinThisThread(last)) {
-            assertEquals(Integer.toString(last), allowedList());
+            assertEquals(Integer.toString(p.cpu()), allowedList());
             assertArrayEquals(new int[] {last}, Cpus.allowed());
         }
         assertEquals(listBefore, allowedList());

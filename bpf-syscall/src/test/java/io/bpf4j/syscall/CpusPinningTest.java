@@ -40,9 +40,9 @@ class CpusPinningTest {
     void aThreadPinnedElsewhereCanBePinnedToAnyCpuOfItsCpuset() {
         try (Cpus.Pinned first = Cpus.pinThisThread(kernel, 0)) {
             try (Cpus.Pinned second = Cpus.pinThisThread(kernel, 1)) {
-                assertArrayEquals(new int[] {1}, Cpus.allowed(kernel));
+                assertArrayEquals(new int[] {second.cpu()}, Cpus.allowed(kernel));
             }
-            assertArrayEquals(new int[] {0}, Cpus.allowed(kernel), "the inner close restores the outer pinning");
+            assertArrayEquals(new int[] {first.cpu()}, Cpus.allowed(kernel), "the inner close restores the outer pinning");
         }
     }
 
