@@ -185,11 +185,10 @@ public final class EpollRings {
                 boolean reserved = false;
                 for (MappedRing r : rs) {
                     int state = r.ring().look();
-                    if (state != Ring.EMPTY) {
-                        if (state == Ring.RESERVED) {
-                            reserved = true; // look at that header again until it is committed
-                            continue;        // and at the other rings, which may have records
-                        }
+                    if (state == Ring.RESERVED) {
+                        // Look at that header again until it is committed, at the other rings meanwhile.
+                        reserved = true;
+                    } else if (state == Ring.READY) {
                         int n = drainAll(limit, handler);
                         if (n > 0) {
                             r.ring().countWakeup(); // the spin found it: this poll's wake-up

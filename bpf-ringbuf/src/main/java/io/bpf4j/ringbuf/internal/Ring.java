@@ -92,11 +92,6 @@ public final class Ring {
         return RingMemory.getLongAcquire(producerPage, PRODUCER_POS_OFFSET);
     }
 
-    /** True if the producer has reserved past our position (the next record may still be BUSY). */
-    public boolean hasPending() {
-        return producerPosition() != consumerPos;
-    }
-
     /** {@link #look}: nothing reserved past our position. */
     public static final int EMPTY = 0;
     /** {@link #look}: the record at our position is reserved, not yet committed (BUSY). */
@@ -114,8 +109,7 @@ public final class Ring {
      */
     public int look() {
         long cons = consumerPos;
-        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve.
-        if (RingMemory.getLongAcquire(producerPage, PRODUCER_POS_OFFSET) == cons) {
+        if (producerPosition() == cons) {
             return EMPTY;
         }
         // Pairs with xchg(&hdr->len, new_len) in bpf_ringbuf_commit.
